@@ -1,0 +1,623 @@
+"""The linear program: staffing and supplies in one LP (formulation: docs/model.md).
+
+Teams of one district are alike as far as travel goes, so the LP moves volunteers from a
+district's *pool* to points (``y``), while each team's own limits apply to how many of its
+members serve in each session and role (``u``); the pool row ties the two. Splitting a
+district's flow among its teams afterwards (solve.py) is then always exact. Only pairs that
+can matter exist: a team-session-role with members, a district within reach of a need.
+
+The LP is built once per scenario and travel reach as arrays, the single definition of the
+model, and from them as a named PuLP problem. Every lever is a bound or a cost, so
+:meth:`PlanModel.set_inputs` followed by :meth:`PlanModel.solve` re-solves a warm HiGHS
+model without building anything.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import math
+import os
+import re
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import highspy
+import numpy as np
+import pandas as pd
+import pulp
+
+from planner.errors import NoPlanError, SolverUnavailableError
+from planner.geo import distance_km
+from planner.levers import Inputs, apply_levers, role_capacity, role_totals
+from planner.scenario import Scenario
+from planner.settings import ROLES
+
+log = logging.getLogger(__name__)
+
+BANDS = 10  # fairness: a district's need is cut into this many coverage bands
+FAIRNESS_BONUS = 0.5  # bonus for a volunteer-session in a district's least-covered band, at fairness 1
+TRAVEL_COST = 0.04  # cost of a volunteer-session at the model's farthest pair, at travel 1
+INTEGRALITY_TOLERANCE = 1e-6
+SOLVERS = ("highs", "cbc")
+
+_R = {role: i for i, role in enumerate(ROLES)}
+_F, _C = _R["first_aid"], _R["counsellor"]
+
+
+@dataclass(frozen=True)
+class Solution:
+    """What one solve returned, as arrays aligned with the model's columns and rows.
+
+    ``status`` is "optimal" (proven), "feasible" (a plan without proof, e.g. at a time
+    limit). ``duals`` are the LP relaxation's row duals (None when the solver gave none).
+    """
+
+    status: str
+    values: np.ndarray
+    duals: np.ndarray | None
+    objective: float
+    solver: str
+    used_integers: bool
+    seconds: float
+
+
+class PlanModel:
+    """The LP for one scenario and travel reach.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    reach_km : float
+        Farthest pair of district centre and point that gets a variable (``math.inf``: all).
+    """
+
+    def __init__(self, scenario: Scenario, reach_km: float):
+        started = time.perf_counter()
+        self.scenario = scenario
+        self.reach_km = reach_km
+        self._build_columns(apply_levers(scenario))
+        self._build_rows()
+        self._highs: highspy.Highs | None = None
+        self._problem: pulp.LpProblem | None = None
+        self._inputs: Inputs | None = None
+        self.build_seconds = time.perf_counter() - started
+        log.info("built %s columns, %s rows, %s non-zeros in %.3f s",
+                 self.num_cols, self.num_rows, len(self._a_value), self.build_seconds)
+
+    # Columns ---------------------------------------------------------------------------
+    def _build_columns(self, base: Inputs) -> None:
+        sc = self.scenario
+        district_ids = sc.districts["district_id"].to_numpy()
+        d_code = {d: i for i, d in enumerate(district_ids)}
+        s_code = {s: i for i, s in enumerate(sc.sessions["session_id"])}
+        p_code = {p: i for i, p in enumerate(sc.points["point_id"])}
+        self.n_sessions = len(s_code)
+        team_district = sc.teams["district_id"].map(d_code).to_numpy(dtype="int64")
+        self.point_district = sc.points["district_id"].map(d_code).to_numpy(dtype="int64")
+        km = distance_km(sc.districts["lat"].to_numpy()[:, None], sc.districts["lon"].to_numpy()[:, None],
+                         sc.points["lat"].to_numpy()[None, :], sc.points["lon"].to_numpy()[None, :])
+        self.km = km  # districts x points
+
+        # u[t,s,r]: members of team t serving in session s in role r.
+        caps = role_capacity(base)
+        parts = []
+        for role, cap in caps.items():
+            t, s = np.nonzero(cap > 0)
+            parts.append(pd.DataFrame({"t": t, "s": s, "r": _R[role]}))
+        u = pd.concat(parts, ignore_index=True)
+        u["d"] = team_district[u["t"].to_numpy()]
+
+        # y[d,p,s,r]: volunteers from district d's pool at point p in session s, role r.
+        need = sc.needs.assign(p=sc.needs["point_id"].map(p_code), s=sc.needs["session_id"].map(s_code),
+                               r=sc.needs["role"].map(_R))[["p", "s", "r", "volunteers"]]
+        need = need.reset_index(drop=True)
+        n_d = len(district_ids)
+        y = pd.DataFrame({
+            "need_row": np.repeat(np.arange(len(need)), n_d),
+            "d": np.tile(np.arange(n_d), len(need)),
+        })
+        y["p"] = need["p"].to_numpy()[y["need_row"].to_numpy()]
+        y["km"] = km[y["d"].to_numpy(), y["p"].to_numpy()]
+        y = y[y["km"] <= self.reach_km]
+        y["s"] = need["s"].to_numpy()[y["need_row"].to_numpy()]
+        y["r"] = need["r"].to_numpy()[y["need_row"].to_numpy()]
+
+        # Keep only pools with both members and reachable needs.
+        pool_key = lambda f: (f["d"] * self.n_sessions + f["s"]) * len(ROLES) + f["r"]  # noqa: E731
+        u_key, y_key = pool_key(u), pool_key(y)
+        u = u[u_key.isin(set(y_key))].reset_index(drop=True)
+        y = y[y_key.isin(set(u_key))].reset_index(drop=True)
+        # a[p,s,r]: volunteers at a need, for needs some pool can reach.
+        a = need.loc[np.unique(y["need_row"].to_numpy())].rename_axis("need_row").reset_index()
+        a["g"] = self.point_district[a["p"].to_numpy()]
+        # f[g,k]: the coverage band k of district g's need (fairness).
+        f_districts = np.unique(a["g"].to_numpy())
+        f = pd.DataFrame({"g": np.repeat(f_districts, BANDS), "k": np.tile(np.arange(BANDS), len(f_districts))})
+        # q[i,p]: units of item i for point p; share[i]: the share of wants met for item i.
+        wanted = base.wanted
+        item_code = {i: n for n, i in enumerate(sc.supplies["item_id"])}
+        q = pd.DataFrame({"i": wanted["item_id"].map(item_code).to_numpy(dtype="int64"),
+                          "p": wanted["point_id"].map(p_code).to_numpy(dtype="int64"),
+                          "wanted_row": np.arange(len(wanted))})
+        q = q[wanted["wanted"].to_numpy() > 0].reset_index(drop=True)
+        share = pd.DataFrame({"i": np.unique(q["i"].to_numpy())})
+
+        self.need = need
+        self.u, self.y, self.a, self.f, self.q, self.share = u, y, a, f, q, share
+        sizes = [len(u), len(y), len(a), len(f), len(q), len(share)]
+        offsets = np.concatenate([[0], np.cumsum(sizes)])
+        self.u0, self.y0, self.a0, self.f0, self.q0, self.share0 = (int(o) for o in offsets[:6])
+        self.num_cols = int(offsets[6])
+        self.farthest_km = float(y["km"].max()) if len(y) else 1.0
+
+    # Rows ------------------------------------------------------------------------------
+    def _build_rows(self) -> None:
+        u, y, a, f, q, share = self.u, self.y, self.a, self.f, self.q, self.share
+        families: list[tuple[str, pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]] = []
+        n_s = self.n_sessions
+
+        def grouped(name: str, keys: pd.DataFrame, cols: np.ndarray, coefs: np.ndarray,
+                    keep: np.ndarray | None = None) -> None:
+            """One row per distinct key; ``keep`` filters whole groups by a per-member mask."""
+            codes, uniques = pd.MultiIndex.from_frame(keys).factorize(sort=True)
+            rows = pd.DataFrame(list(uniques), columns=list(keys.columns)) if len(uniques) else keys.iloc[:0]
+            if keep is not None:
+                kept_groups = np.unique(codes[keep])
+                remap = -np.ones(len(rows), dtype="int64")
+                remap[kept_groups] = np.arange(len(kept_groups))
+                members = remap[codes] >= 0
+                rows = rows.iloc[kept_groups].reset_index(drop=True)
+                codes, cols, coefs = remap[codes][members], cols[members], coefs[members]
+            families.append((name, rows, codes, cols, coefs))
+
+        u_cols = self.u0 + np.arange(len(u))
+        ones_u = np.ones(len(u))
+        # A team's members across roles in one session never exceed those free (only where
+        # it has two roles; one role is its column bound).
+        per_ts = u.groupby(["t", "s"])["r"].transform("size").to_numpy()
+        grouped("team_session", u[["t", "s"]], u_cols, ones_u, keep=per_ts >= 2)
+        # Over the exam, volunteer-sessions stay within volunteers x max_sessions, per role too.
+        max_sessions = self.scenario.teams["max_sessions"].to_numpy()
+        sessions_used = u.groupby("t")["s"].transform("nunique").to_numpy()
+        grouped("team_total", u[["t"]], u_cols, ones_u, keep=max_sessions[u["t"].to_numpy()] < sessions_used)
+        skilled = u["r"].isin([_F, _C]).to_numpy()
+        role_sessions = u.groupby(["t", "r"])["s"].transform("nunique").to_numpy()
+        grouped("team_role_total", u.loc[skilled, ["t", "r"]], u_cols[skilled], ones_u[skilled],
+                keep=(max_sessions[u["t"].to_numpy()] < role_sessions)[skilled])
+        # A district's pool: what its teams give equals what its points receive.
+        pool_keys = pd.concat([u[["d", "s", "r"]], y[["d", "s", "r"]]], ignore_index=True)
+        grouped("pool", pool_keys, np.concatenate([u_cols, self.y0 + np.arange(len(y))]),
+                np.concatenate([ones_u, -np.ones(len(y))]))
+        # A need receives what the pools send it (at most the need: the column bound of a).
+        a_of_need = pd.Series(np.arange(len(a)), index=a["need_row"].to_numpy())
+        y_a = a_of_need.loc[y["need_row"].to_numpy()].to_numpy()
+        grouped("need", pd.DataFrame({"need": np.concatenate([y_a, np.arange(len(a))])}),
+                np.concatenate([self.y0 + np.arange(len(y)), self.a0 + np.arange(len(a))]),
+                np.concatenate([np.ones(len(y)), -np.ones(len(a))]))
+        # A point's volunteers in a session, all roles, within its capacity.
+        per_ps = a.groupby(["p", "s"])["r"].transform("size").to_numpy()
+        grouped("capacity", a[["p", "s"]], self.a0 + np.arange(len(a)), np.ones(len(a)), keep=per_ps >= 2)
+        # A district's staffed need fills its coverage bands (fairness).
+        grouped("district_cover", pd.DataFrame({"g": np.concatenate([a["g"].to_numpy(), f["g"].to_numpy()])}),
+                np.concatenate([self.a0 + np.arange(len(a)), self.f0 + np.arange(len(f))]),
+                np.concatenate([np.ones(len(a)), -np.ones(len(f))]))
+        # Stock, and every point's share of its wants at least the item's common share.
+        grouped("stock", q[["i"]], self.q0 + np.arange(len(q)), np.ones(len(q)))
+        share_of_item = pd.Series(np.arange(len(share)), index=share["i"].to_numpy())
+        grouped("share", pd.DataFrame({"qrow": np.concatenate([np.arange(len(q))] * 2)}),
+                np.concatenate([self.q0 + np.arange(len(q)),
+                                self.share0 + share_of_item.loc[q["i"].to_numpy()].to_numpy()]),
+                np.concatenate([np.ones(len(q)), -np.ones(len(q))]))
+
+        starts, index, value = [], [], []
+        row_count = nz_count = 0
+        self.row_offset: dict[str, int] = {}
+        self.row_keys: dict[str, pd.DataFrame] = {}
+        for name, rows, codes, cols, coefs in families:
+            # CSR: members of each row together, in column order.
+            order = np.lexsort((cols, codes))
+            counts = np.bincount(codes, minlength=len(rows)).astype("int64")
+            starts.append(nz_count + np.concatenate([[0], np.cumsum(counts)[:-1]]).astype("int64"))
+            index.append(cols[order])
+            value.append(coefs[order])
+            self.row_offset[name] = row_count
+            self.row_keys[name] = rows
+            row_count += len(rows)
+            nz_count += len(cols)
+        self.num_rows = row_count
+        self._a_start = np.concatenate(starts).astype("int32")
+        self._a_index = np.concatenate(index).astype("int32")
+        self._a_value = np.concatenate(value).astype(float)
+        # Each share row is [give(i,p), share(i)]: its second entry carries -wanted, a lever.
+        self._share_coef_nz = self._a_start[self.row_offset["share"] + np.arange(len(q))] + 1
+        self._a_value_base = self._a_value.copy()
+        log.debug("rows per family: %s", {name: len(k) for name, k in self.row_keys.items()})
+
+    # Bounds and costs from levers -----------------------------------------------------------
+    def set_inputs(self, inputs: Inputs) -> None:
+        """Set every bound, cost and lever-driven coefficient; a warm model follows at once."""
+        if inputs.scenario is not self.scenario:
+            raise ValueError("inputs are for another scenario")
+        u, y, a, f, q = self.u, self.y, self.a, self.f, self.q
+        lower = np.zeros(self.num_cols)
+        upper = np.empty(self.num_cols)
+        cost = np.zeros(self.num_cols)
+        caps = role_capacity(inputs)
+        cap_matrix = np.stack([caps[r] for r in ROLES])  # roles x teams x sessions
+        upper[self.u0:self.y0] = cap_matrix[u["r"], u["t"], u["s"]]
+        # A need counts only at an open point, where a lever may have closed it.
+        needs = inputs.needs.set_index(["point_id", "session_id", "role"])["volunteers"]
+        sc = self.scenario
+        keys = pd.MultiIndex.from_arrays([
+            sc.points["point_id"].to_numpy()[self.need["p"]], sc.sessions["session_id"].to_numpy()[self.need["s"]],
+            np.array(ROLES)[self.need["r"]],
+        ])
+        need_now = needs.reindex(keys).fillna(0).to_numpy()
+        need_now = np.where(inputs.capacity[self.need["p"]] > 0, need_now, 0)
+        upper[self.y0:self.a0] = need_now[y["need_row"]]
+        upper[self.a0:self.f0] = np.minimum(need_now[a["need_row"]], inputs.capacity[a["p"]])
+        # Bands: district g's whole need (reachable or not) in BANDS whole-number slices.
+        district_need = np.bincount(self.point_district[self.need["p"]], weights=need_now,
+                                    minlength=len(sc.districts))
+        edges = np.floor(district_need[f["g"].to_numpy()] * (f["k"].to_numpy() + 1) / BANDS)
+        previous = np.floor(district_need[f["g"].to_numpy()] * f["k"].to_numpy() / BANDS)
+        upper[self.f0:self.q0] = edges - previous
+        wanted = inputs.wanted["wanted"].to_numpy()[q["wanted_row"]]
+        upper[self.q0:self.share0] = wanted
+        upper[self.share0:] = 1.0
+
+        w = inputs.weights
+        travel = TRAVEL_COST * w.travel / max(self.farthest_km, 1e-9)
+        cost[self.y0:self.a0] = travel * y["km"].to_numpy()
+        cost[self.a0:self.f0] = -np.array([w.role(r) for r in ROLES])[a["r"]]
+        cost[self.f0:self.q0] = -FAIRNESS_BONUS * w.fairness * (BANDS - f["k"].to_numpy()) / BANDS
+        cost[self.q0:self.share0] = -1.0
+        cost[self.share0:] = -1.0
+
+        row_lower = np.zeros(self.num_rows)
+        row_upper = np.zeros(self.num_rows)
+        totals = role_totals(inputs)
+
+        def set_rows(name: str, low: np.ndarray | float, high: np.ndarray | float) -> None:
+            start = self.row_offset[name]
+            end = start + len(self.row_keys[name])
+            row_lower[start:end], row_upper[start:end] = low, high
+
+        keys_ts = self.row_keys["team_session"]
+        set_rows("team_session", -np.inf, inputs.available[keys_ts["t"], keys_ts["s"]] if len(keys_ts) else 0)
+        set_rows("team_total", -np.inf, totals["all"][self.row_keys["team_total"]["t"]])
+        keys_tr = self.row_keys["team_role_total"]
+        per_role = np.where(keys_tr["r"].to_numpy() == _F, totals["first_aid"][keys_tr["t"]],
+                            totals["counsellor"][keys_tr["t"]]) if len(keys_tr) else 0
+        set_rows("team_role_total", -np.inf, per_role)
+        set_rows("pool", 0.0, 0.0)
+        set_rows("need", 0.0, 0.0)
+        keys_ps = self.row_keys["capacity"]
+        set_rows("capacity", -np.inf, inputs.capacity[keys_ps["p"]] if len(keys_ps) else 0)
+        set_rows("district_cover", 0.0, 0.0)
+        set_rows("stock", -np.inf, inputs.stock[self.row_keys["stock"]["i"]] if len(self.row_keys["stock"]) else 0)
+        set_rows("share", 0.0, np.inf)
+        a_value = self._a_value_base.copy()
+        a_value[self._share_coef_nz] = -wanted
+
+        if self._highs is not None:
+            self._push_changes(lower, upper, cost, row_lower, row_upper, a_value)
+        self.col_lower, self.col_upper, self.col_cost = lower, upper, cost
+        self.row_lower, self.row_upper, self._a_value = row_lower, row_upper, a_value
+        self._inputs = inputs
+        self._problem = None  # the PuLP copy is rebuilt from these arrays when asked for
+
+    def _push_changes(self, lower: np.ndarray, upper: np.ndarray, cost: np.ndarray,
+                      row_lower: np.ndarray, row_upper: np.ndarray, a_value: np.ndarray) -> None:
+        """Hand only what changed to the warm HiGHS model, keeping its basis."""
+        h = self._highs
+        assert h is not None
+        changed = np.nonzero((lower != self.col_lower) | (upper != self.col_upper))[0].astype("int32")
+        if len(changed):
+            h.changeColsBounds(len(changed), changed, lower[changed], upper[changed])
+        changed = np.nonzero(cost != self.col_cost)[0].astype("int32")
+        if len(changed):
+            h.changeColsCost(len(changed), changed, cost[changed])
+        changed = np.nonzero((row_lower != self.row_lower) | (row_upper != self.row_upper))[0].astype("int32")
+        if len(changed):
+            h.changeRowsBounds(len(changed), changed, row_lower[changed], row_upper[changed])
+        changed_nz = self._share_coef_nz[a_value[self._share_coef_nz] != self._a_value[self._share_coef_nz]]
+        if len(changed_nz):
+            rows = np.searchsorted(self._a_start, changed_nz, side="right") - 1
+            for row, nz in zip(rows, changed_nz, strict=True):
+                h.changeCoeff(int(row), int(self._a_index[nz]), float(a_value[nz]))
+
+    # Columns to be whole numbers: staffing; supplies are rounded by largest remainder.
+    @property
+    def integer_columns(self) -> np.ndarray:
+        return np.arange(self.u0, self.a0, dtype="int32")
+
+    # PuLP --------------------------------------------------------------------------------
+    def names(self) -> tuple[list[str], list[str]]:
+        """Readable, unique, LP-file-safe names: ``assign_haidian_hd01_s1_first_aid``."""
+        sc = self.scenario
+        ids = {
+            "t": _safe_ids(sc.teams["team_id"]), "s": _safe_ids(sc.sessions["session_id"]),
+            "d": _safe_ids(sc.districts["district_id"]), "p": _safe_ids(sc.points["point_id"]),
+            "i": _safe_ids(sc.supplies["item_id"]), "r": np.array(ROLES, dtype=object),
+            "g": _safe_ids(sc.districts["district_id"]), "k": np.array([f"band{k}" for k in range(BANDS)], dtype=object),
+        }
+
+        def label(prefix: str, frame: pd.DataFrame, keys: list[str]) -> list[str]:
+            out = np.full(len(frame), prefix, dtype=object)
+            for key in keys:
+                out = out + "_" + ids[key][frame[key].to_numpy()]
+            return list(out)
+
+        cols = (label("serve", self.u, ["t", "s", "r"]) + label("assign", self.y, ["d", "p", "s", "r"])
+                + label("staffed", self.a, ["p", "s", "r"]) + label("band", self.f, ["g", "k"])
+                + label("give", self.q, ["i", "p"]) + label("share", self.share, ["i"]))
+        need_keys = self.a.loc[self.row_keys["need"]["need"].to_numpy(), ["p", "s", "r"]]
+        share_keys = self.q.loc[self.row_keys["share"]["qrow"].to_numpy(), ["i", "p"]]
+        rows = (label("team_session", self.row_keys["team_session"], ["t", "s"])
+                + label("team_total", self.row_keys["team_total"], ["t"])
+                + label("team_role_total", self.row_keys["team_role_total"], ["t", "r"])
+                + label("pool", self.row_keys["pool"], ["d", "s", "r"])
+                + label("need", need_keys, ["p", "s", "r"])
+                + label("capacity", self.row_keys["capacity"], ["p", "s"])
+                + label("district_cover", self.row_keys["district_cover"], ["g"])
+                + label("stock", self.row_keys["stock"], ["i"])
+                + label("share", share_keys, ["i", "p"]))
+        return cols, rows
+
+    @property
+    def problem(self) -> pulp.LpProblem:
+        """The LP as a named PuLP problem, built from the same arrays the solvers see."""
+        if self._problem is None:
+            if self._inputs is None:
+                self.set_inputs(apply_levers(self.scenario))
+            self._problem = self._to_pulp()
+        return self._problem
+
+    def _to_pulp(self) -> pulp.LpProblem:
+        col_names, row_names = self.names()
+        prob = pulp.LpProblem(_safe_name(self.scenario.name), pulp.LpMinimize)
+        variables = [
+            pulp.LpVariable(name, lowBound=lo, upBound=None if math.isinf(hi) else hi)
+            for name, lo, hi in zip(col_names, self.col_lower.tolist(), self.col_upper.tolist(), strict=True)
+        ]
+        for j in self.integer_columns.tolist():
+            variables[j].cat = pulp.LpInteger
+        nonzero = np.nonzero(self.col_cost)[0]
+        prob.setObjective(pulp.LpAffineExpression([(variables[j], c) for j, c in
+                                                   zip(nonzero.tolist(), self.col_cost[nonzero].tolist(), strict=True)]))
+        ends = np.append(self._a_start[1:], len(self._a_index)).tolist()
+        index, value = self._a_index.tolist(), self._a_value.tolist()
+        for i, (start, end) in enumerate(zip(self._a_start.tolist(), ends, strict=True)):
+            expr = pulp.LpAffineExpression([(variables[j], v) for j, v in zip(index[start:end], value[start:end], strict=True)])
+            lo, hi = self.row_lower[i], self.row_upper[i]
+            if lo == hi:
+                sense, rhs = pulp.LpConstraintEQ, lo
+            elif math.isinf(lo):
+                sense, rhs = pulp.LpConstraintLE, hi
+            else:
+                sense, rhs = pulp.LpConstraintGE, lo
+            prob.addConstraint(pulp.LpConstraint(expr, sense=sense, rhs=float(rhs), name=row_names[i]))
+        self._variables = variables
+        return prob
+
+    # Solving -----------------------------------------------------------------------------
+    def solve(self, *, solver: str = "highs", time_limit: float | None = None, warm: bool = True) -> Solution:
+        """Solve the LP; if its optimum is fractional in staffing, solve again with whole numbers.
+
+        The LP's duals are kept either way (they answer "what does one more X buy").
+
+        Raises
+        ------
+        NoPlanError
+            The solver gave no plan (failure, or time limit before any plan).
+        SolverUnavailableError
+            The solver is not installed.
+        """
+        if self._inputs is None:
+            self.set_inputs(apply_levers(self.scenario))
+        if solver == "highs":
+            return self._solve_highs(time_limit, warm)
+        if solver == "cbc":
+            return self._solve_cbc(time_limit)
+        raise ValueError(f"solver must be one of {', '.join(SOLVERS)}, got {solver!r}")
+
+    def _solve_highs(self, time_limit: float | None, warm: bool) -> Solution:
+        started = time.perf_counter()
+        limit = float(time_limit) if time_limit else highspy.kHighsInf
+        if self._highs is None or not warm:
+            # A cold solve goes through PuLP's HiGHS interface; later ones reuse its model.
+            self.problem.solve(_ArrayHiGHS(self, msg=False, threads=1, timeLimit=time_limit))
+            self._highs = self.problem.solverModel
+        else:
+            self._highs.setOptionValue("time_limit", limit)
+            self._highs.run()
+        h = self._highs
+        status = _highs_status(h)
+        values = np.asarray(h.getSolution().col_value)
+        duals = np.asarray(h.getSolution().row_dual) if status == "optimal" else None
+        used_integers = status == "optimal" and not _is_integral(values[self.integer_columns])
+        if used_integers:
+            columns = self.integer_columns
+            h.changeColsIntegrality(len(columns), columns, np.ones(len(columns), dtype=np.uint8))
+            # An absolute gap well under the least a whole volunteer adds, so no need that an
+            # idle team could fill is left unfilled for the sake of a gap.
+            h.setOptionValue("mip_rel_gap", 0.0)
+            h.setOptionValue("mip_abs_gap", 0.01)
+            if time_limit:
+                h.setOptionValue("time_limit", max(0.1, time_limit - (time.perf_counter() - started)))
+            h.run()
+            status = _highs_status(h)
+            values = np.asarray(h.getSolution().col_value)
+            # Back to an LP, so the next lever change starts from a basis.
+            h.changeColsIntegrality(len(columns), columns, np.zeros(len(columns), dtype=np.uint8))
+        if status == "none":
+            raise NoPlanError(_no_plan_message(h.getModelStatus(), time_limit))
+        return Solution(status=status, values=values, duals=duals, objective=float(self.col_cost @ values),
+                        solver="highs", used_integers=used_integers, seconds=time.perf_counter() - started)
+
+    def _solve_cbc(self, time_limit: float | None) -> Solution:
+        started = time.perf_counter()
+        path = cbc_path()
+        if path is None:
+            raise SolverUnavailableError("CBC is not installed (pip install 'pulp[cbc]'); use --solver highs")
+        prob = self.problem
+        variables = self._variables
+        for j in self.integer_columns.tolist():
+            variables[j].cat = pulp.LpContinuous
+        lp_status = prob.solve(pulp.COIN_CMD(path=path, msg=False, timeLimit=time_limit))
+        status = _pulp_status(prob)
+        values = np.array([v.varValue or 0.0 for v in variables])
+        duals = None
+        if status == "optimal":
+            duals = np.array([c.pi or 0.0 for c in prob.constraints.values()])
+        used_integers = False
+        if status == "optimal" and not _is_integral(values[self.integer_columns]):
+            used_integers = True
+            for j in self.integer_columns.tolist():
+                variables[j].cat = pulp.LpInteger
+            remaining = None if not time_limit else max(1.0, time_limit - (time.perf_counter() - started))
+            lp_status = prob.solve(pulp.COIN_CMD(path=path, msg=False, timeLimit=remaining,
+                                                 gapRel=0.0, gapAbs=0.01))
+            status = _pulp_status(prob)
+            values = np.array([v.varValue or 0.0 for v in variables])
+        if status == "none":
+            raise NoPlanError(f"CBC found no plan ({pulp.LpStatus[lp_status]})"
+                              + (f" within the time limit of {time_limit:g} s" if time_limit else ""))
+        return Solution(status=status, values=values, duals=duals, objective=float(self.col_cost @ values),
+                        solver="cbc", used_integers=used_integers, seconds=time.perf_counter() - started)
+
+    def load_into_highs(self, h: highspy.Highs) -> None:
+        """Pass the whole LP to a HiGHS object in two calls (columns, then rows by CSR)."""
+        upper = np.where(np.isinf(self.col_upper), highspy.kHighsInf, self.col_upper)
+        h.addCols(self.num_cols, self.col_cost, self.col_lower, upper, 0,
+                  np.zeros(0, "int32"), np.zeros(0, "int32"), np.zeros(0))
+        h.addRows(self.num_rows, np.where(np.isinf(self.row_lower), -highspy.kHighsInf, self.row_lower),
+                  np.where(np.isinf(self.row_upper), highspy.kHighsInf, self.row_upper),
+                  len(self._a_index), self._a_start, self._a_index, self._a_value)
+
+
+class _ArrayHiGHS(pulp.HiGHS):  # type: ignore[misc]
+    """PuLP's HiGHS interface, handed the model's arrays in one call instead of row by row.
+
+    The problem is solved as an LP (integrality is added by :meth:`PlanModel.solve` only when
+    the LP optimum is fractional); values are read as arrays by the model.
+    """
+
+    def __init__(self, model: PlanModel, **kwargs: object):
+        super().__init__(mip=False, **kwargs)
+        self.model = model
+
+    def createAndConfigureSolver(self, lp: pulp.LpProblem) -> None:
+        lp.solverModel = new_highs()
+        lp.solverModel.setOptionValue("threads", 1)  # one thread: the same input, the same plan
+        if self.timeLimit is not None:
+            lp.solverModel.setOptionValue("time_limit", float(self.timeLimit))
+        for key, value in self.optionsDict.items():
+            lp.solverModel.setOptionValue(key, value)
+
+    def buildSolverModel(self, lp: pulp.LpProblem) -> None:
+        self.model.load_into_highs(lp.solverModel)
+        for j, var in enumerate(self.model._variables):
+            var.index = j
+        for i, constraint in enumerate(lp.constraints.values()):
+            constraint.index = i
+
+    def findSolutionValues(self, lp: pulp.LpProblem) -> tuple[int, int]:
+        # Statuses only: the model reads values and duals as arrays, not variable by variable.
+        status = _highs_status(lp.solverModel)
+        if status == "optimal":
+            return pulp.LpStatusOptimal, pulp.LpSolutionOptimal
+        if status == "feasible":
+            return pulp.LpStatusNotSolved, pulp.LpSolutionIntegerFeasible
+        return pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound
+
+
+_banner_shown = False
+
+
+def new_highs() -> highspy.Highs:
+    """A silent HiGHS object.
+
+    HiGHS prints a banner on the process's stdout when the first object is made, which
+    would mix into the command's own output; it is sent to /dev/null instead.
+    """
+    global _banner_shown
+    if not _banner_shown:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as devnull:
+                os.dup2(devnull.fileno(), 1)
+                h = highspy.Highs()
+                ctypes.CDLL(None).fflush(None)  # C's buffer, before stdout is back
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _banner_shown = True
+    else:
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+def _highs_status(h: highspy.Highs) -> str:
+    """HiGHS' model status in our words: optimal, feasible (a plan, no proof) or none."""
+    status = h.getModelStatus()
+    S = highspy.HighsModelStatus
+    if status == S.kOptimal:
+        return "optimal"
+    has_plan = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
+    if status in (S.kTimeLimit, S.kIterationLimit, S.kInterrupt, S.kSolutionLimit,
+                  S.kObjectiveBound, S.kObjectiveTarget) and has_plan:
+        return "feasible"
+    # Infeasible or unbounded cannot happen (unmet need is a slack, every column is bounded),
+    # so these, and load/solve errors, are reported as no plan with HiGHS' own words.
+    return "none"
+
+
+def _no_plan_message(status: highspy.HighsModelStatus, time_limit: float | None) -> str:
+    if status == highspy.HighsModelStatus.kTimeLimit:
+        return f"HiGHS found no plan within the time limit of {time_limit:g} s; allow more time (--time-limit)"
+    return f"HiGHS found no plan (model status {status.name})"
+
+
+def _pulp_status(prob: pulp.LpProblem) -> str:
+    """PuLP's solution status in our words: optimal, feasible (a plan, no proof) or none."""
+    if prob.sol_status == pulp.LpSolutionOptimal:
+        return "optimal"
+    if prob.sol_status == pulp.LpSolutionIntegerFeasible:
+        return "feasible"
+    return "none"
+
+
+def _is_integral(values: np.ndarray) -> bool:
+    return bool(np.all(np.abs(values - np.rint(values)) <= INTEGRALITY_TOLERANCE))
+
+
+def cbc_path() -> str | None:
+    """Where CBC (from ``pulp[cbc]``) is: on PATH, or beside this Python."""
+    beside = Path(sys.executable).parent / "cbc"
+    return shutil.which("cbc") or (str(beside) if beside.exists() else None)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+
+
+def _safe_name(text: str) -> str:
+    return _UNSAFE.sub("_", text)[:60] or "plan"
+
+
+def _safe_ids(ids: pd.Series) -> np.ndarray:
+    """Ids as name parts: letters, digits and _; ids that lose characters get their position."""
+    values = ids.astype(str).to_numpy()
+    safe = np.array([_UNSAFE.sub("_", v) for v in values], dtype=object)
+    lossy = (safe != values) | pd.Series(safe).duplicated(keep=False).to_numpy()
+    if lossy.any():
+        positions = np.arange(len(values)).astype(str)
+        safe = np.where(lossy, safe + "_n" + positions, safe).astype(object)
+    return safe

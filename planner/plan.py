@@ -1,0 +1,169 @@
+"""A plan: the contract's tables, its summary, and the views people read.
+
+Data flows one way: the model's solution becomes these tables (solve.py) and every view,
+chart and export is made from them, never from the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from planner.levers import Inputs, Levers
+from planner.scenario import Scenario
+from planner.settings import ROLES, Weights
+
+if TYPE_CHECKING:
+    from planner.model import PlanModel, Solution
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An allocation plan for a scenario under some levers.
+
+    Attributes
+    ----------
+    status : str
+        "optimal" (proven) or "feasible" (a plan, optimality not proven, e.g. at a time limit).
+    assignments : pandas.DataFrame
+        ``team_id, point_id, session_id, role, volunteers`` (volunteers > 0).
+    shortfalls : pandas.DataFrame
+        ``point_id, session_id, role, needed, assigned, missing``: one row per need.
+    distribution : pandas.DataFrame
+        ``item_id, point_id, quantity, wanted``: one row per point that wants the item.
+    summary : dict
+        The contract's ``summary.json`` (status, needed, assigned, unmet, coverage,
+        supplies) and more: unmet by role, travel, the objective.
+    marginal_values : pandas.DataFrame
+        What one more volunteer (per district, session, role) or unit of stock is worth,
+        from the LP's duals; empty when the solver gave none.
+    timings : dict
+        Seconds spent building, solving and extracting.
+    """
+
+    scenario: Scenario
+    levers: Levers
+    weights: Weights
+    status: str
+    assignments: pd.DataFrame
+    shortfalls: pd.DataFrame
+    distribution: pd.DataFrame
+    summary: dict[str, Any]
+    marginal_values: pd.DataFrame
+    timings: Mapping[str, float] = field(default_factory=dict)
+
+    def export(self, folder: str | Path, *, overwrite: bool = False, lang: str = "both") -> Path:
+        """Write the contract's files (csv, json, xlsx) into ``folder``; see :func:`planner.export.export_plan`."""
+        from planner.export import export_plan
+
+        return export_plan(self, folder, overwrite=overwrite, lang=lang)
+
+    # Views ------------------------------------------------------------------------------
+    def by_district(self) -> pd.DataFrame:
+        """Needs and staffing per district of the points, with coverage per role."""
+        points = self.scenario.points[["point_id", "district_id"]]
+        frame = self.shortfalls.merge(points, on="point_id")
+        table = frame.pivot_table(index="district_id", columns="role", values=["needed", "assigned"],
+                                  aggfunc="sum", fill_value=0)
+        out = pd.DataFrame(index=self.scenario.districts["district_id"])
+        for role in ROLES:
+            needed = table.get(("needed", role), pd.Series(dtype="int64")).reindex(out.index, fill_value=0)
+            assigned = table.get(("assigned", role), pd.Series(dtype="int64")).reindex(out.index, fill_value=0)
+            out[f"{role}_needed"], out[f"{role}_assigned"] = needed.astype("int64"), assigned.astype("int64")
+        out["needed"] = sum(out[f"{r}_needed"] for r in ROLES)
+        out["assigned"] = sum(out[f"{r}_assigned"] for r in ROLES)
+        out["missing"] = out["needed"] - out["assigned"]
+        out["coverage"] = np.where(out["needed"] > 0, out["assigned"] / out["needed"].clip(lower=1), 1.0)
+        out["points"] = points["district_id"].value_counts().reindex(out.index, fill_value=0)
+        districts = self.scenario.districts.set_index("district_id")
+        out.insert(0, "name_zh", districts["name_zh"])
+        out.insert(1, "name_en", districts["name_en"])
+        return out.reset_index()
+
+    def by_point_session(self) -> pd.DataFrame:
+        """Needed and assigned per point and session (all roles), in point then time order."""
+        grid = self.shortfalls.groupby(["point_id", "session_id"], sort=False)[["needed", "assigned", "missing"]].sum()
+        return grid.reset_index()
+
+    def by_district_session(self) -> pd.DataFrame:
+        """Coverage of each district in each session: districts as rows, sessions as columns."""
+        frame = self.shortfalls.merge(self.scenario.points[["point_id", "district_id"]], on="point_id")
+        sums = frame.groupby(["district_id", "session_id"])[["needed", "assigned"]].sum()
+        coverage = (sums["assigned"] / sums["needed"].where(sums["needed"] > 0)).unstack("session_id")
+        sessions = list(self.scenario.sessions["session_id"])
+        districts = [d for d in self.scenario.districts["district_id"] if d in coverage.index]
+        return coverage.reindex(index=districts, columns=sessions)
+
+    def by_team(self) -> pd.DataFrame:
+        """Each team's volunteer-sessions given, and what it could have given."""
+        teams = self.scenario.teams[["team_id", "name", "district_id", "volunteers", "max_sessions"]].copy()
+        given = self.assignments.groupby("team_id")["volunteers"].sum()
+        teams["given"] = given.reindex(teams["team_id"]).fillna(0).astype("int64").to_numpy()
+        return teams
+
+    def travel_km(self) -> pd.DataFrame:
+        """Assignments with the distance from the team's district centre to the point."""
+        from planner.geo import distance_km
+
+        sc = self.scenario
+        frame = self.assignments.merge(sc.teams[["team_id", "district_id"]], on="team_id")
+        frame = frame.merge(sc.districts[["district_id", "lat", "lon"]], on="district_id")
+        frame = frame.merge(sc.points[["point_id", "lat", "lon"]], on="point_id", suffixes=("_from", "_to"))
+        frame["km"] = distance_km(frame["lat_from"].to_numpy(), frame["lon_from"].to_numpy(),
+                                  frame["lat_to"].to_numpy(), frame["lon_to"].to_numpy())
+        return frame[["team_id", "point_id", "session_id", "role", "volunteers", "km"]]
+
+
+def build_summary(inputs: Inputs, solution: Solution, assignments: pd.DataFrame, shortfalls: pd.DataFrame,
+                  distribution: pd.DataFrame, model: PlanModel) -> dict[str, Any]:
+    """The contract's summary.json, and the headline figures beside it.
+
+    Only inputs and results go in, never timings, so the same input writes the same bytes.
+    """
+    needed = int(shortfalls["needed"].sum())
+    assigned = int(shortfalls["assigned"].sum())
+    supplies = {}
+    for item_id, stock in zip(inputs.scenario.supplies["item_id"], inputs.stock.tolist(), strict=True):
+        rows = distribution[distribution["item_id"] == item_id]
+        supplies[item_id] = {"stock": int(stock), "wanted": int(rows["wanted"].sum()),
+                             "distributed": int(rows["quantity"].sum())}
+    by_role = shortfalls.groupby("role")[["needed", "assigned", "missing"]].sum()
+    travel = assignments.merge(inputs.scenario.teams[["team_id", "district_id"]], on="team_id")
+    d_index = {d: i for i, d in enumerate(inputs.scenario.districts["district_id"])}
+    p_index = {p: i for i, p in enumerate(inputs.scenario.points["point_id"])}
+    km = model.km[travel["district_id"].map(d_index).to_numpy(dtype=int), travel["point_id"].map(p_index).to_numpy(dtype=int)]
+    volunteer_km = float((km * travel["volunteers"].to_numpy()).sum())
+    return {
+        "status": solution.status,
+        "needed": needed,
+        "assigned": assigned,
+        "unmet": needed - assigned,
+        "coverage": round(assigned / needed, 6) if needed else 1.0,
+        "supplies": supplies,
+        "scenario": inputs.scenario.name,
+        "solver": solution.solver,
+        "unmet_by_role": {role: int(by_role["missing"].get(role, 0)) for role in ROLES},
+        "needed_by_role": {role: int(by_role["needed"].get(role, 0)) for role in ROLES},
+        "average_travel_km": round(volunteer_km / assigned, 3) if assigned else 0.0,
+        "objective": round(solution.objective, 6),
+        "whole_numbers_by": "integer re-solve" if solution.used_integers else "LP optimum already whole",
+        "levers": _levers_json(inputs),
+    }
+
+
+def _levers_json(inputs: Inputs) -> dict[str, Any]:
+    levers = inputs.levers
+    return {
+        "availability": levers.availability,
+        "district_availability": dict(sorted(levers.district_availability.items())),
+        "stock": {k: int(v) for k, v in sorted(levers.stock.items())},
+        "supply_factors": dict(sorted(levers.supply_factors.items())),
+        "max_travel_km": None if inputs.reach_km == float("inf") else inputs.reach_km,
+        "weights": inputs.weights.model_dump(),
+        "closed_points": sorted(levers.closed_points),
+    }

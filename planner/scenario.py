@@ -1,0 +1,467 @@
+"""Scenario folders: read, check every table and reference, and hold the result.
+
+The file formats are the contract in ``SCENARIO-FORMAT.md``; the project's own additions
+(needs rules, weights, optional columns) are documented in ``docs/scenario-format.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planner.errors import Problem, ScenarioError
+from planner.settings import ROLES, ScenarioConfig, parse_config, unknown_setting_warnings
+from planner.textfiles import RawTable, decode, read_csv_text
+
+CATEGORIES = ("basic", "emergency", "leisure", "emotional", "pack")
+BASES = ("parent", "staff", "point")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the contract: its name, kind and the values it admits."""
+
+    name: str
+    kind: str  # id, text, int, float, decimal, date, time, choice
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+
+
+def _ids(*names: str) -> tuple[Column, ...]:
+    return tuple(Column(name, "id") for name in names)
+
+
+LAT = Column("lat", "float", -90, 90)
+LON = Column("lon", "float", -180, 180)
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "districts": (*_ids("district_id"), Column("name_zh", "text"), Column("name_en", "text"), LAT, LON),
+    "sessions": (*_ids("session_id"), Column("date", "date"), Column("start", "time"), Column("end", "time")),
+    "points": (
+        *_ids("point_id"), Column("name", "text"), *_ids("district_id"), LAT, LON,
+        Column("capacity", "int", 0), Column("parents", "int", 0), Column("frontline_staff", "int", 0),
+    ),
+    "teams": (
+        *_ids("team_id"), Column("name", "text"), Column("union", "text"), *_ids("district_id"),
+        Column("volunteers", "int", 0), Column("first_aid", "int", 0), Column("counsellors", "int", 0),
+        Column("max_sessions", "int", 1),
+    ),
+    "supplies": (
+        *_ids("item_id"), Column("name", "text"), Column("category", "choice", choices=CATEGORIES),
+        Column("stock", "int", 0), Column("basis", "choice", choices=BASES),
+        Column("per_unit", "decimal", 0),
+    ),
+    "needs": (*_ids("point_id", "session_id"), Column("role", "choice", choices=ROLES), Column("volunteers", "int", 0)),
+    "availability": (*_ids("team_id", "session_id"), Column("volunteers", "int", 0)),
+}
+REQUIRED = ("districts", "sessions", "points", "teams", "supplies")
+OPTIONAL = ("needs", "availability")
+KEYS: dict[str, tuple[str, ...]] = {
+    "districts": ("district_id",), "sessions": ("session_id",), "points": ("point_id",),
+    "teams": ("team_id",), "supplies": ("item_id",),
+    "needs": ("point_id", "session_id", "role"), "availability": ("team_id", "session_id"),
+}
+# (table, column) -> (table it refers to, that table's id column)
+REFERENCES = {
+    ("points", "district_id"): ("districts", "district_id"),
+    ("teams", "district_id"): ("districts", "district_id"),
+    ("needs", "point_id"): ("points", "point_id"),
+    ("needs", "session_id"): ("sessions", "session_id"),
+    ("availability", "team_id"): ("teams", "team_id"),
+    ("availability", "session_id"): ("sessions", "session_id"),
+}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^\d{1,2}:\d{2}$")
+_LINE = "_line"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A checked scenario: every table typed, sorted by id and cross-referenced.
+
+    Treat it as read-only; :meth:`replace` returns a changed copy.
+
+    Attributes
+    ----------
+    config : ScenarioConfig
+        ``scenario.yaml``: name, description, sources, settings, needs rules, weights.
+    districts, sessions, points, teams, supplies : pandas.DataFrame
+        The contract's tables with the contract's columns (plus any optional ones).
+        Sessions are in time order, every other table in id order.
+    needs : pandas.DataFrame
+        ``point_id, session_id, role, volunteers`` for every need above zero, from
+        ``needs.csv`` or derived from ``config.needs`` (see ``needs_from_file``).
+    availability : pandas.DataFrame
+        ``team_id, session_id, volunteers`` for every team and session: from
+        ``availability.csv`` where it says, the team's ``volunteers`` elsewhere.
+    source : str
+        Where the scenario was read from, for messages.
+    warnings : tuple of str
+        Things worth a look that do not stop planning.
+    """
+
+    config: ScenarioConfig
+    districts: pd.DataFrame
+    sessions: pd.DataFrame
+    points: pd.DataFrame
+    teams: pd.DataFrame
+    supplies: pd.DataFrame
+    needs: pd.DataFrame
+    availability: pd.DataFrame
+    needs_from_file: bool
+    source: str = ""
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def max_travel_km(self) -> float | None:
+        return self.config.settings.max_travel_km
+
+    def replace(self, **changes: object) -> Scenario:
+        """A copy with some fields replaced (tables are not re-checked)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and check a scenario folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder in the format of SCENARIO-FORMAT.md.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem found, each with file, line and column.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise ScenarioError([Problem(str(folder), None, None, "is not a scenario folder (expected a folder holding scenario.yaml and the CSV files)")])
+    problems: list[Problem] = []
+    config_text: str | None = None
+    yaml_path = folder / "scenario.yaml"
+    if not _inside(folder, yaml_path):
+        problems.append(Problem("scenario.yaml", None, None, "points outside the scenario folder"))
+    elif yaml_path.is_file():
+        config_text, problem = decode(yaml_path.read_bytes(), "scenario.yaml")
+        if problem:
+            problems.append(problem)
+    else:
+        problems.append(Problem("scenario.yaml", None, None, "is missing; it must hold at least 'name: ...'"))
+    raw: dict[str, RawTable | None] = {}
+    for table in REQUIRED + OPTIONAL:
+        file = f"{table}.csv"
+        csv_path = folder / file
+        if not csv_path.exists():
+            if table in REQUIRED:
+                names = ", ".join(c.name for c in TABLES[table])
+                problems.append(Problem(file, None, None, f"is missing; it is required (columns: {names})"))
+            continue
+        if not _inside(folder, csv_path):
+            problems.append(Problem(file, None, None, "points outside the scenario folder"))
+            continue
+        raw[table], found = read_csv_text(csv_path, file)
+        problems.extend(found)
+    return build_scenario(config_text, raw, source=str(folder), problems=problems)
+
+
+def _inside(folder: Path, path: Path) -> bool:
+    """True when ``path`` (following links) stays within ``folder``."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
+
+
+def build_scenario(
+    config_text: str | None,
+    raw: Mapping[str, RawTable | None],
+    *,
+    source: str = "",
+    problems: list[Problem] | None = None,
+) -> Scenario:
+    """Check raw tables (from CSV files or workbook sheets) and build a :class:`Scenario`."""
+    problems = list(problems or [])
+    config = None
+    if config_text is not None:
+        config, found = parse_config(config_text)
+        problems.extend(found)
+    tables: dict[str, pd.DataFrame] = {}
+    for table, table_raw in raw.items():
+        if table_raw is None:
+            continue
+        typed, found = _typed_table(table_raw, TABLES[table])
+        problems.extend(found)
+        if typed is not None:
+            tables[table] = typed
+    problems.extend(_check_keys(tables, raw))
+    problems.extend(_check_references(tables, raw))
+    problems.extend(_check_rows(tables, raw))
+    if problems or config is None:
+        raise ScenarioError(sorted(set(problems), key=_problem_order))
+    clean = {name: df.drop(columns=_LINE) for name, df in tables.items()}
+    clean["sessions"] = clean["sessions"].sort_values(["date", "start", "session_id"], kind="stable")
+    for name in clean:
+        if name != "sessions":
+            clean[name] = clean[name].sort_values(list(KEYS[name]), kind="stable")
+        clean[name] = clean[name].reset_index(drop=True)
+    needs_from_file = "needs" in clean
+    if needs_from_file:
+        needs = clean["needs"][clean["needs"]["volunteers"] > 0]
+        needs = _order(needs, clean, ["point_id", "session_id", "role"])
+    else:
+        needs = derive_needs(clean["points"], clean["sessions"], config)
+    availability = _full_availability(clean["teams"], clean["sessions"], clean.get("availability"))
+    warnings = [*unknown_setting_warnings(config), *_warnings(clean)]
+    return Scenario(
+        config=config,
+        districts=clean["districts"], sessions=clean["sessions"], points=clean["points"],
+        teams=clean["teams"], supplies=clean["supplies"],
+        needs=needs.reset_index(drop=True), availability=availability,
+        needs_from_file=needs_from_file, source=source, warnings=tuple(warnings),
+    )
+
+
+def _problem_order(problem: Problem) -> tuple[str, int, str, str]:
+    return (problem.file, problem.line or 0, problem.column or "", problem.message)
+
+
+def _typed_table(raw: RawTable, columns: tuple[Column, ...]) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Turn text cells into typed columns; every bad cell is one problem."""
+    problems = []
+    missing = [c.name for c in columns if c.name not in raw.header]
+    for name in missing:
+        problems.append(Problem(raw.file, 1, name, "is missing from the header"))
+    if missing:
+        return None, problems
+    frame = pd.DataFrame(raw.rows, columns=raw.header, dtype=object)
+    frame = frame.astype({name: str for name in raw.header}) if len(frame) else frame
+    lines = pd.Series(raw.lines, dtype="int64", index=frame.index)
+    typed = frame.copy()
+    for column in columns:
+        values, found = _parse_column(frame[column.name].astype(str).str.strip(), column, raw.file, lines)
+        problems.extend(found)
+        typed[column.name] = values
+    typed[_LINE] = lines
+    return typed, problems
+
+
+def _bad(file: str, lines: pd.Series, column: str, mask: pd.Series, texts: pd.Series, expected: str) -> list[Problem]:
+    return [
+        Problem(file, int(lines[i]), column, f"expected {expected}, got {texts[i]!r}" if texts[i] else f"expected {expected}, got an empty cell")
+        for i in mask[mask].index
+    ]
+
+
+def _parse_column(texts: pd.Series, column: Column, file: str, lines: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    name = column.name
+    if column.kind == "id":
+        return texts, _bad(file, lines, name, texts == "", texts, "an id (text that is not empty)")
+    if column.kind == "text":
+        return texts, []
+    if column.kind == "choice":
+        bad = ~texts.isin(column.choices)
+        return texts, _bad(file, lines, name, bad, texts, "one of " + ", ".join(column.choices))
+    if column.kind == "date":
+        parsed = pd.to_datetime(texts.where(texts.str.match(_DATE)), format="%Y-%m-%d", errors="coerce")
+        return texts, _bad(file, lines, name, parsed.isna(), texts, "a date as YYYY-MM-DD")
+    if column.kind == "time":
+        ok = texts.str.match(_TIME)
+        parts = texts.where(ok, "99:99").str.split(":", expand=True) if len(texts) else None
+        if parts is not None:
+            ok &= (parts[0].astype(int) < 24) & (parts[1].astype(int) < 60)
+        normalised = texts.where(~ok, texts.str.zfill(5))
+        return normalised, _bad(file, lines, name, ~ok, texts, "a time as HH:MM")
+    if column.kind == "decimal":
+        values, bad = [], []
+        for text in texts:
+            try:
+                value = Fraction(text)
+                bad.append(column.minimum is not None and value < column.minimum)
+            except (ValueError, ZeroDivisionError):
+                value = Fraction(0)
+                bad.append(True)
+            values.append(value)
+        mask = pd.Series(bad, index=texts.index, dtype=bool)
+        return pd.Series(texts, index=texts.index), _bad(file, lines, name, mask, texts, f"a number {column.minimum:g} or more")
+    numbers = pd.to_numeric(texts.where(texts != ""), errors="coerce")
+    finite = numbers.notna() & np.isfinite(numbers.fillna(0))
+    if column.kind == "int":
+        ok = finite & (numbers.fillna(0) % 1 == 0)
+        expected = "a whole number"
+    else:
+        ok = finite
+        expected = "a number"
+    if column.minimum is not None:
+        ok &= numbers.fillna(0) >= column.minimum
+    if column.maximum is not None:
+        ok &= numbers.fillna(0) <= column.maximum
+    if column.minimum is not None and column.maximum is not None:
+        expected += f" from {column.minimum:g} to {column.maximum:g}"
+    elif column.minimum is not None:
+        expected += f" {column.minimum:g} or more"
+    problems = _bad(file, lines, name, ~ok, texts, expected)
+    values = numbers.where(ok, 0)
+    return (values.astype("int64") if column.kind == "int" else values.astype(float)), problems
+
+
+def _check_keys(tables: dict[str, pd.DataFrame], raw: Mapping[str, RawTable | None]) -> list[Problem]:
+    problems = []
+    for name, frame in tables.items():
+        keys = list(KEYS[name])
+        duplicated = frame.duplicated(keys, keep="first")
+        for i in duplicated[duplicated].index:
+            values = ", ".join(f"{k}={frame.at[i, k]!r}" for k in keys)
+            first = frame[(frame[keys] == frame.loc[i, keys]).all(axis=1)][_LINE].iloc[0]
+            problems.append(Problem(f"{name}.csv", int(frame.at[i, _LINE]), keys[-1] if len(keys) == 1 else None,
+                                    f"repeats {values}, already on line {first}"))
+    return problems
+
+
+def _check_references(tables: dict[str, pd.DataFrame], raw: Mapping[str, RawTable | None]) -> list[Problem]:
+    problems = []
+    for (name, column), (target, target_column) in REFERENCES.items():
+        if name not in tables or target not in tables:
+            continue
+        frame = tables[name]
+        known = set(tables[target][target_column])
+        unknown = ~frame[column].isin(known) & (frame[column] != "")
+        for i in unknown[unknown].index:
+            problems.append(Problem(f"{name}.csv", int(frame.at[i, _LINE]), column,
+                                    f"{frame.at[i, column]!r} is not a {target_column} in {target}.csv"))
+    return problems
+
+
+def _check_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, RawTable | None]) -> list[Problem]:
+    problems = []
+
+    def flag(name: str, frame: pd.DataFrame, mask: pd.Series, column: str, message: str) -> None:
+        for i in mask[mask].index:
+            problems.append(Problem(f"{name}.csv", int(frame.at[i, _LINE]), column, message.format(**frame.loc[i].to_dict())))
+
+    if "teams" in tables:
+        teams = tables["teams"]
+        flag("teams", teams, teams["first_aid"] > teams["volunteers"], "first_aid",
+             "{first_aid} first-aiders is more than the team's {volunteers} volunteers")
+        flag("teams", teams, teams["counsellors"] > teams["volunteers"], "counsellors",
+             "{counsellors} counsellors is more than the team's {volunteers} volunteers")
+        if "availability" in tables:
+            availability = tables["availability"].merge(
+                teams[["team_id", "volunteers"]].rename(columns={"volunteers": "members"}),
+                on="team_id", how="left",
+            )
+            availability.index = tables["availability"].index
+            flag("availability", availability, availability["volunteers"] > availability["members"].fillna(np.inf),
+                 "volunteers", "{volunteers} free is more than team {team_id}'s {members:.0f} volunteers")
+    if "sessions" in tables:
+        sessions = tables["sessions"]
+        timed = sessions["start"].str.match(_TIME) & sessions["end"].str.match(_TIME)
+        flag("sessions", sessions, timed & (sessions["end"] <= sessions["start"]), "end",
+             "the session ends at {end}, not after it starts at {start}")
+    return problems
+
+
+def _order(frame: pd.DataFrame, tables: Mapping[str, pd.DataFrame], keys: list[str]) -> pd.DataFrame:
+    """Sort a (point, session, ...) table with sessions in time order."""
+    session_rank = {s: i for i, s in enumerate(tables["sessions"]["session_id"])}
+    return frame.assign(_rank=frame["session_id"].map(session_rank)).sort_values(
+        [keys[0], "_rank", *keys[2:]], kind="stable"
+    ).drop(columns="_rank")
+
+
+def derive_needs(points: pd.DataFrame, sessions: pd.DataFrame, config: ScenarioConfig) -> pd.DataFrame:
+    """Needs from the rules in scenario.yaml: the same in every session, none at closed points.
+
+    needed = max(minimum, per_point + ceil(parents / parents_per_volunteer)), exactly (no
+    floating-point rounding).
+    """
+    rows = []
+    for role in ROLES:
+        rule = config.needs.rule(role)
+        per_parent = Fraction(str(rule.parents_per_volunteer)) if rule.parents_per_volunteer else None
+        for point_id, parents, capacity in zip(points["point_id"], points["parents"], points["capacity"], strict=True):
+            if capacity <= 0:
+                continue
+            needed = rule.per_point + (math.ceil(Fraction(int(parents)) / per_parent) if per_parent else 0)
+            needed = max(rule.minimum, needed)
+            if needed > 0:
+                rows.extend((point_id, session_id, role, needed) for session_id in sessions["session_id"])
+    needs = pd.DataFrame(rows, columns=["point_id", "session_id", "role", "volunteers"])
+    needs["volunteers"] = needs["volunteers"].astype("int64")
+    role_rank = {r: i for i, r in enumerate(ROLES)}
+    session_rank = {s: i for i, s in enumerate(sessions["session_id"])}
+    return needs.sort_values(
+        ["point_id", "session_id", "role"],
+        key=lambda c: c.map(session_rank) if c.name == "session_id" else (c.map(role_rank) if c.name == "role" else c),
+        kind="stable",
+    ).reset_index(drop=True)
+
+
+def _full_availability(teams: pd.DataFrame, sessions: pd.DataFrame, given: pd.DataFrame | None) -> pd.DataFrame:
+    grid = pd.MultiIndex.from_product([teams["team_id"], sessions["session_id"]], names=["team_id", "session_id"])
+    full = pd.Series(np.repeat(teams["volunteers"].to_numpy(), len(sessions)), index=grid, name="volunteers")
+    if given is not None and len(given):
+        full.update(given.set_index(["team_id", "session_id"])["volunteers"])
+    return full.astype("int64").reset_index()
+
+
+def _warnings(tables: Mapping[str, pd.DataFrame]) -> list[str]:
+    notes = []
+    if "availability" in tables and len(tables["availability"]):
+        listed = tables["availability"].groupby("team_id")["session_id"].nunique()
+        partial = listed[listed < len(tables["sessions"])]
+        for team_id, count in partial.items():
+            notes.append(f"availability.csv lists team {team_id} for {count} of {len(tables['sessions'])} "
+                         "sessions; in the others all its volunteers count as free")
+    return notes
+
+
+def wanted_supplies(scenario: Scenario, *, factors: Mapping[str, Fraction] | None = None) -> pd.DataFrame:
+    """Units of each item each point wants: ceil(per_unit x base), computed exactly.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    factors : mapping of item_id to Fraction, optional
+        Multiplies ``per_unit`` (a weather preset, say); 1 where absent.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``item_id, point_id, wanted`` for every item and point, items then points in id order.
+    """
+    points = scenario.points
+    bases = {
+        "parent": points["parents"].to_numpy(dtype=object),
+        "staff": points["frontline_staff"].to_numpy(dtype=object),
+        "point": np.ones(len(points), dtype=object),
+    }
+    frames = []
+    factors = factors or {}
+    for item_id, basis, per_unit in zip(scenario.supplies["item_id"], scenario.supplies["basis"],
+                                        scenario.supplies["per_unit"], strict=True):
+        rate = Fraction(per_unit) * factors.get(item_id, Fraction(1))
+        # ceil(a / b) for whole numbers is -((-a) // b): exact where floats are not (0.1 x 30).
+        wanted = -((-rate.numerator * bases[basis]) // rate.denominator)
+        frames.append(pd.DataFrame({"item_id": item_id, "point_id": points["point_id"], "wanted": wanted.astype("int64")}))
+    if not frames:
+        return pd.DataFrame({"item_id": pd.Series(dtype=str), "point_id": pd.Series(dtype=str),
+                             "wanted": pd.Series(dtype="int64")})
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,141 @@
+"""Reading the text files staff save from Excel, and writing CSV that Excel reads back.
+
+Excel on a Chinese system saves CSV as GBK/GB18030; "CSV UTF-8" adds a byte-order mark;
+other tools write plain UTF-8. All three are read. Quoted fields may hold commas, quotes
+and line breaks, so rows are tracked by the physical line they start on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from planner.errors import Problem
+
+# Excel and WPS run a cell as a formula when it starts with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A CSV file as text: its header, its rows and the line each row starts on."""
+
+    file: str
+    header: list[str]
+    rows: list[list[str]]
+    lines: list[int]
+
+
+def decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
+    """Decode the bytes of a text file as UTF-8 (with or without BOM) or GB18030."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        return None, Problem(
+            file, None, None,
+            "is UTF-16 or binary, not text the planner reads; "
+            "in Excel choose Save As > 'CSV UTF-8 (Comma delimited)'",
+        )
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, Problem(
+            file, line, None,
+            "holds bytes that are neither UTF-8 nor GBK/GB18030 text; "
+            "save the file as 'CSV UTF-8'",
+        )
+
+
+def unescape_cell(text: str) -> str:
+    """Undo :func:`escape_cell`: drop the one quote put before a formula-like cell."""
+    if len(text) >= 2 and text[0] == "'" and (text[1:].startswith(FORMULA_STARTS) or text[1] == "'"):
+        return text[1:]
+    return text
+
+
+def escape_cell(text: str) -> str:
+    """Make text safe to open in Excel/WPS without changing what :func:`unescape_cell` reads.
+
+    A cell starting with ``=``, ``+``, ``-`` or ``@`` would run as a formula, so it gets a
+    leading apostrophe, as Excel itself does; a text that already starts with an apostrophe
+    before such a character gets one more, so reading it back is exact.
+    """
+    if text.startswith(FORMULA_STARTS) or (
+        text.startswith("'") and (text[1:].startswith(FORMULA_STARTS) or text[1:2] == "'")
+    ):
+        return "'" + text
+    return text
+
+
+def read_csv_text(path: Path, file: str) -> tuple[RawTable | None, list[Problem]]:
+    """Read a CSV file into text rows, reporting undecodable, empty or ragged input."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(file, None, None, f"cannot be read ({exc.strerror})")]
+    text, problem = decode(data, file)
+    if problem is not None:
+        return None, [problem]
+    assert text is not None
+    return parse_csv(text, file)
+
+
+def parse_csv(text: str, file: str) -> tuple[RawTable | None, list[Problem]]:
+    """Parse CSV text; every record keeps the physical line it starts on."""
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    previous_end = 0
+    try:
+        for record in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if not record or all(cell.strip() == "" for cell in record):
+                continue
+            records.append((start, record))
+    except csv.Error as exc:
+        return None, [Problem(file, reader.line_num, None, f"is not valid CSV ({exc})")]
+    if not records:
+        return None, [Problem(file, None, None, "is empty; expected a header row and data rows")]
+    header_line, header = records[0]
+    header = [name.strip() for name in header]
+    seen: set[str] = set()
+    for name in header:
+        if name == "":
+            problems.append(Problem(file, header_line, None, "the header has an empty column name"))
+        elif name in seen:
+            problems.append(Problem(file, header_line, name, "the column appears twice in the header"))
+        seen.add(name)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    for line, record in records[1:]:
+        if len(record) != len(header):
+            # Trailing empty cells are what Excel writes after a deleted column: harmless.
+            trimmed = record
+            while len(trimmed) > len(header) and trimmed[-1].strip() == "":
+                trimmed = trimmed[:-1]
+            if len(trimmed) != len(header):
+                problems.append(Problem(
+                    file, line, None,
+                    f"has {len(record)} values but the header has {len(header)} columns",
+                ))
+                continue
+            record = trimmed
+        rows.append([unescape_cell(cell) for cell in record])
+        lines.append(line)
+    return RawTable(file, header, rows, lines), problems
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
+    """Write UTF-8 CSV (no BOM, ``\\n`` line ends) with formula-like text escaped."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([escape_cell(v) if isinstance(v, str) else v for v in row])
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
