@@ -100,7 +100,8 @@ def _human_summary(plan: object, seconds: float, out: object) -> str:
     lines = [
         f"{s['scenario']}: {label(s['status'], 'en').lower()} plan in {seconds:.2f} s "
         f"(solver {s['solver']}), written to {out}",
-        f"  coverage {s['coverage']:.1%}: {s['assigned']} of {s['needed']} volunteer-sessions staffed, {s['unmet']} unmet",
+        f"  coverage {s['coverage']:.1%}: {s['assigned']} of {s['needed']} volunteer-sessions staffed, "
+        f"{s['unmet']} unmet",
         "  unmet by role: " + ", ".join(f"{label(r, 'en').lower()} {n}" for r, n in s["unmet_by_role"].items()),
     ]
     packs = {k: v for k, v in s["supplies"].items()}

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.labels import label
+from planner.settings import ROLES
 
 if TYPE_CHECKING:
     from planner.plan import Plan
@@ -51,22 +52,19 @@ def plan_tables(plan: Plan, lang: str = "both") -> dict[str, pd.DataFrame]:
     sessions = session_labels(plan)
     s = plan.summary
 
-    summary_rows = [
-        ("scenario", s["scenario"]),
-        ("status", label(s["status"], "zh" if lang == "both" else lang)),
-        ("needed", s["needed"]), ("assigned", s["assigned"]), ("unmet", s["unmet"]),
-        ("coverage", s["coverage"]),
+    word = lambda key: label(key, "zh" if lang == "both" else lang)  # noqa: E731 (one language in cells)
+    rows: list[tuple[str, object]] = [
+        (word("scenario"), s["scenario"]), (word("status"), word(s["status"])),
+        (word("needed"), s["needed"]), (word("assigned"), s["assigned"]), (word("unmet"), s["unmet"]),
+        (word("coverage"), s["coverage"]),
     ]
-    for role in ("general", "first_aid", "counsellor"):
-        role_name = label(role, "zh" if lang == "both" else lang)
-        summary_rows.append((f"{label('unmet', 'zh' if lang == 'both' else lang)}: {role_name}", s["unmet_by_role"][role]))
-    summary_rows.append(("travel_km", s["average_travel_km"]))
+    rows += [(f"{word('unmet')}: {word(role)}", s["unmet_by_role"][role]) for role in ROLES]
+    rows.append((word("travel_km"), s["average_travel_km"]))
+    item_names = sc.supplies.set_index("item_id")["name"]
     for item_id, figures in s["supplies"].items():
-        name = sc.supplies.set_index("item_id").at[item_id, "name"]
-        summary_rows.append((f"{name} ({item_id})", f"{figures['distributed']} / {figures['wanted']} ({label('stock', 'zh' if lang == 'both' else lang)} {figures['stock']})"))
-    summary = pd.DataFrame(
-        [(label(k, "zh" if lang == "both" else lang) if k in ("scenario", "status", "needed", "assigned", "unmet", "coverage", "travel_km") else k, v)
-         for k, v in summary_rows], columns=["figure", "value"])
+        rows.append((f"{item_names[item_id]} ({item_id})",
+                     f"{figures['distributed']} / {figures['wanted']} ({word('stock')} {figures['stock']})"))
+    summary = pd.DataFrame(rows, columns=["figure", "value"])
 
     grid = plan.by_point_session()
     grid["cell"] = grid["assigned"].astype(str) + "/" + grid["needed"].astype(str)
@@ -98,7 +96,7 @@ def plan_tables(plan: Plan, lang: str = "both") -> dict[str, pd.DataFrame]:
     items = sc.supplies.set_index("item_id")
     supplies = pd.DataFrame({
         "item_id": d["item_id"], "item": items["name"].reindex(d["item_id"]).to_numpy(),
-        "category": items["category"].reindex(d["item_id"]).map(lambda c: label(c, "zh" if lang == "both" else lang)).to_numpy(),
+        "category": items["category"].reindex(d["item_id"]).map(word).to_numpy(),
         "point_id": d["point_id"], "point": points["name"].reindex(d["point_id"]).to_numpy(),
         "district": district_name.reindex(points["district_id"].reindex(d["point_id"])).to_numpy(),
         "quantity": d["quantity"], "wanted": d["wanted"],
@@ -131,7 +129,7 @@ def write_plan_workbook(plan: Plan, path: Path, *, lang: str = "both") -> None:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for sheet_key, table in plan_tables(plan, lang).items():
-        title = label(sheet_key, "zh" if lang == "both" else lang) if lang != "both" else f"{label(sheet_key, 'zh')} {label(sheet_key, 'en')}"
+        title = label(sheet_key, lang) if lang != "both" else f"{label(sheet_key, 'zh')} {label(sheet_key, 'en')}"
         write_sheet(workbook.create_sheet(title[:31]), table, lang)
     save_workbook(workbook, path)
 

@@ -8,16 +8,12 @@ an existing folder exactly as it was. A folder holding files is replaced only wh
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from planner.textfiles import write_csv
+from planner.textfiles import write_csv, write_folder_atomically
 
 if TYPE_CHECKING:
     from planner.plan import Plan
@@ -54,7 +50,8 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
         _write_table(plan.assignments, tmp / "assignments.csv")
         _write_table(plan.shortfalls, tmp / "shortfalls.csv")
         _write_table(plan.distribution, tmp / "distribution.csv")
-        (tmp / "summary.json").write_text(json.dumps(plan.summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        summary = json.dumps(plan.summary, ensure_ascii=False, indent=2) + "\n"
+        (tmp / "summary.json").write_text(summary, encoding="utf-8")
         write_plan_workbook(plan, tmp / "plan.xlsx", lang=lang)
 
     return write_folder_atomically(folder, write, overwrite=overwrite)
@@ -62,34 +59,3 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
 
 def _write_table(frame: pd.DataFrame, path: Path) -> None:
     write_csv(path, list(frame.columns), frame.astype(object).values.tolist())
-
-
-def write_folder_atomically(folder: str | Path, write: Callable[[Path], None], *, overwrite: bool) -> Path:
-    """Run ``write`` into a temporary folder, then move it to ``folder`` in one step.
-
-    Raises
-    ------
-    FileExistsError
-        ``folder`` holds files and ``overwrite`` is false, or it is a file.
-    """
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise FileExistsError(f"{folder} is a file, not a folder")
-    if folder.is_dir() and any(folder.iterdir()) and not overwrite:
-        raise FileExistsError(f"{folder} already holds files; choose a new folder or allow replacing it (--force)")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
-    try:
-        write(tmp)
-        tmp.chmod(0o755)
-        if folder.is_dir() and any(folder.iterdir()):
-            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
-            os.replace(folder, old / folder.name)
-            os.replace(tmp, folder)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, folder)  # replaces an empty folder, or creates it
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return folder

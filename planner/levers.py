@@ -75,7 +75,7 @@ class Inputs:
     stock: np.ndarray  # per scenario.supplies row
 
 
-def _scaled(values: np.ndarray, factor: np.ndarray | float) -> np.ndarray:
+def _scaled(values: np.ndarray, factor: np.ndarray) -> np.ndarray:
     """Whole people after scaling: round half up, so 0.5 of a team's 3 is 2 and 0.8 of 5 is 4."""
     return np.floor(values * factor + 0.5).astype("int64")
 
@@ -93,22 +93,22 @@ def apply_levers(scenario: Scenario, levers: Levers | None = None) -> Inputs:
     if not (levers.availability >= 0 and math.isfinite(levers.availability)):
         problems.append(f"availability must be a number 0 or more, got {levers.availability!r}")
     districts = set(scenario.districts["district_id"])
-    for district_id, factor in levers.district_availability.items():
+    for district_id, scale in levers.district_availability.items():
         if district_id not in districts:
             problems.append(f"district_availability: {district_id!r} is not a district of the scenario")
-        elif not (factor >= 0 and math.isfinite(factor)):
-            problems.append(f"district_availability[{district_id!r}] must be 0 or more, got {factor!r}")
+        elif not (scale >= 0 and math.isfinite(scale)):
+            problems.append(f"district_availability[{district_id!r}] must be 0 or more, got {scale!r}")
     items = set(scenario.supplies["item_id"])
     for item_id, units in levers.stock.items():
         if item_id not in items:
             problems.append(f"stock: {item_id!r} is not an item of the scenario")
         elif not (isinstance(units, int | np.integer) and units >= 0):
             problems.append(f"stock[{item_id!r}] must be a whole number 0 or more, got {units!r}")
-    for item_id, factor in levers.supply_factors.items():
+    for item_id, multiplier in levers.supply_factors.items():
         if item_id not in items:
             problems.append(f"supply_factors: {item_id!r} is not an item of the scenario")
-        elif not (factor >= 0 and math.isfinite(factor)):
-            problems.append(f"supply_factors[{item_id!r}] must be 0 or more, got {factor!r}")
+        elif not (multiplier >= 0 and math.isfinite(multiplier)):
+            problems.append(f"supply_factors[{item_id!r}] must be 0 or more, got {multiplier!r}")
     unknown_points = set(levers.closed_points) - set(scenario.points["point_id"])
     if unknown_points:
         problems.append(f"closed_points: {sorted(unknown_points)} are not points of the scenario")
@@ -126,8 +126,8 @@ def apply_levers(scenario: Scenario, levers: Levers | None = None) -> Inputs:
         raise ValueError("; ".join(problems))
 
     teams = scenario.teams
-    factor = levers.availability * teams["district_id"].map(
-        lambda d: levers.district_availability.get(d, 1.0)).to_numpy(dtype=float)
+    per_district = teams["district_id"].map(lambda d: levers.district_availability.get(d, 1.0))
+    factor = per_district.to_numpy(dtype=float) * float(levers.availability)
     volunteers = _scaled(teams["volunteers"].to_numpy(), factor)
     first_aid = np.minimum(_scaled(teams["first_aid"].to_numpy(), factor), volunteers)
     counsellors = np.minimum(_scaled(teams["counsellors"].to_numpy(), factor), volunteers)

@@ -107,14 +107,17 @@ class PlanModel:
         parts = []
         for role, cap in caps.items():
             t, s = np.nonzero(cap > 0)
-            parts.append(pd.DataFrame({"t": t, "s": s, "r": _R[role]}))
+            parts.append(pd.DataFrame({"t": t, "s": s, "r": np.full(len(t), _R[role])}, dtype="int64"))
         u = pd.concat(parts, ignore_index=True)
         u["d"] = team_district[u["t"].to_numpy()]
 
         # y[d,p,s,r]: volunteers from district d's pool at point p in session s, role r.
-        need = sc.needs.assign(p=sc.needs["point_id"].map(p_code), s=sc.needs["session_id"].map(s_code),
-                               r=sc.needs["role"].map(_R))[["p", "s", "r", "volunteers"]]
-        need = need.reset_index(drop=True)
+        need = pd.DataFrame({
+            "p": sc.needs["point_id"].map(p_code).to_numpy(dtype="int64"),
+            "s": sc.needs["session_id"].map(s_code).to_numpy(dtype="int64"),
+            "r": sc.needs["role"].map(_R).to_numpy(dtype="int64"),
+            "volunteers": sc.needs["volunteers"].to_numpy(dtype="int64"),
+        })
         n_d = len(district_ids)
         y = pd.DataFrame({
             "need_row": np.repeat(np.arange(len(need)), n_d),
@@ -158,7 +161,6 @@ class PlanModel:
     def _build_rows(self) -> None:
         u, y, a, f, q, share = self.u, self.y, self.a, self.f, self.q, self.share
         families: list[tuple[str, pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]] = []
-        n_s = self.n_sessions
 
         def grouped(name: str, keys: pd.DataFrame, cols: np.ndarray, coefs: np.ndarray,
                     keep: np.ndarray | None = None) -> None:
@@ -221,7 +223,7 @@ class PlanModel:
             # CSR: members of each row together, in column order.
             order = np.lexsort((cols, codes))
             counts = np.bincount(codes, minlength=len(rows)).astype("int64")
-            starts.append(nz_count + np.concatenate([[0], np.cumsum(counts)[:-1]]).astype("int64"))
+            starts.append(nz_count + np.concatenate([[0], np.cumsum(counts)])[:len(rows)].astype("int64"))
             index.append(cols[order])
             value.append(coefs[order])
             self.row_offset[name] = row_count
@@ -260,12 +262,14 @@ class PlanModel:
         need_now = np.where(inputs.capacity[self.need["p"]] > 0, need_now, 0)
         upper[self.y0:self.a0] = need_now[y["need_row"]]
         upper[self.a0:self.f0] = np.minimum(need_now[a["need_row"]], inputs.capacity[a["p"]])
-        # Bands: district g's whole need (reachable or not) in BANDS whole-number slices.
+        # Bands: district g's whole need (reachable or not) in BANDS whole-number slices. The
+        # j-th volunteer of N falls in the band where the coverage before it, (j-1)/N, lies:
+        # band k holds ceil(N(k+1)/BANDS) - ceil(Nk/BANDS) of them, so the first is always
+        # in band 0, however small the district.
         district_need = np.bincount(self.point_district[self.need["p"]], weights=need_now,
-                                    minlength=len(sc.districts))
-        edges = np.floor(district_need[f["g"].to_numpy()] * (f["k"].to_numpy() + 1) / BANDS)
-        previous = np.floor(district_need[f["g"].to_numpy()] * f["k"].to_numpy() / BANDS)
-        upper[self.f0:self.q0] = edges - previous
+                                    minlength=len(sc.districts)).round().astype("int64")
+        n_g, k = district_need[f["g"].to_numpy()], f["k"].to_numpy()
+        upper[self.f0:self.q0] = -((-n_g * (k + 1)) // BANDS) + ((-n_g * k) // BANDS)
         wanted = inputs.wanted["wanted"].to_numpy()[q["wanted_row"]]
         upper[self.q0:self.share0] = wanted
         upper[self.share0:] = 1.0
@@ -324,7 +328,8 @@ class PlanModel:
             h.changeColsCost(len(changed), changed, cost[changed])
         changed = np.nonzero((row_lower != self.row_lower) | (row_upper != self.row_upper))[0].astype("int32")
         if len(changed):
-            h.changeRowsBounds(len(changed), changed, row_lower[changed], row_upper[changed])
+            # changeRowsBounds is in highspy, though not in its type stubs.
+            h.changeRowsBounds(len(changed), changed, row_lower[changed], row_upper[changed])  # type: ignore[attr-defined]
         changed_nz = self._share_coef_nz[a_value[self._share_coef_nz] != self._a_value[self._share_coef_nz]]
         if len(changed_nz):
             rows = np.searchsorted(self._a_start, changed_nz, side="right") - 1
@@ -344,7 +349,8 @@ class PlanModel:
             "t": _safe_ids(sc.teams["team_id"]), "s": _safe_ids(sc.sessions["session_id"]),
             "d": _safe_ids(sc.districts["district_id"]), "p": _safe_ids(sc.points["point_id"]),
             "i": _safe_ids(sc.supplies["item_id"]), "r": np.array(ROLES, dtype=object),
-            "g": _safe_ids(sc.districts["district_id"]), "k": np.array([f"band{k}" for k in range(BANDS)], dtype=object),
+            "g": _safe_ids(sc.districts["district_id"]),
+            "k": np.array([f"band{k}" for k in range(BANDS)], dtype=object),
         }
 
         def label(prefix: str, frame: pd.DataFrame, keys: list[str]) -> list[str]:
@@ -382,18 +388,19 @@ class PlanModel:
         col_names, row_names = self.names()
         prob = pulp.LpProblem(_safe_name(self.scenario.name), pulp.LpMinimize)
         variables = [
-            pulp.LpVariable(name, lowBound=lo, upBound=None if math.isinf(hi) else hi)
+            prob.add_variable(name, lowBound=lo, upBound=None if math.isinf(hi) else hi)
             for name, lo, hi in zip(col_names, self.col_lower.tolist(), self.col_upper.tolist(), strict=True)
         ]
         for j in self.integer_columns.tolist():
             variables[j].cat = pulp.LpInteger
         nonzero = np.nonzero(self.col_cost)[0]
-        prob.setObjective(pulp.LpAffineExpression([(variables[j], c) for j, c in
-                                                   zip(nonzero.tolist(), self.col_cost[nonzero].tolist(), strict=True)]))
-        ends = np.append(self._a_start[1:], len(self._a_index)).tolist()
+        costs = zip(nonzero.tolist(), self.col_cost[nonzero].tolist(), strict=True)
+        prob.setObjective(pulp.LpAffineExpression([(variables[j], c) for j, c in costs]))
+        ends = np.append(self._a_start[1:], len(self._a_index))[:self.num_rows].tolist()
         index, value = self._a_index.tolist(), self._a_value.tolist()
         for i, (start, end) in enumerate(zip(self._a_start.tolist(), ends, strict=True)):
-            expr = pulp.LpAffineExpression([(variables[j], v) for j, v in zip(index[start:end], value[start:end], strict=True)])
+            terms = zip(index[start:end], value[start:end], strict=True)
+            expr = pulp.LpAffineExpression([(variables[j], v) for j, v in terms])
             lo, hi = self.row_lower[i], self.row_upper[i]
             if lo == hi:
                 sense, rhs = pulp.LpConstraintEQ, lo
@@ -420,6 +427,13 @@ class PlanModel:
         """
         if self._inputs is None:
             self.set_inputs(apply_levers(self.scenario))
+        if solver not in SOLVERS:
+            raise ValueError(f"solver must be one of {', '.join(SOLVERS)}, got {solver!r}")
+        if self.num_cols == 0:
+            # Nothing to decide (no team can reach any need, nothing wanted): the empty plan
+            # is optimal, and solvers report an empty model as an error.
+            return Solution(status="optimal", values=np.zeros(0), duals=np.zeros(self.num_rows), objective=0.0,
+                            solver=solver, used_integers=False, seconds=0.0)
         if solver == "highs":
             return self._solve_highs(time_limit, warm)
         if solver == "cbc":
@@ -474,7 +488,7 @@ class PlanModel:
         values = np.array([v.varValue or 0.0 for v in variables])
         duals = None
         if status == "optimal":
-            duals = np.array([c.pi or 0.0 for c in prob.constraints.values()])
+            duals = np.array([c.pi or 0.0 for c in prob.constraints()])
         used_integers = False
         if status == "optimal" and not _is_integral(values[self.integer_columns]):
             used_integers = True
@@ -501,7 +515,7 @@ class PlanModel:
                   len(self._a_index), self._a_start, self._a_index, self._a_value)
 
 
-class _ArrayHiGHS(pulp.HiGHS):  # type: ignore[misc]
+class _ArrayHiGHS(pulp.HiGHS):
     """PuLP's HiGHS interface, handed the model's arrays in one call instead of row by row.
 
     The problem is solved as an LP (integrality is added by :meth:`PlanModel.solve` only when
@@ -524,7 +538,7 @@ class _ArrayHiGHS(pulp.HiGHS):  # type: ignore[misc]
         self.model.load_into_highs(lp.solverModel)
         for j, var in enumerate(self.model._variables):
             var.index = j
-        for i, constraint in enumerate(lp.constraints.values()):
+        for i, constraint in enumerate(lp.constraints()):
             constraint.index = i
 
     def findSolutionValues(self, lp: pulp.LpProblem) -> tuple[int, int]:

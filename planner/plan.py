@@ -136,7 +136,8 @@ def build_summary(inputs: Inputs, solution: Solution, assignments: pd.DataFrame,
     travel = assignments.merge(inputs.scenario.teams[["team_id", "district_id"]], on="team_id")
     d_index = {d: i for i, d in enumerate(inputs.scenario.districts["district_id"])}
     p_index = {p: i for i, p in enumerate(inputs.scenario.points["point_id"])}
-    km = model.km[travel["district_id"].map(d_index).to_numpy(dtype=int), travel["point_id"].map(p_index).to_numpy(dtype=int)]
+    km = model.km[travel["district_id"].map(d_index).to_numpy(dtype=int),
+                  travel["point_id"].map(p_index).to_numpy(dtype=int)]
     volunteer_km = float((km * travel["volunteers"].to_numpy()).sum())
     return {
         "status": solution.status,

@@ -13,9 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml as yaml_module
 
 from planner.errors import Problem, ScenarioError
 from planner.settings import ROLES, ScenarioConfig, parse_config, unknown_setting_warnings
@@ -153,7 +155,8 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     folder = Path(path)
     if not folder.is_dir():
-        raise ScenarioError([Problem(str(folder), None, None, "is not a scenario folder (expected a folder holding scenario.yaml and the CSV files)")])
+        raise ScenarioError([Problem(str(folder), None, None,
+                                     "is not a scenario folder (expected scenario.yaml and CSV files in a folder)")])
     problems: list[Problem] = []
     config_text: str | None = None
     yaml_path = folder / "scenario.yaml"
@@ -265,7 +268,8 @@ def _typed_table(raw: RawTable, columns: tuple[Column, ...]) -> tuple[pd.DataFra
 
 def _bad(file: str, lines: pd.Series, column: str, mask: pd.Series, texts: pd.Series, expected: str) -> list[Problem]:
     return [
-        Problem(file, int(lines[i]), column, f"expected {expected}, got {texts[i]!r}" if texts[i] else f"expected {expected}, got an empty cell")
+        Problem(file, int(lines[i]), column,
+                f"expected {expected}, got {texts[i]!r}" if texts[i] else f"expected {expected}, got an empty cell")
         for i in mask[mask].index
     ]
 
@@ -290,17 +294,9 @@ def _parse_column(texts: pd.Series, column: Column, file: str, lines: pd.Series)
         normalised = texts.where(~ok, texts.str.zfill(5))
         return normalised, _bad(file, lines, name, ~ok, texts, "a time as HH:MM")
     if column.kind == "decimal":
-        values, bad = [], []
-        for text in texts:
-            try:
-                value = Fraction(text)
-                bad.append(column.minimum is not None and value < column.minimum)
-            except (ValueError, ZeroDivisionError):
-                value = Fraction(0)
-                bad.append(True)
-            values.append(value)
-        mask = pd.Series(bad, index=texts.index, dtype=bool)
-        return pd.Series(texts, index=texts.index), _bad(file, lines, name, mask, texts, f"a number {column.minimum:g} or more")
+        # Kept as text and read exactly (Fraction) where used: 0.1 stays one tenth.
+        mask = pd.Series([not _is_decimal(text, column.minimum) for text in texts], index=texts.index, dtype=bool)
+        return texts, _bad(file, lines, name, mask, texts, f"a number {column.minimum or 0:g} or more")
     numbers = pd.to_numeric(texts.where(texts != ""), errors="coerce")
     finite = numbers.notna() & np.isfinite(numbers.fillna(0))
     if column.kind == "int":
@@ -322,16 +318,34 @@ def _parse_column(texts: pd.Series, column: Column, file: str, lines: pd.Series)
     return (values.astype("int64") if column.kind == "int" else values.astype(float)), problems
 
 
+def _file(raw: Mapping[str, RawTable | None], name: str) -> str:
+    table = raw.get(name)
+    return table.file if table is not None else f"{name}.csv"
+
+
+def _line(frame: pd.DataFrame, i: Any) -> int:
+    return int(frame[_LINE].loc[i])
+
+
+def _is_decimal(text: str, minimum: float | None) -> bool:
+    try:
+        value = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        return False
+    return minimum is None or value >= minimum
+
+
 def _check_keys(tables: dict[str, pd.DataFrame], raw: Mapping[str, RawTable | None]) -> list[Problem]:
     problems = []
     for name, frame in tables.items():
         keys = list(KEYS[name])
+        first_line = frame.groupby(keys)[_LINE].transform("min")
         duplicated = frame.duplicated(keys, keep="first")
         for i in duplicated[duplicated].index:
             values = ", ".join(f"{k}={frame.at[i, k]!r}" for k in keys)
-            first = frame[(frame[keys] == frame.loc[i, keys]).all(axis=1)][_LINE].iloc[0]
-            problems.append(Problem(f"{name}.csv", int(frame.at[i, _LINE]), keys[-1] if len(keys) == 1 else None,
-                                    f"repeats {values}, already on line {first}"))
+            column = keys[0] if len(keys) == 1 else None
+            problems.append(Problem(_file(raw, name), _line(frame, i), column,
+                                    f"repeats {values}, already on line {int(first_line.loc[i])}"))
     return problems
 
 
@@ -344,8 +358,8 @@ def _check_references(tables: dict[str, pd.DataFrame], raw: Mapping[str, RawTabl
         known = set(tables[target][target_column])
         unknown = ~frame[column].isin(known) & (frame[column] != "")
         for i in unknown[unknown].index:
-            problems.append(Problem(f"{name}.csv", int(frame.at[i, _LINE]), column,
-                                    f"{frame.at[i, column]!r} is not a {target_column} in {target}.csv"))
+            problems.append(Problem(_file(raw, name), _line(frame, i), column,
+                                    f"{frame.at[i, column]!r} is not a {target_column} in {_file(raw, target)}"))
     return problems
 
 
@@ -354,7 +368,8 @@ def _check_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, RawTable | No
 
     def flag(name: str, frame: pd.DataFrame, mask: pd.Series, column: str, message: str) -> None:
         for i in mask[mask].index:
-            problems.append(Problem(f"{name}.csv", int(frame.at[i, _LINE]), column, message.format(**frame.loc[i].to_dict())))
+            values = frame.loc[i].to_dict()
+            problems.append(Problem(_file(raw, name), _line(frame, i), column, message.format(**values)))
 
     if "teams" in tables:
         teams = tables["teams"]
@@ -392,7 +407,7 @@ def derive_needs(points: pd.DataFrame, sessions: pd.DataFrame, config: ScenarioC
     needed = max(minimum, per_point + ceil(parents / parents_per_volunteer)), exactly (no
     floating-point rounding).
     """
-    rows = []
+    rows: list[tuple[str, str, str, int]] = []
     for role in ROLES:
         rule = config.needs.rule(role)
         per_parent = Fraction(str(rule.parents_per_volunteer)) if rule.parents_per_volunteer else None
@@ -460,8 +475,59 @@ def wanted_supplies(scenario: Scenario, *, factors: Mapping[str, Fraction] | Non
         rate = Fraction(per_unit) * factors.get(item_id, Fraction(1))
         # ceil(a / b) for whole numbers is -((-a) // b): exact where floats are not (0.1 x 30).
         wanted = -((-rate.numerator * bases[basis]) // rate.denominator)
-        frames.append(pd.DataFrame({"item_id": item_id, "point_id": points["point_id"], "wanted": wanted.astype("int64")}))
+        frames.append(pd.DataFrame({"item_id": item_id, "point_id": points["point_id"],
+                                    "wanted": wanted.astype("int64")}))
     if not frames:
         return pd.DataFrame({"item_id": pd.Series(dtype=str), "point_id": pd.Series(dtype=str),
                              "wanted": pd.Series(dtype="int64")})
     return pd.concat(frames, ignore_index=True)
+
+
+def save_scenario(scenario: Scenario, folder: str | Path, *, overwrite: bool = False) -> Path:
+    """Write a scenario as a folder in the contract's format; it loads back to the same plan.
+
+    The folder appears whole or not at all (written aside, then moved into place). Needs are
+    written to needs.csv when they came from a file (else the rules in scenario.yaml derive
+    them again); availability.csv lists only the sessions where fewer than all are free.
+
+    Raises
+    ------
+    FileExistsError
+        ``folder`` already holds files and ``overwrite`` is false.
+    """
+
+
+    from planner.textfiles import write_csv, write_folder_atomically
+
+    def table(name: str, frame: pd.DataFrame) -> tuple[list[str], list[list[object]]]:
+        contract = [c.name for c in TABLES[name]]
+        header = contract + [c for c in frame.columns if c not in contract]
+        return header, frame[header].astype(object).values.tolist()
+
+    def write(tmp: Path) -> None:
+        config = scenario.config.model_dump(exclude_defaults=False)
+        text = yaml_module.dump(config, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False)
+        (tmp / "scenario.yaml").write_text(text, encoding="utf-8")
+        for name in REQUIRED:
+            write_csv(tmp / f"{name}.csv", *table(name, getattr(scenario, name)))
+        if scenario.needs_from_file:
+            write_csv(tmp / "needs.csv", *table("needs", scenario.needs))
+        members = scenario.availability.merge(scenario.teams[["team_id", "volunteers"]], on="team_id",
+                                              suffixes=("", "_all"))
+        fewer = members[members["volunteers"] < members["volunteers_all"]]
+        if len(fewer):
+            write_csv(tmp / "availability.csv", *table("availability", fewer[["team_id", "session_id", "volunteers"]]))
+
+    return write_folder_atomically(folder, write, overwrite=overwrite)
+
+
+class _BlockDumper(yaml_module.SafeDumper):
+    """YAML with multi-line text as readable ``|`` blocks."""
+
+
+def _str_presenter(dumper: yaml_module.SafeDumper, data: str) -> yaml_module.ScalarNode:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_BlockDumper.add_representer(str, _str_presenter)

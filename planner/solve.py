@@ -201,6 +201,8 @@ def _split_pools(u: pd.DataFrame, y: pd.DataFrame, n_sessions: int) -> pd.DataFr
     if len(team_end) != 0 and (len(point_end) == 0 or team_end[-1] != point_end[-1]):
         raise AssertionError("pool totals differ: the model's pool rows were not met")
     cuts = np.union1d(team_end, point_end)
+    if len(cuts) == 0:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in ["t", "p", "s", "r", "amount"]})
     starts = np.concatenate([[0], cuts[:-1]])
     team_row = np.searchsorted(team_end, starts, side="right")
     point_row = np.searchsorted(point_end, starts, side="right")
@@ -212,7 +214,7 @@ def _split_pools(u: pd.DataFrame, y: pd.DataFrame, n_sessions: int) -> pd.DataFr
     })
     if not ((pieces["s"] == pieces["check_s"]).all() and (pieces["r"] == pieces["check_r"]).all()):
         raise AssertionError("a team was split into another session or role")
-    return pieces.groupby(["t", "p", "s", "r"], as_index=False)["amount"].sum()
+    return pieces[["t", "p", "s", "r", "amount"]].groupby(["t", "p", "s", "r"], as_index=False).sum()
 
 
 def _round_supplies(model: PlanModel, inputs: Inputs, values: np.ndarray) -> pd.DataFrame:
@@ -233,7 +235,7 @@ def _round_supplies(model: PlanModel, inputs: Inputs, values: np.ndarray) -> pd.
         left = target - int(quantity[rows_of_item].sum())
         while left > 0:
             room = want - quantity[rows_of_item]
-            order = [i for i in np.lexsort((rows_of_item, -remainder[rows_of_item])) if room[i] > 0]
+            order = [i for i in np.lexsort((np.asarray(rows_of_item), -remainder[rows_of_item])) if room[i] > 0]
             for i in order[:left]:
                 quantity[rows_of_item[i]] += 1
             left -= min(left, len(order))
@@ -265,7 +267,8 @@ def _marginal_values(model: PlanModel, solution: Solution) -> pd.DataFrame:
         pd.DataFrame({"kind": "stock", "district_id": "", "session_id": "", "role": "",
                       "item_id": sc.supplies["item_id"].to_numpy()[stock["i"]], "value": stock_value}),
     ]
-    out = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else pd.DataFrame(columns=columns)
+    kept = [f for f in frames if len(f)]
+    out = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(columns=columns)
     out["value"] = out["value"].astype(float).round(9) + 0.0  # no "-0.0"
     return out[columns]
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,3 +143,34 @@ def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
     for row in rows:
         writer.writerow([escape_cell(v) if isinstance(v, str) else v for v in row])
     path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+
+
+def write_folder_atomically(folder: str | Path, write: Callable[[Path], None], *, overwrite: bool) -> Path:
+    """Run ``write`` into a temporary folder, then move it to ``folder`` in one step.
+
+    Raises
+    ------
+    FileExistsError
+        ``folder`` holds files and ``overwrite`` is false, or it is a file.
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise FileExistsError(f"{folder} is a file, not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not overwrite:
+        raise FileExistsError(f"{folder} already holds files; choose a new folder or allow replacing it (--force)")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
+    try:
+        write(tmp)
+        tmp.chmod(0o755)
+        if folder.is_dir() and any(folder.iterdir()):
+            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
+            os.replace(folder, old / folder.name)
+            os.replace(tmp, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, folder)  # replaces an empty folder, or creates it
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return folder
