@@ -9,7 +9,7 @@ from planner.errors import NoPlanError, Problem, ScenarioError, SolverUnavailabl
 from planner.levers import Levers
 from planner.plan import Plan
 from planner.scenario import Scenario, load_scenario
-from planner.solve import LivePlanner, solve
+from planner.solving import LivePlanner, solve
 
 __all__ = [
     "Levers",

@@ -76,7 +76,7 @@ def _located(folder: str, text: str) -> str:
 def _solve(args: argparse.Namespace, scenario: object) -> int:
     from pathlib import Path
 
-    from planner.solve import solve
+    from planner.solving import solve
 
     out = Path(args.out)
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not args.force)):

@@ -3,7 +3,7 @@
 Teams of one district are alike as far as travel goes, so the LP moves volunteers from a
 district's *pool* to points (``y``), while each team's own limits apply to how many of its
 members serve in each session and role (``u``); the pool row ties the two. Splitting a
-district's flow among its teams afterwards (solve.py) is then always exact. Only pairs that
+district's flow among its teams afterwards (solving.py) is then always exact. Only pairs that
 can matter exist: a team-session-role with members, a district within reach of a need.
 
 The LP is built once per scenario and travel reach as arrays, the single definition of the

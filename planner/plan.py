@@ -1,6 +1,6 @@
 """A plan: the contract's tables, its summary, and the views people read.
 
-Data flows one way: the model's solution becomes these tables (solve.py) and every view,
+Data flows one way: the model's solution becomes these tables (solving.py) and every view,
 chart and export is made from them, never from the model.
 """
 

@@ -61,15 +61,16 @@ def hamilton(total: int, weights: dict[str, float], minimum: int = 0) -> dict[st
     return base
 
 
-def write(name: str, header: list[str], rows: list[list[object]]) -> None:
-    with open(FOLDER / name, "w", encoding="utf-8", newline="") as f:
+def write(folder: Path, name: str, header: list[str], rows: list[list[object]]) -> None:
+    with open(folder / name, "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(rows)
 
 
-def main() -> None:
-    with open(FOLDER / "districts.csv", encoding="utf-8") as f:
+def main(folder: Path = FOLDER) -> None:
+    """Write the scenario's tables into ``folder``, which holds its districts.csv."""
+    with open(folder / "districts.csv", encoding="utf-8") as f:
         districts = list(csv.DictReader(f))
     beijing = {d["district_id"]: float(d["population_2020"]) for d in districts if d["population_2020"]}
     # Points: one each for the development area and Qian'an (both took part), the other 49
@@ -84,7 +85,7 @@ def main() -> None:
     per_site["jingkai"] = per_site["daxing"]  # the development area lies within Daxing
     per_site["qianan"] = PUBLISHED["candidates"] / PUBLISHED["exam_sites"]
 
-    write("sessions.csv", ["session_id", "date", "start", "end"], [list(s) for s in SESSIONS])
+    write(folder, "sessions.csv", ["session_id", "date", "start", "end"], [list(s) for s in SESSIONS])
 
     points, needs = [], []
     first_of_day = {}
@@ -114,9 +115,9 @@ def main() -> None:
                 needs.append([point_id, session_id, "first_aid", 1])
                 if first_of_day[date] == session_id:
                     needs.append([point_id, session_id, "counsellor", 1])
-    write("points.csv", ["point_id", "name", "district_id", "lat", "lon", "capacity", "parents", "frontline_staff"],
+    write(folder, "points.csv", ["point_id", "name", "district_id", "lat", "lon", "capacity", "parents", "frontline_staff"],
           points)
-    write("needs.csv", ["point_id", "session_id", "role", "volunteers"], needs)
+    write(folder, "needs.csv", ["point_id", "session_id", "role", "volunteers"], needs)
 
     # Teams: two district-union teams per point; 30 teams of city-wide trade unions and 20
     # company teams based in the districts in proportion to population.
@@ -145,7 +146,7 @@ def main() -> None:
     for k, (team_id, name, union, size, first_aid, counsellors, max_sessions) in enumerate(companies):
         home = by_population[(3 * k) % len(by_population)]
         teams.append([team_id, name, union, home, size, first_aid, counsellors, max_sessions])
-    write("teams.csv", ["team_id", "name", "union", "district_id", "volunteers", "first_aid", "counsellors",
+    write(folder, "teams.csv", ["team_id", "name", "union", "district_id", "volunteers", "first_aid", "counsellors",
                         "max_sessions"], teams)
 
     # Supplies: the two packs as published; for the rest no stock was published, so the
@@ -169,7 +170,7 @@ def main() -> None:
     for item, name, category, basis, per_unit in norms:
         stock = sum(math.ceil(float(per_unit) * b - 1e-9) for b in bases[basis])
         supplies.append([item, name, category, stock, basis, per_unit])
-    write("supplies.csv", ["item_id", "name", "category", "stock", "basis", "per_unit"], supplies)
+    write(folder, "supplies.csv", ["item_id", "name", "category", "stock", "basis", "per_unit"], supplies)
 
     volunteers = sum(t[4] for t in teams)
     print(f"{len(points)} points, {len(teams)} teams, {volunteers} volunteers, {parents_total} parents per session, "
