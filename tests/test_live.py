@@ -67,5 +67,5 @@ def test_levers_are_checked_with_clear_messages(live):
         live.plan(district_availability={"atlantis": 0.5})
     with pytest.raises(ValueError, match=r"stock\['parent-pack'\] must be a whole number 0 or more"):
         live.plan(stock={"parent-pack": -5})
-    with pytest.raises(ValueError, match="weights.fairness"):
+    with pytest.raises(ValueError, match=r"weights\.fairness"):
         live.plan(weights={"fairness": 2})

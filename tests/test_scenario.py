@@ -115,7 +115,8 @@ def test_row_order_does_not_matter(scenario_dir):
     header = "team_id,name,union,district_id,volunteers,first_aid,counsellors,max_sessions"
     plans = []
     for order in (teams, teams[::-1]):
-        folder = scenario_dir(teams_csv="\n".join([header, *order]), scenario_yaml="name: x\nsettings: {max_travel_km: 20}\n")
+        folder = scenario_dir(teams_csv="\n".join([header, *order]),
+                              scenario_yaml="name: x\nsettings: {max_travel_km: 20}\n")
         plans.append(solve(load_scenario(folder)))
     assert plans[0].assignments.equals(plans[1].assignments)
     assert plans[0].summary == plans[1].summary

@@ -115,8 +115,8 @@ def main(folder: Path = FOLDER) -> None:
                 needs.append([point_id, session_id, "first_aid", 1])
                 if first_of_day[date] == session_id:
                     needs.append([point_id, session_id, "counsellor", 1])
-    write(folder, "points.csv", ["point_id", "name", "district_id", "lat", "lon", "capacity", "parents", "frontline_staff"],
-          points)
+    columns = ["point_id", "name", "district_id", "lat", "lon", "capacity", "parents", "frontline_staff"]
+    write(folder, "points.csv", columns, points)
     write(folder, "needs.csv", ["point_id", "session_id", "role", "volunteers"], needs)
 
     # Teams: two district-union teams per point; 30 teams of city-wide trade unions and 20
