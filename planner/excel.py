@@ -28,6 +28,11 @@ if TYPE_CHECKING:
     from planner.plan import Plan
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
+PERCENT_FORMAT = "0.0%"
+
+
+class Percent(float):
+    """A share shown as a percentage in the workbook (and as a plain number to any reader)."""
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 SHORT_FILL = PatternFill("solid", fgColor="FCE4D6")
 
@@ -56,15 +61,19 @@ def plan_tables(plan: Plan, lang: str = "both") -> dict[str, pd.DataFrame]:
     rows: list[tuple[str, object]] = [
         (word("scenario"), s["scenario"]), (word("status"), word(s["status"])),
         (word("needed"), s["needed"]), (word("assigned"), s["assigned"]), (word("unmet"), s["unmet"]),
-        (word("coverage"), s["coverage"]),
+        (word("coverage"), Percent(s["coverage"])),
     ]
     rows += [(f"{word('unmet')}: {word(role)}", s["unmet_by_role"][role]) for role in ROLES]
     rows.append((word("travel_km"), s["average_travel_km"]))
-    item_names = sc.supplies.set_index("item_id")["name"]
-    for item_id, figures in s["supplies"].items():
-        rows.append((f"{item_names[item_id]} ({item_id})",
-                     f"{figures['distributed']} / {figures['wanted']} ({word('stock')} {figures['stock']})"))
     summary = pd.DataFrame(rows, columns=["figure", "value"])
+
+    items = sc.supplies.set_index("item_id")
+    totals = pd.DataFrame([
+        {"item_id": item_id, "item": items.at[item_id, "name"], "category": word(items.at[item_id, "category"]),
+         "stock": f["stock"], "wanted": f["wanted"], "distributed": f["distributed"],
+         "share": Percent(f["distributed"] / f["wanted"] if f["wanted"] else 1.0)}
+        for item_id, f in s["supplies"].items()
+    ], columns=["item_id", "item", "category", "stock", "wanted", "distributed", "share"])
 
     grid = plan.by_point_session()
     grid["cell"] = grid["assigned"].astype(str) + "/" + grid["needed"].astype(str)
@@ -93,7 +102,6 @@ def plan_tables(plan: Plan, lang: str = "both") -> dict[str, pd.DataFrame]:
     }).sort_values(["team_id", "_rank", "point_id"], kind="stable").drop(columns="_rank")
 
     d = plan.distribution
-    items = sc.supplies.set_index("item_id")
     supplies = pd.DataFrame({
         "item_id": d["item_id"], "item": items["name"].reindex(d["item_id"]).to_numpy(),
         "category": items["category"].reindex(d["item_id"]).map(word).to_numpy(),
@@ -116,11 +124,11 @@ def plan_tables(plan: Plan, lang: str = "both") -> dict[str, pd.DataFrame]:
         "district": by_district["name_zh"] if lang != "en" else by_district["name_en"],
         "points": by_district["points"], "needed": by_district["needed"],
         "assigned": by_district["assigned"], "missing": by_district["missing"],
-        "coverage": by_district["coverage"].round(4),
+        "coverage": [Percent(c) for c in by_district["coverage"]],
     })
     return {
-        "sheet_summary": summary, "sheet_overview": overview, "sheet_duty": duty, "sheet_teams": by_team,
-        "sheet_supplies": supplies, "sheet_shortfalls": shortfalls, "sheet_districts": districts_sheet,
+        "sheet_summary": summary, "sheet_supply_totals": totals, "sheet_overview": overview, "sheet_duty": duty,
+        "sheet_teams": by_team, "sheet_supplies": supplies, "sheet_shortfalls": shortfalls, "sheet_districts": districts_sheet,
     }
 
 
@@ -144,10 +152,13 @@ def write_sheet(ws: Worksheet, table: pd.DataFrame, lang: str) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in table.itertuples(index=False):
         ws.append([_cell_value(v) for v in row])
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
+    percent = [isinstance(v, Percent) for v in table.itertuples(index=False) for v in v]
+    for row, flags in zip(ws.iter_rows(min_row=2), _chunks(percent, len(table.columns)), strict=False):
+        for cell, is_percent in zip(row, flags, strict=True):
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # never a formula, whatever it starts with
+            elif is_percent:
+                cell.number_format = PERCENT_FORMAT
     if "missing" in table.columns:
         col = list(table.columns).index("missing") + 1
         for row in ws.iter_rows(min_row=2, min_col=col, max_col=col):
@@ -161,11 +172,24 @@ def write_sheet(ws: Worksheet, table: pd.DataFrame, lang: str) -> None:
         texts += [str(v) for v in table[column].head(500)]
         ws.column_dimensions[get_column_letter(index)].width = min(48, max(8, max(_width(t) for t in texts) + 2))
     ws.row_dimensions[1].height = 32 if lang == "both" else 18
+    # Printed from Excel or WPS: landscape, one page wide, the header row on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:1"
+
+
+def _chunks(values: list[bool], size: int) -> list[list[bool]]:
+    return [values[i:i + size] for i in range(0, len(values), size)]
 
 
 def _cell_value(value: object) -> object:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
+    if isinstance(value, Percent):
+        return float(value)
     if hasattr(value, "item"):
         return value.item()  # numpy scalar -> Python
     return value

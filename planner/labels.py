@@ -45,6 +45,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "sheet_duty": ("值班表", "Duty"),
     "sheet_teams": ("队伍安排", "Teams"),
     "sheet_supplies": ("物资分配", "Supplies"),
+    "sheet_supply_totals": ("物资汇总", "Supply totals"),
+    "share": ("满足比例", "Share met"),
     "sheet_shortfalls": ("缺口", "Shortfalls"),
     "sheet_districts": ("各区", "Districts"),
     # roles

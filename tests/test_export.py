@@ -36,10 +36,17 @@ def test_csv_files_read_back_equal_the_plan(beijing_plan, exported):
 
 def test_workbook_has_every_view_with_bilingual_frozen_headers(exported):
     workbook = openpyxl.load_workbook(exported / "plan.xlsx")
-    assert workbook.sheetnames == ["概况 Summary", "排班总览 Overview", "值班表 Duty", "队伍安排 Teams",
-                                   "物资分配 Supplies", "缺口 Shortfalls", "各区 Districts"]
+    assert workbook.sheetnames == ["概况 Summary", "物资汇总 Supply totals", "排班总览 Overview", "值班表 Duty",
+                                   "队伍安排 Teams", "物资分配 Supplies", "缺口 Shortfalls", "各区 Districts"]
     for sheet in workbook.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet.print_title_rows == "$1:$1"  # printed, every page has the header
+    summary = workbook["概况 Summary"]
+    coverage = next(row[1] for row in summary.iter_rows(min_row=2) if row[0].value == "保障率")
+    assert coverage.value == pytest.approx(0.934959) and coverage.number_format == "0.0%"
+    totals = pd.read_excel(exported / "plan.xlsx", sheet_name="物资汇总 Supply totals").set_index(
+        "物资编号\nItem ID")
+    assert totals.loc["parent-pack"].iloc[2:5].tolist() == [4000, 14589, 4000]
     duty = workbook["值班表 Duty"]
     headers = [c.value for c in duty[1]]
     assert headers[:3] == ["点位编号\nPoint ID", "服务点位\nService point", "区\nDistrict"]
