@@ -127,8 +127,9 @@ def plan_tables(plan: Plan, lang: str = "both") -> dict[str, pd.DataFrame]:
         "coverage": [Percent(c) for c in by_district["coverage"]],
     })
     return {
-        "sheet_summary": summary, "sheet_supply_totals": totals, "sheet_overview": overview, "sheet_duty": duty,
-        "sheet_teams": by_team, "sheet_supplies": supplies, "sheet_shortfalls": shortfalls, "sheet_districts": districts_sheet,
+        "sheet_summary": summary, "sheet_supply_totals": totals, "sheet_overview": overview,
+        "sheet_duty": duty, "sheet_teams": by_team, "sheet_supplies": supplies,
+        "sheet_shortfalls": shortfalls, "sheet_districts": districts_sheet,
     }
 
 
