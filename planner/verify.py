@@ -363,17 +363,22 @@ def _needs_from_rules(s: _Scenario, rules: Any) -> dict[tuple[str, str, str], in
     """Needs per open point, session and role from scenario.yaml (docs/scenario-format.md).
 
     ``needed = max(minimum, per_point + ceil(parents / parents_per_volunteer))``; a key that
-    is absent counts as 0 (no parents term); a role absent from ``needs:`` needs nobody; no
-    ``needs:`` at all means the documented defaults.
+    is absent counts as 0 (no parents term). A role absent from ``needs:`` (or ``needs:``
+    absent altogether) takes the documented default rule for that role: general
+    ``{parents_per_volunteer: 80, minimum: 2}``, first_aid ``{per_point: 1}``, counsellor none.
+    A role's rule, when given, replaces its default whole (``general: {minimum: 1}`` has no
+    parents term).
     """
     if rules is None:
-        rules = DEFAULT_NEEDS_RULES
+        rules = {}
     if not isinstance(rules, Mapping):
         raise ValueError("scenario.yaml: needs must be a mapping of role to rule")
+    unknown = sorted(set(rules) - set(ROLES))
+    if unknown:
+        raise ValueError(f"scenario.yaml: needs names unknown role(s) {', '.join(map(str, unknown))}")
     needs: dict[tuple[str, str, str], int] = {}
-    for role, rule in rules.items():
-        if role not in ROLES:
-            raise ValueError(f"scenario.yaml: needs names unknown role {role!r}")
+    for role in ROLES:
+        rule = rules[role] if role in rules else DEFAULT_NEEDS_RULES.get(role, {})
         rule = rule or {}
         if not isinstance(rule, Mapping):
             raise ValueError(f"scenario.yaml: needs.{role} must be a mapping of keys")
@@ -502,7 +507,9 @@ def _check_assignments(s: _Scenario, rows: list[dict[str, str]], out: list[Viola
             problems.append(f"volunteers must be a whole number above 0, not {row['volunteers']!r}")
         key = (team_id, point_id, session_id, role)
         if key in seen:
-            problems.append(f"team {team_id} at point {point_id} in session {session_id} as {role} is listed twice")
+            # Still counted below: a reader summing the file would staff both rows.
+            out.append(Violation("values", f"{where}: team {team_id} at point {point_id} in session {session_id} "
+                                           f"as {role} is listed twice"))
         seen.add(key)
         if problems:
             out.extend(Violation("values", f"{where}: {p}") for p in problems)
