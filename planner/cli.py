@@ -1,7 +1,8 @@
-"""The ``planner`` command: ``planner solve`` and ``planner check``.
+"""The ``planner`` command: ``planner solve``, ``planner check`` and ``planner verify``.
 
 Exit codes (the contract): 0 done, even with shortfalls; 2 invalid input, one line per
 problem on stderr naming file, line and column; 3 no plan. On 2 or 3 nothing is written.
+``planner verify`` exits 1 when the plan breaks a rule of the contract.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--lang", choices=("both", "zh", "en"), default="both", help="headers of plan.xlsx")
     check = commands.add_parser("check", help="check a scenario without solving it")
     check.add_argument("scenario", help="scenario folder")
+    verify = commands.add_parser("verify", help="check a plan folder (say, edited by hand) against its scenario")
+    verify.add_argument("scenario", help="scenario folder")
+    verify.add_argument("plan", help="plan folder")
     return parser
 
 
@@ -49,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "verify":
+        from planner.verify import main as verify_main
+
+        return verify_main([args.scenario, args.plan])
     from planner.scenario import load_scenario
 
     try:

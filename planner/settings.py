@@ -108,6 +108,11 @@ def parse_config(text: str, file: str = "scenario.yaml") -> tuple[ScenarioConfig
         return None, [Problem(file, line, None, f"is not valid YAML ({reason})")]
     if not isinstance(data, dict):
         return None, [Problem(file, None, None, "must be a mapping of keys, with at least 'name: ...'")]
+    # An empty key ("needs:" with nothing after it) means the same as no key: the defaults.
+    data = {key: value for key, value in data.items() if value is not None}
+    for section in ("settings", "needs", "weights"):
+        if isinstance(data.get(section), dict):
+            data[section] = {key: value for key, value in data[section].items() if value is not None}
     lines: dict[tuple[Any, ...], int] = {}
     if document is not None:
         _key_lines(document, (), lines)

@@ -1,4 +1,4 @@
-"""Shared test helpers: tiny scenarios written inline, checked by hand."""
+"""Shared test set-up: Hypothesis profiles, and tiny scenarios written inline."""
 
 from __future__ import annotations
 
@@ -8,14 +8,21 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 
-# Reproducible in CI: the same examples every run.
-settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
-settings.register_profile("dev", deadline=None)
+# The default profile, ``ci``, is derandomized and keeps no example database, so every run
+# (locally and in CI) tries the same examples and a failure reproduces exactly. For a wider,
+# random search set HYPOTHESIS_PROFILE=explore.
+settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "explore", deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 BASE = {

@@ -111,3 +111,17 @@ def test_bad_arguments_exit_2():
     assert run("solve", str(SCENARIOS / "demo-small"), "--out", "x", "--time-limit", "-3").returncode == 2
     assert run("solve", str(SCENARIOS / "demo-small"), "--out", "x", "--solver", "gurobi").returncode == 2
     assert run("check", "/no/such/folder").returncode == 2
+
+
+def test_verify_checks_a_plan_edited_by_hand(tmp_path):
+    out = tmp_path / "plan"
+    assert run("solve", str(SCENARIOS / "demo-small"), "--out", str(out)).returncode == 0
+    result = run("verify", str(SCENARIOS / "demo-small"), str(out))
+    assert result.returncode == 0
+    assert "keeps every rule" in result.stdout
+    assignments = (out / "assignments.csv").read_text(encoding="utf-8")
+    (out / "assignments.csv").write_text(assignments.replace("hd-union,hd-1,d1-am,general,4",
+                                                             "hd-union,hd-1,d1-am,general,5"), encoding="utf-8")
+    result = run("verify", str(SCENARIOS / "demo-small"), str(out))
+    assert result.returncode == 1
+    assert "hd-union" in result.stdout

@@ -140,3 +140,10 @@ def test_save_never_overwrites_silently(tmp_path):
         save_scenario(scenario, target)
     assert (target / "notes.txt").read_text() == "keep me"
     assert sorted(p.name for p in target.iterdir()) == ["notes.txt"]
+
+
+def test_empty_yaml_sections_mean_the_defaults(scenario_dir):
+    scenario = load_scenario(scenario_dir(scenario_yaml="name: x\nsettings:\nneeds:\n  general:\nweights:\n"))
+    assert scenario.max_travel_km is None
+    assert scenario.config.needs.general.parents_per_volunteer == 80
+    assert scenario.config.weights.first_aid == 3
