@@ -18,7 +18,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from planner.errors import NoPlanError, Problem, ScenarioError, SolverUnavailableError
+from planner.errors import NoPlanError, Problem, ScenarioError, SolverUnavailableError, one_line
 from planner.labels import label
 from planner.model import SOLVERS
 
@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as exc:
         return _invalid(args.scenario, exc.problems)
     for warning in scenario.warnings:
-        print(f"note: {warning}", file=sys.stderr)
+        print(one_line(f"note: {warning}"), file=sys.stderr)
     if args.command == "check":
         print(f"{scenario.name}: {len(scenario.districts)} districts, {len(scenario.sessions)} sessions, "
               f"{len(scenario.points)} points, {len(scenario.teams)} teams "
