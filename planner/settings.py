@@ -19,6 +19,7 @@ ROLES = ("general", "first_aid", "counsellor")
 # Counts larger than this are typing mistakes (a billion volunteers); they also keep every
 # product the planner forms (needs x sessions, wanted units) far from overflowing.
 MAX_COUNT = 1_000_000_000
+MIN_ROLE_WEIGHT = 0.5
 
 
 class NeedRule(BaseModel):
@@ -54,12 +55,16 @@ class Weights(BaseModel):
     ``fairness`` (0 to 1) scales the bonus for staffing the less-covered districts first;
     ``travel`` (0 to 1) scales the cost of distance. Both stay below any whole unit of
     need, so they reorder plans but never trade away a need that could be filled.
+
+    Role weights are at least ``MIN_ROLE_WEIGHT``: filling a need must always be worth more
+    than the largest travel cost (0.04), by far more than a solver's tolerances, or a plan
+    could leave a need unmet while a team sits idle.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    general: float = Field(1.0, gt=0, le=100)
-    first_aid: float = Field(3.0, gt=0, le=100)
-    counsellor: float = Field(2.0, gt=0, le=100)
+    general: float = Field(1.0, ge=MIN_ROLE_WEIGHT, le=100)
+    first_aid: float = Field(3.0, ge=MIN_ROLE_WEIGHT, le=100)
+    counsellor: float = Field(2.0, ge=MIN_ROLE_WEIGHT, le=100)
     fairness: float = Field(1.0, ge=0, le=1)
     travel: float = Field(1.0, ge=0, le=1)
 

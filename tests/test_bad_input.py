@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import io
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -262,3 +263,22 @@ def test_what_is_not_a_scenario_is_named(tmp_path: Path) -> None:
         code, _, stderr = run("check", str(tmp_path / name))
         assert code == 2
         assert stderr.splitlines()[0] == f"{tmp_path / name}: {message}"
+
+
+def test_role_weights_too_small_to_outrank_travel_are_refused(tmp_path: Path) -> None:
+    """At weight 1e-9 a first-aid need was left unmet while a team sat idle (found while fuzzing)."""
+    from .conftest import SCENARIOS
+
+    folder = Path(shutil.copytree(SCENARIOS / "demo-small", tmp_path / "scenario"))
+    (folder / "scenario.yaml").write_text("name: x\nweights: {general: 100, first_aid: 1.0e-9}\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(folder)
+    assert [str(p) for p in caught.value.problems] == [
+        "scenario.yaml, line 2, column weights.first_aid: expected a number 0.5 or more, got 1e-09"]
+    (folder / "scenario.yaml").write_text("name: x\nweights: {general: 100, first_aid: 0.5, counsellor: 0.5}\n",
+                                          encoding="utf-8")
+    from planner import solve
+    from planner.verify import verify_plan
+
+    plan = solve(load_scenario(folder)).export(tmp_path / "plan")
+    assert verify_plan(folder, plan) == []

@@ -40,7 +40,9 @@ YAML_JUNK = ["name: [unclosed\n", "- a list\n", "", "name: x\nweights: {fairness
              "name: x\nsettings: {max_travel_km: -3}\n", "name: x\nneeds: {general: {parents_per_volunteer: 0}}\n",
              "name: x\nname: y\n", "name: x\na: &a [1]\nb: *a\n", "name: !!python/name:os.system\n",
              "name: x\nneeds: {boss: {per_point: 1}}\n", "name: x\nweights: {general: 0}\n", "\tname: x\n",
-             "name: x\nsettings: {max_travel_km: .inf}\n", "name: x\nneeds: {general: {minimum: 2000000000}}\n"]
+             "name: x\nsettings: {max_travel_km: .inf}\n", "name: x\nneeds: {general: {minimum: 2000000000}}\n",
+             "name: x\nweights: {general: 0.5, first_aid: 0.5, counsellor: 0.5, fairness: 1, travel: 1}\n",
+             "name: x\nweights: {first_aid: 1.0e-9}\n", "name: x\nsettings: {max_travel_km: 0.001}\n"]
 
 Table = list[list[str]]
 
