@@ -26,7 +26,7 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.errors import Problem, ScenarioError
 from planner.excel import save_workbook
+from planner.labels import label
 from planner.scenario import (
     KEYS,
     OPTIONAL,
@@ -161,7 +162,7 @@ def read_workbook(path: Path) -> tuple[ScenarioConfig | None, dict[str, RawTable
         config: ScenarioConfig | None = None
         raw: dict[str, RawTable | None] = {}
         if CONFIG_SHEET in sheets:
-            rows = list(_sheet_rows(path, sheets[CONFIG_SHEET], f"{name}, sheet {CONFIG_SHEET}", problems))
+            rows = _sheet_rows(path, sheets[CONFIG_SHEET], f"{name}, sheet {CONFIG_SHEET}", problems)
             config = _read_config(rows, f"{name}, sheet {CONFIG_SHEET}", problems)
         else:
             problems.append(Problem(name, None, None, f"has no sheet '{CONFIG_SHEET}'; it holds the scenario's "
@@ -175,7 +176,7 @@ def read_workbook(path: Path) -> tuple[ScenarioConfig | None, dict[str, RawTable
                     raw[table] = None
                 continue
             file = f"{name}, sheet {table}"
-            rows = list(_sheet_rows(path, sheets[table], file, problems))
+            rows = _sheet_rows(path, sheets[table], file, problems)
             raw[table] = _read_table(rows, file, TABLES[table], problems)
     except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
         return None, {table: None for table in REQUIRED}, [_unreadable(path, exc)], ()
@@ -228,7 +229,7 @@ def _sheets(workbook: Any, name: str) -> tuple[dict[str, Any], list[Problem], tu
     return sheets, problems, tuple(notes)
 
 
-def _sheet_rows(path: Path, sheet: Any, file: str, problems: list[Problem]) -> Iterator[tuple[int, list[Any]]]:
+def _sheet_rows(path: Path, sheet: Any, file: str, problems: list[Problem]) -> list[tuple[int, list[Any]]]:
     """(row number, cell values) of every row; a formula gives its result as Excel last saved it."""
     sheet.reset_dimensions()  # some writers leave no or a wrong size in the file
     formulas: dict[tuple[int, int], str] = {}
@@ -250,7 +251,7 @@ def _sheet_rows(path: Path, sheet: Any, file: str, problems: list[Problem]) -> I
                                         "in Excel or WPS and save it, or type the value"))
                 result = ""
             rows[number - 1][1][column - 1] = result
-    yield from rows
+    return rows
 
 
 def _formula_results(path: Path, title: str) -> dict[tuple[int, int], Any]:
@@ -551,7 +552,8 @@ def _meaning(key: str) -> str:
         return MEANINGS[key]
     parts = key.split(".")
     if parts[0] == "needs" and len(parts) == 3:
-        return f"无 needs 表时 Without a needs sheet, {parts[1]}: " + MEANINGS[parts[2]]
+        zh, en = label(parts[1], "zh"), label(parts[1], "en").lower()
+        return f"{zh}（无 needs 表时）{MEANINGS[parts[2]]}, {en} (without a needs sheet)"
     if parts[0] == "weights":
         return MEANINGS["weights"]
     return MEANINGS["extra"]
@@ -700,8 +702,11 @@ def _would_lose(target: Path, source: Path) -> bool:
 
 
 def ordered(table: RawTable, name: str, scenario: Scenario) -> RawTable:
-    """A checked table's rows in the scenario's order: by id, sessions by time, needs and
-    availability by point or team, then session time (and role)."""
+    """A checked table's rows in the scenario's order.
+
+    By id; sessions by time; needs and availability by point or team, then session time
+    (and role): the order :func:`planner.scenario.save_scenario` writes.
+    """
     header = table.header
     session_rank = {sid: i for i, sid in enumerate(scenario.sessions["session_id"])}
     keys = KEYS[name]
