@@ -16,6 +16,7 @@ The folder is written whole or not at all (:func:`planner.textfiles.write_folder
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,9 +45,12 @@ class Bundle:
     archive: Path
 
 
-def district_tables(plan: Plan, district_id: str, lang: str = "both") -> dict[str, pd.DataFrame]:
+def district_tables(plan: Plan, district_id: str, lang: str = "both", *,
+                    tables: Mapping[str, pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
     """The plan's sheets cut to one district: a summary of the district, then every sheet that
     lists points, with only that district's points (sheets about the whole city are left out).
+
+    ``tables`` are the plan's sheets (:func:`planner.excel.plan_tables`) when already made.
 
     Raises
     ------
@@ -67,20 +71,21 @@ def district_tables(plan: Plan, district_id: str, lang: str = "both") -> dict[st
         (word("missing"), int(row["missing"])), (word("coverage"), round(float(row["coverage"]), 4)),
     ]
     figures += [(f"{word('missing')}: {word(r)}", int(row[f"{r}_needed"] - row[f"{r}_assigned"])) for r in ROLES]
-    tables = {"sheet_summary": pd.DataFrame(figures, columns=["figure", "value"])}
-    for key, table in plan_tables(plan, lang).items():
+    out = {"sheet_summary": pd.DataFrame(figures, columns=["figure", "value"])}
+    for key, table in (tables if tables is not None else plan_tables(plan, lang)).items():
         if "point_id" in table.columns:
-            tables[key] = table[table["point_id"].isin(points)].reset_index(drop=True)
+            out[key] = table[table["point_id"].isin(points)].reset_index(drop=True)
         elif "district_id" in table.columns:
-            tables[key] = table[table["district_id"] == district_id].reset_index(drop=True)
-    return tables
+            out[key] = table[table["district_id"] == district_id].reset_index(drop=True)
+    return out
 
 
-def write_district_workbook(plan: Plan, district_id: str, path: Path, *, lang: str = "both") -> Path:
+def write_district_workbook(plan: Plan, district_id: str, path: Path, *, lang: str = "both",
+                            tables: Mapping[str, pd.DataFrame] | None = None) -> Path:
     """One district's workbook (see :func:`district_tables`)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for key, table in district_tables(plan, district_id, lang).items():
+    for key, table in district_tables(plan, district_id, lang, tables=tables).items():
         title = label(key, lang) if lang != "both" else f"{label(key, 'zh')} {label(key, 'en')}"
         write_sheet(workbook.create_sheet(title[:31]), table, lang)
     save_workbook(workbook, path)
@@ -111,8 +116,10 @@ def export_bundle(plan: Plan, folder: str | Path, *, lang: str = "both", overwri
     def write(tmp: Path) -> None:
         export_plan(plan, tmp / "plan", lang=lang)
         (tmp / "districts").mkdir()
+        tables = plan_tables(plan, lang)
         for district_id in districts:
-            write_district_workbook(plan, district_id, tmp / "districts" / f"{district_id}.xlsx", lang=lang)
+            write_district_workbook(plan, district_id, tmp / "districts" / f"{district_id}.xlsx", lang=lang,
+                                    tables=tables)
         write_duty_sheets(plan, tmp / "duty-sheets", lang=lang)
         (tmp / "duty-sheets.pdf").write_bytes(duty_sheets_pdf(plan, lang=lang))
         files = sorted(p for p in tmp.rglob("*") if p.is_file())

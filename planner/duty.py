@@ -2,24 +2,32 @@
 
 A sheet says, for each exam session and role, what the point needs, which teams (and
 their unions) send how many volunteers, and what is still missing, then the supplies the
-point receives. The text is set in the CJK font the charts use (fpdf2 embeds the subset of
-glyphs it needs), so a sheet prints the same on any machine. The same plan gives the same
-bytes (fixed creation date).
+point receives. The text is set in the CJK font the charts use, embedded, so a sheet
+prints the same on any machine. The same plan gives the same bytes (fixed creation date).
+
+Reading a whole CJK font takes fpdf2 about half a second, too long for a sheet per point,
+so the font is first cut (fontTools, once per scenario) to the characters the sheets of
+that scenario can show.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import io
+import logging
+import string
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
+from fontTools import subset
 from fpdf import FPDF
-from fpdf.fonts import FontFace
 
 from planner.charts import cjk_font_file
-from planner.labels import label
+from planner.labels import TEXT, label
 from planner.plan import Plan
 from planner.settings import ROLES
 
@@ -60,6 +68,35 @@ def sheet_rows(plan: Plan, point_id: str, lang: str = "both") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["session", "role", "needed", "assigned", "team", "volunteers", "missing"])
 
 
+def sheet_characters(plan: Plan) -> str:
+    """Every character a duty sheet of this plan's scenario can show, sorted."""
+    sc = plan.scenario
+    texts = [sc.name, string.printable, "（）·–—：、，。%/+", *(w for pair in TEXT.values() for w in pair)]
+    for table, columns in ((sc.points, ("name",)), (sc.districts, ("name_zh", "name_en")),
+                           (sc.teams, ("name", "union")), (sc.supplies, ("name", "item_id"))):
+        texts += [str(v) for column in columns for v in table[column].tolist()]
+    return "".join(sorted(set("".join(texts)) - set("\t\n\r\x0b\x0c")))
+
+
+@functools.lru_cache(maxsize=4)
+def _font_subset(font_file: str, characters: str) -> bytes:
+    """The font cut to ``characters`` (a TrueType font of a few hundred glyphs)."""
+    options = subset.Options()
+    options.font_number = 0  # the first face of a collection (.ttc)
+    options.layout_features = []
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.drop_tables += ["FFTM"]
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    font = subset.load_font(font_file, options, lazy=True)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=characters)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return buffer.getvalue()
+
+
 def duty_points(plan: Plan) -> list[str]:
     """Points that get a sheet: those with needs or supplies in the plan, in id order."""
     has = set(plan.shortfalls["point_id"]) | set(plan.distribution.loc[plan.distribution["quantity"] > 0, "point_id"])
@@ -89,12 +126,15 @@ def duty_sheets_pdf(plan: Plan, point_ids: Sequence[str] | None = None, *, lang:
     pdf.set_creation_date(FIXED_DATE)
     pdf.set_creator("planner")
     pdf.set_title(f"{_words('duty_sheet', lang)} - {plan.scenario.name}")
-    pdf.add_font("cjk", fname=font)
-    pdf.set_auto_page_break(auto=True, margin=14)
-    pdf.set_margins(12, 12, 12)
-    for point_id in chosen:
-        _point_page(pdf, plan, point_id, points[point_id], lang)
-    return bytes(pdf.output())
+    with tempfile.TemporaryDirectory() as tmp:
+        cut = Path(tmp) / "cjk.ttf"
+        cut.write_bytes(_font_subset(font, sheet_characters(plan)))
+        pdf.add_font("cjk", fname=cut)
+        pdf.set_auto_page_break(auto=True, margin=14)
+        pdf.set_margins(12, 12, 12)
+        for point_id in chosen:
+            _point_page(pdf, plan, point_id, points[point_id], lang)
+        return bytes(pdf.output())
 
 
 def _point_page(pdf: FPDF, plan: Plan, point_id: str, point: Mapping[Any, Any], lang: str) -> None:
@@ -119,21 +159,19 @@ def _point_page(pdf: FPDF, plan: Plan, point_id: str, point: Mapping[Any, Any], 
     pdf.ln(2)
 
     rows = sheet_rows(plan, point_id, lang)
-    headers = [label(k, lang) for k in ("session", "role", "needed", "assigned", "team_contact", "volunteers")]
-    header_style = FontFace(fill_color=HEADER_FILL, size_pt=8.5)
-    with pdf.table(col_widths=(27, 24, 15, 17, 86, 17), text_align=("LEFT", "LEFT", "RIGHT", "RIGHT", "LEFT", "RIGHT"),
-                   line_height=5, headings_style=header_style, padding=1) as table:
-        table.row(headers)
-        previous = ("", "")
-        for row in rows.to_dict("records"):
-            style = FontFace(fill_color=SHORT_FILL) if int(row["missing"]) > 0 else None
-            team = str(row["team"]) or f"{_words('missing', lang)} {row['missing']}"
-            # Session and need are written once for the teams that share them.
-            key = (str(row["session"]), str(row["role"]))
-            first = key != previous
-            previous = key
-            cells = [*key, str(row["needed"]), str(row["assigned"])] if first else ["", "", "", ""]
-            table.row([*cells, team, str(row["volunteers"]) if row["volunteers"] else ""], style=style)
+    duty = _Table(pdf, widths=(27, 24, 15, 17, 86, 17), right=(2, 3, 5),
+                  header=[label(k, lang) for k in ("session", "role", "needed", "assigned", "team_contact",
+                                                   "volunteers")])
+    previous = ("", "")
+    for row in rows.to_dict("records"):
+        team = str(row["team"]) or f"{_words('missing', lang)} {row['missing']}"
+        # Session and need are written once for the teams that share them.
+        key = (str(row["session"]), str(row["role"]))
+        first = key != previous
+        previous = key
+        cells = [*key, str(row["needed"]), str(row["assigned"])] if first else ["", "", "", ""]
+        duty.row([*cells, team, str(row["volunteers"]) if row["volunteers"] else ""],
+                 fill=SHORT_FILL if int(row["missing"]) > 0 else None)
     if len(rows) == 0:
         pdf.cell(0, 6, "–", new_x="LMARGIN", new_y="NEXT")
 
@@ -144,12 +182,60 @@ def _point_page(pdf: FPDF, plan: Plan, point_id: str, point: Mapping[Any, Any], 
         pdf.cell(0, 7, _words("supplies_to_receive", lang), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("cjk", size=10)
         items = dict(zip(plan.scenario.supplies["item_id"], plan.scenario.supplies["name"], strict=True))
-        with pdf.table(col_widths=(110, 38, 38), text_align=("LEFT", "RIGHT", "RIGHT"), line_height=5,
-                       headings_style=header_style, padding=1) as table:
-            table.row([label("item", lang), label("quantity", lang), label("wanted", lang)])
-            for item_id, quantity, wanted in zip(supplies["item_id"], supplies["quantity"], supplies["wanted"],
-                                                 strict=True):
-                table.row([f"{items[item_id]} ({item_id})", f"{int(quantity):,}", f"{int(wanted):,}"])
+        table = _Table(pdf, widths=(110, 38, 38), right=(1, 2),
+                       header=[label("item", lang), label("quantity", lang), label("wanted", lang)])
+        for item_id, quantity, wanted in zip(supplies["item_id"], supplies["quantity"], supplies["wanted"],
+                                             strict=True):
+            table.row([f"{items[item_id]} ({item_id})", f"{int(quantity):,}", f"{int(wanted):,}"])
+
+
+class _Table:
+    """A ruled table drawn cell by cell (fpdf2's own table lays out every cell as a paragraph,
+    many times slower); long text wraps, and the header repeats after a page break."""
+
+    LINE = 5.0
+    PAD = 1.0
+
+    def __init__(self, pdf: FPDF, *, widths: Sequence[float], right: Sequence[int], header: Sequence[str]):
+        self.pdf, self.widths, self.right = pdf, list(widths), set(right)
+        self.header = list(header)
+        self._draw(self.header, HEADER_FILL, size=8.5)
+
+    def row(self, cells: Sequence[str], *, fill: tuple[int, int, int] | None = None) -> None:
+        height = self.LINE * max(len(self._lines(text, width)) for text, width in zip(cells, self.widths, strict=True))
+        if self.pdf.will_page_break(height):
+            self.pdf.add_page()
+            self._draw(self.header, HEADER_FILL, size=8.5)
+        self._draw(cells, fill)
+
+    def _lines(self, text: str, width: float) -> list[str]:
+        lines = []
+        for part in text.split("\n"):
+            if self.pdf.get_string_width(part) <= width - 2 * self.PAD:
+                lines.append(part)
+            else:
+                wrapped = self.pdf.multi_cell(width - 2 * self.PAD, self.LINE, part, dry_run=True, output="LINES")
+                lines += cast(list[str], wrapped)
+        return lines
+
+    def _draw(self, cells: Sequence[str], fill: tuple[int, int, int] | None, size: float | None = None) -> None:
+        pdf = self.pdf
+        if size:
+            pdf.set_font_size(size)
+        lines = [self._lines(text, width) for text, width in zip(cells, self.widths, strict=True)]
+        height = self.LINE * max(len(cell) for cell in lines)
+        x, y = pdf.l_margin, pdf.get_y()
+        if fill:
+            pdf.set_fill_color(*fill)
+        for k, (width, cell) in enumerate(zip(self.widths, lines, strict=True)):
+            pdf.rect(x, y, width, height, style="DF" if fill else "D")
+            for n, text in enumerate(cell):
+                pdf.set_xy(x + self.PAD, y + n * self.LINE)
+                pdf.cell(width - 2 * self.PAD, self.LINE, text, align="R" if k in self.right else "L")
+            x += width
+        pdf.set_xy(pdf.l_margin, y + height)
+        if size:
+            pdf.set_font_size(10)
 
 
 def write_duty_sheets(plan: Plan, folder: Path, *, lang: str = "both") -> list[Path]:
@@ -163,4 +249,4 @@ def write_duty_sheets(plan: Plan, folder: Path, *, lang: str = "both") -> list[P
     return paths
 
 
-__all__ = ["duty_points", "duty_sheets_pdf", "sheet_rows", "write_duty_sheets"]
+__all__ = ["duty_points", "duty_sheets_pdf", "sheet_characters", "sheet_rows", "write_duty_sheets"]
