@@ -48,7 +48,8 @@ from planner.weather import PRESETS, exam_days, weather_levers
 log = logging.getLogger(__name__)
 
 LANGUAGES = (("中文", "zh"), ("English", "en"))
-DEBOUNCE_SECONDS = 0.12
+DEBOUNCE_SECONDS = 0.08  # quiet after a change before re-planning
+CHART_SETTLE_SECONDS = 0.3  # quiet after a re-plan before drawing its chart
 SIDEBAR_WIDTH = "390px"
 DESCRIPTION_STYLE = {"description_width": "10.5em"}
 WEIGHT_KEYS = (*ROLES, "fairness", "travel")
@@ -91,6 +92,63 @@ class Debouncer:
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
+
+
+class Drawer:
+    """Runs drawing jobs on one worker thread, only the newest waiting one; inline when not ``background``.
+
+    A job starts once no newer job has come for ``settle`` seconds, so while a planner keeps
+    moving a control no chart competes with the re-plans. Matplotlib figures made without
+    pyplot draw safely off the main thread, and widget values set there reach the page as
+    usual. A job that fails writes its error into ``errors``.
+    """
+
+    def __init__(self, *, background: bool, errors: w.Output | None = None, settle: float = CHART_SETTLE_SECONDS):
+        self.background = background
+        self.errors = errors
+        self.settle = settle
+        self._job: Callable[[], None] | None = None
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, job: Callable[[], None]) -> None:
+        if not self.background:
+            job()
+            return
+        with self._wake:
+            self._job = job  # an older job still waiting is dropped: its plan is out of date
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._work, name="planner-charts", daemon=True)
+                self._thread.start()
+            self._wake.notify()
+
+    def _work(self) -> None:
+        while True:
+            with self._wake:
+                while self._job is None:
+                    self._wake.wait()
+                while True:  # settle: start only when no newer job came meanwhile
+                    job = self._job
+                    self._wake.wait(timeout=self.settle)
+                    if self._job is job:
+                        break
+                self._job = None
+            try:
+                job()
+            except Exception as exc:  # shown on the page: a thread has no cell to show it in
+                log.exception("drawing failed")
+                if self.errors is not None:
+                    self.errors.append_stderr(f"{type(exc).__name__}: {exc}\n")
+
+    def idle(self, timeout: float = 10.0) -> bool:
+        """Wait until no job is waiting (tests); True when idle in time."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._wake:
+                if self._job is None:
+                    return True
+            time.sleep(0.01)
+        return False
 
 
 def guarded(output: w.Output) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -353,8 +411,8 @@ class Explorer:
     baseline : Headline
         The scenario's own plan (no levers), which the headline cards compare with.
     timings : dict
-        Seconds of the last re-plan: ``plan`` (solve), ``headline`` (change to figures
-        shown), ``chart``.
+        Seconds of the last re-plan: ``plan`` (solve), ``headline`` (from the last change of
+        a control to the figures shown, the wait included), ``chart``.
     view : ipywidgets.Widget
         Everything, laid out; the notebook shows it.
     """
@@ -392,6 +450,8 @@ class Explorer:
         self.chart_tabs = w.Tab(children=[self.chart_images[k] for k in show_charts])
         self.chart_tabs.observe(self._guard(lambda _: self._draw_charts()), "selected_index")
         self._stale: set[str] = set(show_charts)
+        self._generation = 0
+        self._drawer = Drawer(background=debounce > 0, errors=self.errors)
         self.table_html = {key: w.HTML() for key in ("tab_districts", "tab_shortfalls", "tab_supplies")}
         self.tables = w.Tab(children=list(self.table_html.values()))
         self._debounced = Debouncer(self._guard(self.replan), debounce)
@@ -399,9 +459,9 @@ class Explorer:
         self._save_form = self._make_save_form()
         self.reset_button = w.Button(icon="undo", layout=w.Layout(width="auto"))
         self.reset_button.on_click(self._guard(lambda _: self.reset()))
-        self.sidebar = w.Accordion(layout=w.Layout(width=SIDEBAR_WIDTH, flex="0 0 auto"))
-        main = w.VBox([self.chart_tabs, *([self.tables] if show_tables else [])],
-                      layout=w.Layout(flex="1 1 auto", min_width="0"))
+        self.sidebar = w.Accordion(layout=w.Layout(width="470px" if large else SIDEBAR_WIDTH, flex="0 0 auto"))
+        self.tables.layout.display = "" if show_tables else "none"
+        main = w.VBox([self.chart_tabs, self.tables], layout=w.Layout(flex="1 1 auto", min_width="0"))
         self.picker.layout.display = "" if show_picker else "none"
         header = w.HBox([self.title, self.picker, self.language],
                         layout=w.Layout(justify_content="space-between", align_items="center", flex_flow="row wrap"))
@@ -469,8 +529,8 @@ class Explorer:
     def _on_change(self, change: Mapping[str, Any]) -> None:
         if self._quiet:
             return
-        if self._changed_at is None:
-            self._changed_at = time.perf_counter()
+        self._changed_at = time.perf_counter()  # the last change: what the planner waits from
+        self._generation += 1  # a chart of the plan before this change is not worth drawing now
         self.status.value = _status_html("solving", self.lang)
         self._debounced()
 
@@ -491,27 +551,46 @@ class Explorer:
         self._show_headline()
         shown = time.perf_counter()
         self.timings = {"plan": solved - solve_start, "headline": shown - started}
-        self.status.value = _status_html("updated", self.lang, shown - started)
-        self._stale = set(self._chart_keys)
-        self._draw_charts()
-        self._fill_tables()
-        self.timings["chart"] = time.perf_counter() - shown
+        self.status.value = _status_html("updated", self.lang, shown - started, solve=solved - solve_start)
+        self._refresh_views()
 
     def _show_headline(self) -> None:
         self.headline_html.value = headline_html(self.headline, self.lang, baseline=self.baseline, large=self.large)
 
-    def _draw_charts(self) -> None:
-        """Draw the chart on view if its plan or language changed; the others wait until viewed."""
-        index = self.chart_tabs.selected_index or 0
-        key = self._chart_keys[index]
-        if key in self._stale and hasattr(self, "plan"):
-            fig = self.CHARTS[key][1](self.plan, lang=self.lang, large=self.large)
-            self.chart_images[key].value = charts.to_png(fig, dpi=100 if self.large else 90)
-            self._stale.discard(key)
+    def _refresh_views(self) -> None:
+        """Charts and tables of the current plan: off the main thread when re-plans are debounced,
+        so the next move of a control is solved at once instead of waiting for a chart."""
+        self._generation += 1
+        self._stale = set(self._chart_keys)
+        generation, plan, lang = self._generation, self.plan, self.lang
 
-    def _fill_tables(self) -> None:
-        for key, frame in explorer_tables(self.plan, self.lang).items():
-            self.table_html[key].value = table_html(frame)
+        def job() -> None:
+            started = time.perf_counter()
+            self._draw_chart(generation, plan, lang)
+            if self.tables.layout.display != "none" and generation == self._generation:
+                for key, frame in explorer_tables(plan, lang).items():
+                    self.table_html[key].value = table_html(frame)
+            self.timings["chart"] = time.perf_counter() - started
+
+        self._drawer.submit(job)
+
+    def _draw_charts(self) -> None:
+        """Draw the chart on view if its plan or language changed (a tab was chosen)."""
+        generation, plan, lang = self._generation, self.plan, self.lang
+        self._drawer.submit(lambda: self._draw_chart(generation, plan, lang))
+
+    def _draw_chart(self, generation: int, plan: Plan, lang: str) -> None:
+        """Draw the chart in view for ``plan``, unless a newer plan came meanwhile; others wait until viewed."""
+        key = self._chart_keys[self.chart_tabs.selected_index or 0]
+        if key not in self._stale or generation != self._generation:
+            return
+        fig = self.CHARTS[key][1](plan, lang=lang, large=self.large)
+        if generation != self._generation:
+            return
+        png = charts.to_png(fig, dpi=100 if self.large else 90)
+        if generation == self._generation:
+            self.chart_images[key].value = png
+            self._stale.discard(key)
 
     # Language ---------------------------------------------------------------------------
     def _on_language(self, change: Mapping[str, Any]) -> None:
@@ -525,9 +604,7 @@ class Explorer:
             return
         self._relabel()
         self._show_headline()
-        self._stale = set(self._chart_keys)
-        self._draw_charts()
-        self._fill_tables()
+        self._refresh_views()
 
     def _relabel(self) -> None:
         lang = self.lang
@@ -662,11 +739,11 @@ def _folder_label(folder: Path, root: Path) -> str:
         return str(folder)
 
 
-def _status_html(state: str, lang: str, seconds: float | None = None) -> str:
+def _status_html(state: str, lang: str, seconds: float | None = None, *, solve: float | None = None) -> str:
     if state == "solving":
         return f'<span class="vp-status" data-state="solving" style="color:#9a6700">⏳ {label("solving", lang)}</span>'
-    return (f'<span class="vp-status" data-state="updated" style="color:#57606a">✓ {label("updated", lang)} '
-            f'{seconds:.2f} {label("seconds", lang)}</span>')
+    return (f'<span class="vp-status" data-state="updated" data-solve="{solve or 0:.3f}" style="color:#57606a">'
+            f'✓ {label("updated", lang)} {seconds:.2f} {label("seconds", lang)}</span>')
 
 
 def explorer_tables(plan: Plan, lang: str) -> dict[str, pd.DataFrame]:
