@@ -80,7 +80,7 @@ def headline_rows(h: Headline, lang: str = "zh") -> list[tuple[str, str, str]]:
     """The figures as (key, label, text) rows, in the order the cards show them."""
     w = lambda key: label(key, lang)  # noqa: E731
     roles = " · ".join(f"{w(role)} {h.unmet_by_role[role]:,}" for role in ROLES)
-    worst = (h.worst_name_zh if lang == "zh" else h.worst_name_en) or "–"
+    worst = (h.worst_name_zh if lang == "zh" else h.worst_name_en.split(" (")[0]) or "–"
     return [
         ("coverage", w("h_coverage"), f"{h.coverage:.1%}"),
         ("unmet", w("h_unmet"), f"{h.unmet:,} / {h.needed:,}  ({roles})"),
@@ -90,11 +90,12 @@ def headline_rows(h: Headline, lang: str = "zh") -> list[tuple[str, str, str]]:
     ]
 
 
-def _change(key: str, h: Headline, base: Headline, lang: str) -> tuple[str, str]:
-    """Text and colour of a figure's change from the baseline ('' when unchanged)."""
+def _change(key: str, h: Headline, base: Headline, lang: str, versus: str | None = None) -> tuple[str, str]:
+    """Text and colour of a figure's change from the baseline ('' when it shows as unchanged)."""
+    points = "个百分点" if lang == "zh" else "pts"
     if key == "coverage":
-        delta, better = (h.coverage - base.coverage) * 100, h.coverage >= base.coverage
-        text = f"{abs(delta):.1f} {'个百分点' if lang == 'zh' else 'pts'}"
+        delta, better = round((h.coverage - base.coverage) * 100, 1), h.coverage >= base.coverage
+        text = f"{abs(delta):.1f} {points}"
     elif key == "unmet":
         delta, better = h.unmet - base.unmet, h.unmet <= base.unmet
         text = f"{abs(delta):,}"
@@ -102,19 +103,25 @@ def _change(key: str, h: Headline, base: Headline, lang: str) -> tuple[str, str]
         delta, better = h.packs_distributed - base.packs_distributed, h.packs_distributed >= base.packs_distributed
         text = f"{abs(delta):,}"
     elif key == "worst":
-        delta, better = (h.worst_coverage - base.worst_coverage) * 100, h.worst_coverage >= base.worst_coverage
-        text = f"{abs(delta):.1f} {'个百分点' if lang == 'zh' else 'pts'}"
+        delta = round((h.worst_coverage - base.worst_coverage) * 100, 1)
+        better = h.worst_coverage >= base.worst_coverage
+        text = f"{abs(delta):.1f} {points}"
     else:
-        delta, better = h.average_travel_km - base.average_travel_km, h.average_travel_km <= base.average_travel_km
+        delta = round(h.average_travel_km - base.average_travel_km, 1)
+        better = h.average_travel_km <= base.average_travel_km
         text = f"{abs(delta):.1f} {label('km', lang)}"
-    if round(delta, 6) == 0:
+    if delta == 0:
         return "", ""
     arrow = "▲" if delta > 0 else "▼"
-    return f"{arrow} {text} {label('vs_start', lang)}", "#1a7f37" if better else "#c62828"
+    named = f"与{versus}相比" if lang == "zh" else f"vs. {versus}"
+    against = label("vs_start", lang) if versus is None else named
+    return f"{arrow} {text} {against}", "#1a7f37" if better else "#c62828"
 
 
-def headline_html(h: Headline, lang: str = "zh", *, baseline: Headline | None = None, large: bool = False) -> str:
-    """The figures as a row of cards (HTML); with a baseline, each card shows its change.
+def headline_html(h: Headline, lang: str = "zh", *, baseline: Headline | None = None, large: bool = False,
+                  versus: str | None = None) -> str:
+    """The figures as a row of cards (HTML); with a baseline, each card shows its change
+    ("vs. the start", or "vs. <versus>" when the baseline has a name).
 
     Every card carries ``data-figure="<key>"`` and its value ``class="vp-value"``, so a
     browser test (or a stylesheet) can find it.
@@ -123,7 +130,7 @@ def headline_html(h: Headline, lang: str = "zh", *, baseline: Headline | None = 
     cards = []
     for key, name, text in headline_rows(h, lang):
         value, _, detail = text.partition("  ")
-        change, colour = _change(key, h, baseline, lang) if baseline is not None else ("", "")
+        change, colour = _change(key, h, baseline, lang, versus) if baseline is not None else ("", "")
         cards.append(
             f'<div class="vp-figure" data-figure="{key}" style="flex:1 1 0;min-width:9em;padding:0.5em 0.8em;'
             f'border:1px solid #d0d7de;border-radius:8px;background:#f6f8fa">'

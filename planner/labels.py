@@ -163,5 +163,10 @@ WORKBOOK_TEXT: dict[str, tuple[str, str]] = {
     "file_comparison": ("方案对比表", "Comparison sheet"),
     "ctl_prepare": ("生成文件", "Make the files"),
     "ctl_point": ("点位", "Point"),
+    "header_language": ("表头语言", "Header language"),
+    "tab_chart_district": ("各区", "Districts"),
+    "tab_chart_heatmap": ("各区 × 场次", "Districts × sessions"),
+    "tab_chart_map": ("地图", "Map"),
+    "tab_chart_supplies": ("物资", "Supplies"),
 }
 TEXT.update(WORKBOOK_TEXT)

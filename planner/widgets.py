@@ -177,7 +177,7 @@ def language_toggle(lang: str = "zh") -> w.ToggleButtons:
 
 def png_image(fig: Any = None, *, dpi: int = 90, max_width: str = "100%") -> w.Image:
     """An Image widget, showing a matplotlib figure when given one."""
-    image = w.Image(format="png", layout=w.Layout(max_width=max_width, height="auto"))
+    image = w.Image(format="png", layout=w.Layout(width="100%", max_width=max_width, height="auto"))
     if fig is not None:
         image.value = charts.to_png(fig, dpi=dpi)
     return image
@@ -185,17 +185,25 @@ def png_image(fig: Any = None, *, dpi: int = 90, max_width: str = "100%") -> w.I
 
 def table_html(frame: pd.DataFrame, *, max_height: str = "420px") -> str:
     """A table as scrollable HTML (headers as given, numbers with thousands separators)."""
-    shown = frame.copy()
-    for column in shown.columns:
-        if pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.3g}")
-        elif pd.api.types.is_integer_dtype(shown[column]):
-            shown[column] = shown[column].map(lambda v: f"{v:,}")
+    shown = frame.map(_cell_text)
     body = shown.to_html(index=False, escape=True, border=0, classes="vp-table")
     style = ("<style>.vp-table{border-collapse:collapse;font-size:0.9em}"
              ".vp-table th{background:#ddebf7;position:sticky;top:0;padding:3px 8px;text-align:left}"
              ".vp-table td{padding:2px 8px;border-bottom:1px solid #eee}</style>")
     return f'{style}<div style="max-height:{max_height};overflow:auto">{body}</div>'
+
+
+def _cell_text(value: Any) -> str:
+    """A table cell as people read it: 1,968 and 93.5, never 1968.0 or 93.500000."""
+    if isinstance(value, bool | np.bool_) or value is None:
+        return "" if value is None else str(value)
+    if isinstance(value, int | np.integer):
+        return f"{int(value):,}"
+    if isinstance(value, float | np.floating):
+        if math.isnan(value):
+            return ""
+        return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return str(value)
 
 
 def download_link(data: bytes | str | Path, filename: str | None = None, *, text: str | None = None) -> w.HTML:
@@ -446,7 +454,7 @@ class Explorer:
         self.title = w.HTML()
         self.headline_html = w.HTML()
         self._chart_keys = show_charts
-        self.chart_images = {key: png_image(max_width="100%") for key in show_charts}
+        self.chart_images = {key: png_image(max_width="920px") for key in show_charts}
         self.chart_tabs = w.Tab(children=[self.chart_images[k] for k in show_charts])
         self.chart_tabs.observe(self._guard(lambda _: self._draw_charts()), "selected_index")
         self._stale: set[str] = set(show_charts)
@@ -551,7 +559,8 @@ class Explorer:
         self._show_headline()
         shown = time.perf_counter()
         self.timings = {"plan": solved - solve_start, "headline": shown - started}
-        self.status.value = _status_html("updated", self.lang, shown - started, solve=solved - solve_start)
+        self._last_status = (shown - started, solved - solve_start)
+        self.status.value = _status_html("updated", self.lang, *self._last_status)
         self._refresh_views()
 
     def _show_headline(self) -> None:
@@ -587,7 +596,7 @@ class Explorer:
         fig = self.CHARTS[key][1](plan, lang=lang, large=self.large)
         if generation != self._generation:
             return
-        png = charts.to_png(fig, dpi=100 if self.large else 90)
+        png = charts.to_png(fig, dpi=100 if self.large else 110)
         if generation == self._generation:
             self.chart_images[key].value = png
             self._stale.discard(key)
@@ -604,14 +613,15 @@ class Explorer:
             return
         self._relabel()
         self._show_headline()
+        if 'data-state="updated"' in self.status.value:
+            self.status.value = _status_html("updated", lang, *self._last_status)
         self._refresh_views()
 
     def _relabel(self) -> None:
         lang = self.lang
         self.controls.relabel(lang)
         self.sidebar.titles = tuple(label(key, lang) for key in self._group_keys)
-        self.chart_tabs.titles = tuple(label(self.CHARTS[k][0], lang).split("：")[0].split(":")[0]
-                                       for k in self._chart_keys)
+        self.chart_tabs.titles = tuple(label(f"tab_chart_{k}", lang) for k in self._chart_keys)
         self.tables.titles = tuple(label(k, lang) for k in self.table_html)
         self.reset_button.description = label("ctl_reset", lang)
         for key, widget in self._add_widgets.items():
@@ -739,7 +749,7 @@ def _folder_label(folder: Path, root: Path) -> str:
         return str(folder)
 
 
-def _status_html(state: str, lang: str, seconds: float | None = None, *, solve: float | None = None) -> str:
+def _status_html(state: str, lang: str, seconds: float | None = None, solve: float | None = None) -> str:
     if state == "solving":
         return f'<span class="vp-status" data-state="solving" style="color:#9a6700">⏳ {label("solving", lang)}</span>'
     return (f'<span class="vp-status" data-state="updated" data-solve="{solve or 0:.3f}" style="color:#57606a">'
@@ -814,10 +824,11 @@ class CompareView:
         """Draw everything in ``lang``."""
         self.lang = lang
         heads = {name: headline(plan) for name, plan in self.plans.items()}
-        first = next(iter(heads.values()))
+        first_name, first = next(iter(heads.items()))
         self.cards.value = "".join(
             f'<div style="margin:0.4em 0"><b style="font-size:{"1.5em" if self.large else "1.1em"}">'
-            f"{html.escape(name)}</b>{headline_html(h, lang, baseline=first if k else None, large=self.large)}</div>"
+            f"{html.escape(name)}</b>"
+            f"{headline_html(h, lang, baseline=first if k else None, large=self.large, versus=first_name)}</div>"
             for k, (name, h) in enumerate(heads.items()))
         self.figures.value = table_html(compare_figures(self.plans, lang).rename(columns={"figure": ""}))
         districts = compare_districts(self.plans, lang).drop(columns="district_id")
@@ -879,7 +890,7 @@ class ExportView:
     def _relabel(self, lang: str) -> None:
         self.lang = lang
         self.picker.description = label("scenario", lang)
-        self.headers.description = label("language", lang)
+        self.headers.description = label("header_language", lang)
         self.button.description = label("ctl_prepare", lang)
         self.point.description = label("duty_sheet", lang)
         if self.bundle is not None:
@@ -901,19 +912,21 @@ class ExportView:
         b = self.bundle
         assert b is not None
         lang = self.lang
+        districts = self.plan.scenario.districts
+        names = dict(zip(districts["district_id"], districts["name_zh" if lang == "zh" else "name_en"], strict=True))
         rows = [
             w.HTML(f"<b>{html.escape(label('file_all', lang))}</b>"), download_link(b.archive),
             w.HTML(f"<b>{html.escape(label('file_plan', lang))}</b>"), download_link(b.plan_workbook),
             w.HTML(f"<b>{html.escape(label('file_csv', lang))}</b>"),
             w.HBox([download_link(p) for p in b.data_files]),
             w.HTML(f"<b>{html.escape(label('file_districts', lang))}</b>"),
-            w.GridBox([download_link(p) for p in b.district_workbooks],
+            w.GridBox([download_link(p, text=f"{names.get(p.stem, p.stem)} ({p.name})") for p in b.district_workbooks],
                       layout=w.Layout(grid_template_columns="repeat(4, auto)")),
             w.HTML(f"<b>{html.escape(label('file_duty_all', lang))}</b>"), download_link(b.duty_sheets_all),
         ]
         self.links.children = rows
-        names = self.plan.scenario.points.set_index("point_id")["name"]
-        options = [(f"{names[p.stem]} ({p.stem})", str(p)) for p in b.duty_sheets]
+        points = dict(zip(self.plan.scenario.points["point_id"], self.plan.scenario.points["name"], strict=True))
+        options = [(f"{points[p.stem]} ({p.stem})", str(p)) for p in b.duty_sheets]
         self.point.options = options
         self.point.value = options[0][1] if options else None
 

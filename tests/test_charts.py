@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import matplotlib as mpl
@@ -169,3 +170,10 @@ def test_headline_cards_show_figures_and_changes(base, fewer):
     assert "▼" not in headline_html(headline(base), "zh", baseline=headline(base))
     rows = dict((k, label) for k, label, _ in headline_rows(headline(base), "zh"))
     assert rows["coverage"] == "保障率"
+
+
+def test_changes_name_what_they_compare_with_and_hide_what_rounds_to_nothing(base, fewer):
+    page = headline_html(headline(fewer), "zh", baseline=headline(base), versus="现状")
+    assert "与现状相比" in page and "与初始相比" not in page
+    nudged = replace(headline(base), average_travel_km=headline(base).average_travel_km + 0.02)
+    assert "▲" not in headline_html(nudged, "en", baseline=headline(base))  # +0.02 km shows as 5.7 km both times

@@ -16,6 +16,7 @@ import threading
 import time
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from planner import load_scenario, solve
@@ -150,7 +151,8 @@ def test_language_switch(fresh):
     fresh.language.value = "en"
     assert fresh.controls.widgets["availability"].description == "Volunteers who come %"
     assert fresh.sidebar.titles[0] == "Volunteers who come %"
-    assert fresh.chart_tabs.titles[0] == "Coverage by district"
+    assert fresh.chart_tabs.titles == ("Districts", "Districts × sessions", "Map", "Supplies")
+    assert 'data-state="updated"' in fresh.status.value and "Updated" in fresh.status.value
     assert "Coverage" in fresh.headline_html.value and "保障率" not in fresh.headline_html.value
     assert "District" in fresh.table_html["tab_districts"].value
     fresh.language.value = "zh"
@@ -244,6 +246,7 @@ def test_compare_view():
     plans = plan_variants(load_scenario(DEMO), {"现状": {}, "少一半": {"availability": 0.5}})
     view = CompareView(plans)
     assert view.cards.value.count('data-figure="coverage"') == 2
+    assert "与现状相比" in view.cards.value
     assert view.coverage_chart.value[:4] == b"\x89PNG" and view.heatmaps.value[:4] == b"\x89PNG"
     data = base64.b64decode(re.search(r"base64,([^\"]+)", view.link.value).group(1))
     assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == ["方案对比表"]
@@ -281,3 +284,11 @@ def test_trainer_demo_tells_the_story_in_both_languages():
     before = demo.explorer.headline.coverage
     demo.explorer.controls.widgets["availability"].value = 70
     assert demo.explorer.headline.coverage < before
+
+
+def test_tables_read_as_people_write_numbers():
+    from planner.widgets import table_html
+
+    page = table_html(pd.DataFrame({"a": [1968.0, 93.456, float("nan")], "b": [12345, 7, 0], "c": ["x", None, "z"]}))
+    assert "<td>1,968</td>" in page and "<td>93.46</td>" in page and "<td>12,345</td>" in page
+    assert "1968.0" not in page and ">nan<" not in page and ">None<" not in page
