@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 ## make workbook: open the planner's workbook in JupyterLab on the default scenario
 workbook: $(STAMP)
 	tools/setup-system.sh font
-	$(BIN)/jupyter lab notebooks/01_explore.ipynb
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/01_explore.ipynb
 
 ## make demo: the trainer's view, code-free in the browser (Voila), for meetings
 demo: $(STAMP)
