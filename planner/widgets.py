@@ -680,7 +680,10 @@ class Explorer:
 
     def _add_from_form(self) -> None:
         form = {key: widget.value for key, widget in self._add_widgets.items()}
-        self.add_point(**form)
+        try:
+            self.add_point(**form)
+        except ValueError:
+            return  # the message says why
 
     def add_point(self, *, district: str, name: str, parents: int, frontline_staff: int, capacity: int,
                   lat: float, lon: float) -> str:
