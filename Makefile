@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: workbook test plan lint clean
+.PHONY: workbook demo screenshot test plan lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,17 @@ $(STAMP): pyproject.toml
 ## make workbook: open the planner's workbook in JupyterLab on the default scenario
 workbook: $(STAMP)
 	tools/setup-system.sh font
-	$(BIN)/jupyter lab notebooks/01_explore.ipynb
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/01_explore.ipynb
+
+## make demo: the trainer's view, code-free in the browser (Voila), for meetings
+demo: $(STAMP)
+	tools/setup-system.sh font
+	$(BIN)/voila notebooks/04_trainer_demo.ipynb
+
+## make screenshot: refresh docs/screenshot.png from the real-browser test (the trainer's view)
+screenshot: $(STAMP)
+	tools/setup-system.sh font browser
+	PLANNER_SCREENSHOT=docs/screenshot.png $(BIN)/pytest tests/test_browser.py -k trainer -q
 
 ## make test: lint, type-check and run every test (what CI runs)
 test: $(STAMP)

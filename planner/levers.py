@@ -42,6 +42,10 @@ class Levers:
         Overrides of scenario.yaml ``weights`` (general, first_aid, counsellor, fairness, travel).
     closed_points : frozenset of point_id
         Points that do not open: no needs, no supplies.
+    need_factors : mapping of session_id to a mapping of role to float
+        Multiplies the volunteers needed in that session and role at every point, rounded
+        up to whole people (``{"0608-pm": {"general": 1.5}}``: rain on day two keeps more
+        parents at the tents). A factor of 0 removes those needs.
     """
 
     availability: float = 1.0
@@ -51,6 +55,7 @@ class Levers:
     max_travel_km: float | None = None
     weights: Mapping[str, float] = field(default_factory=dict)
     closed_points: frozenset[str] = frozenset()
+    need_factors: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,16 @@ def apply_levers(scenario: Scenario, levers: Levers | None = None) -> Inputs:
     unknown_points = set(levers.closed_points) - set(scenario.points["point_id"])
     if unknown_points:
         problems.append(f"closed_points: {sorted(unknown_points)} are not points of the scenario")
+    sessions_known = set(scenario.sessions["session_id"])
+    for session_id, by_role in levers.need_factors.items():
+        if session_id not in sessions_known:
+            problems.append(f"need_factors: {session_id!r} is not a session of the scenario")
+            continue
+        for role, multiplier in by_role.items():
+            if role not in ROLES:
+                problems.append(f"need_factors[{session_id!r}]: {role!r} is not a role ({', '.join(ROLES)})")
+            elif not (multiplier >= 0 and math.isfinite(multiplier)):
+                problems.append(f"need_factors[{session_id!r}][{role!r}] must be 0 or more, got {multiplier!r}")
     reach = levers.max_travel_km if levers.max_travel_km is not None else scenario.max_travel_km
     if reach is None:
         reach = math.inf
@@ -137,7 +152,7 @@ def apply_levers(scenario: Scenario, levers: Levers | None = None) -> Inputs:
 
     closed = scenario.points["point_id"].isin(levers.closed_points).to_numpy()
     capacity = np.where(closed, 0, scenario.points["capacity"].to_numpy()).astype("int64")
-    needs = scenario.needs[~scenario.needs["point_id"].isin(levers.closed_points)]
+    needs = scale_needs(scenario.needs[~scenario.needs["point_id"].isin(levers.closed_points)], levers.need_factors)
     factors = {item: Fraction(str(f)) for item, f in levers.supply_factors.items()}
     wanted = wanted_supplies(scenario, factors=factors)
     wanted.loc[wanted["point_id"].isin(levers.closed_points), "wanted"] = 0
@@ -150,6 +165,18 @@ def apply_levers(scenario: Scenario, levers: Levers | None = None) -> Inputs:
         max_sessions=teams["max_sessions"].to_numpy().astype("int64"), available=available,
         capacity=capacity, needs=needs.reset_index(drop=True), wanted=wanted, stock=stock,
     )
+
+
+def scale_needs(needs: pd.DataFrame, factors: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
+    """Needs times their session's and role's factor, rounded up exactly; needs that fall to 0 are dropped."""
+    if not factors:
+        return needs
+    multiplier = [Fraction(str(factors.get(s, {}).get(r, 1))) for s, r in zip(needs["session_id"], needs["role"],
+                                                                            strict=True)]
+    scaled = [-((-int(n) * m.numerator) // m.denominator) for n, m in zip(needs["volunteers"], multiplier,
+                                                                           strict=True)]
+    out = needs.assign(volunteers=np.array(scaled, dtype="int64"))
+    return out[out["volunteers"] > 0]
 
 
 def role_capacity(inputs: Inputs) -> dict[str, np.ndarray]:
@@ -170,4 +197,4 @@ def role_totals(inputs: Inputs) -> dict[str, np.ndarray]:
     }
 
 
-__all__ = ["ROLES", "Inputs", "Levers", "apply_levers", "role_capacity", "role_totals"]
+__all__ = ["ROLES", "Inputs", "Levers", "apply_levers", "role_capacity", "role_totals", "scale_needs"]

@@ -167,4 +167,5 @@ def _levers_json(inputs: Inputs) -> dict[str, Any]:
         "max_travel_km": None if inputs.reach_km == float("inf") else inputs.reach_km,
         "weights": inputs.weights.model_dump(),
         "closed_points": sorted(levers.closed_points),
+        "need_factors": {s: dict(sorted(r.items())) for s, r in sorted(levers.need_factors.items())},
     }

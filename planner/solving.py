@@ -38,6 +38,7 @@ def make_levers(
     max_travel_km: float | None = None,
     weights: Mapping[str, float] | None = None,
     closed_points: Iterable[str] = (),
+    need_factors: Mapping[str, Mapping[str, float]] | None = None,
 ) -> Levers:
     """Levers from keyword overrides (see :class:`planner.levers.Levers`)."""
     return Levers(
@@ -48,6 +49,7 @@ def make_levers(
         max_travel_km=max_travel_km,
         weights=dict(weights or {}),
         closed_points=frozenset(closed_points),
+        need_factors={session: dict(by_role) for session, by_role in (need_factors or {}).items()},
     )
 
 
@@ -63,6 +65,7 @@ def solve(
     max_travel_km: float | None = None,
     weights: Mapping[str, float] | None = None,
     closed_points: Iterable[str] = (),
+    need_factors: Mapping[str, Mapping[str, float]] | None = None,
 ) -> Plan:
     """Solve a scenario into an optimal plan of whole volunteers and items.
 
@@ -74,7 +77,7 @@ def solve(
         HiGHS (through highspy) by default; CBC as the fallback.
     time_limit : float, optional
         Seconds; at the limit the best plan so far is returned with status "feasible".
-    availability, district_availability, stock, supply_factors, max_travel_km, weights, closed_points
+    availability, district_availability, stock, supply_factors, max_travel_km, weights, closed_points, need_factors
         Levers overriding the scenario's numbers; see :class:`planner.levers.Levers`.
 
     Returns
@@ -93,7 +96,7 @@ def solve(
     levers = make_levers(
         availability=availability, district_availability=district_availability, stock=stock,
         supply_factors=supply_factors, max_travel_km=max_travel_km, weights=weights,
-        closed_points=closed_points,
+        closed_points=closed_points, need_factors=need_factors,
     )
     inputs = apply_levers(scenario, levers)
     model = PlanModel(scenario, inputs.reach_km)

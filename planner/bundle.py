@@ -1,0 +1,144 @@
+"""Everything staff hand on, in one folder: the plan workbook, the CSV files, one workbook per
+district, a duty sheet per point, and a ZIP of it all.
+
+```
+<folder>/
+  plan/                 the contract's plan folder: assignments.csv, shortfalls.csv,
+                        distribution.csv, summary.json, plan.xlsx
+  districts/<id>.xlsx   the plan's sheets for that district's points only
+  duty-sheets/<id>.pdf  one printable sheet per point
+  duty-sheets.pdf       all of them in one file, for printing at once
+  <folder name>.zip     all of the above
+```
+The folder is written whole or not at all (:func:`planner.textfiles.write_folder_atomically`).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+
+from planner.duty import duty_sheets_pdf, write_duty_sheets
+from planner.excel import plan_tables, save_workbook, write_sheet
+from planner.export import PLAN_FILES, export_plan
+from planner.labels import label
+from planner.plan import Plan
+from planner.settings import ROLES
+from planner.textfiles import write_folder_atomically
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The files of a staff export (paths inside ``folder``)."""
+
+    folder: Path
+    plan_workbook: Path
+    data_files: tuple[Path, ...]
+    district_workbooks: tuple[Path, ...]
+    duty_sheets: tuple[Path, ...]
+    duty_sheets_all: Path
+    archive: Path
+
+
+def district_tables(plan: Plan, district_id: str, lang: str = "both", *,
+                    tables: Mapping[str, pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
+    """The plan's sheets cut to one district: a summary of the district, then every sheet that
+    lists points, with only that district's points (sheets about the whole city are left out).
+
+    ``tables`` are the plan's sheets (:func:`planner.excel.plan_tables`) when already made.
+
+    Raises
+    ------
+    ValueError
+        An unknown district.
+    """
+    sc = plan.scenario
+    if district_id not in set(sc.districts["district_id"]):
+        raise ValueError(f"{district_id!r} is not a district of the scenario")
+    points = set(sc.points.loc[sc.points["district_id"] == district_id, "point_id"])
+    word = lambda key: label(key, "zh" if lang == "both" else lang)  # noqa: E731
+    table = plan.by_district()
+    row = table[table["district_id"] == district_id].iloc[0].to_dict()
+    name = row["name_zh"] if lang != "en" else row["name_en"]
+    figures: list[tuple[str, object]] = [
+        (word("scenario"), plan.summary["scenario"]), (word("district"), name), (word("points"), int(row["points"])),
+        (word("needed"), int(row["needed"])), (word("assigned"), int(row["assigned"])),
+        (word("missing"), int(row["missing"])), (word("coverage"), round(float(row["coverage"]), 4)),
+    ]
+    figures += [(f"{word('missing')}: {word(r)}", int(row[f"{r}_needed"] - row[f"{r}_assigned"])) for r in ROLES]
+    out = {"sheet_summary": pd.DataFrame(figures, columns=["figure", "value"])}
+    for key, table in (tables if tables is not None else plan_tables(plan, lang)).items():
+        if "point_id" in table.columns:
+            out[key] = table[table["point_id"].isin(points)].reset_index(drop=True)
+        elif "district_id" in table.columns:
+            out[key] = table[table["district_id"] == district_id].reset_index(drop=True)
+    return out
+
+
+def write_district_workbook(plan: Plan, district_id: str, path: Path, *, lang: str = "both",
+                            tables: Mapping[str, pd.DataFrame] | None = None) -> Path:
+    """One district's workbook (see :func:`district_tables`)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for key, table in district_tables(plan, district_id, lang, tables=tables).items():
+        title = label(key, lang) if lang != "both" else f"{label(key, 'zh')} {label(key, 'en')}"
+        write_sheet(workbook.create_sheet(title[:31]), table, lang)
+    save_workbook(workbook, path)
+    return path
+
+
+def export_bundle(plan: Plan, folder: str | Path, *, lang: str = "both", overwrite: bool = False) -> Bundle:
+    """Write the staff files of a plan (see the module's notes).
+
+    Parameters
+    ----------
+    plan : Plan
+    folder : str or Path
+    lang : {"both", "zh", "en"}
+        Headers of the workbooks and duty sheets (team and point names stay as written).
+    overwrite : bool
+        Replace a folder that holds files (swapped whole).
+
+    Raises
+    ------
+    FileExistsError
+        ``folder`` holds files and ``overwrite`` is false.
+    """
+    folder = Path(folder)
+    districts = sorted(set(plan.scenario.points.loc[plan.scenario.points["point_id"].isin(plan.shortfalls["point_id"]),
+                                                    "district_id"]))
+
+    def write(tmp: Path) -> None:
+        export_plan(plan, tmp / "plan", lang=lang)
+        (tmp / "districts").mkdir()
+        tables = plan_tables(plan, lang)
+        for district_id in districts:
+            write_district_workbook(plan, district_id, tmp / "districts" / f"{district_id}.xlsx", lang=lang,
+                                    tables=tables)
+        write_duty_sheets(plan, tmp / "duty-sheets", lang=lang)
+        (tmp / "duty-sheets.pdf").write_bytes(duty_sheets_pdf(plan, lang=lang))
+        files = sorted(p for p in tmp.rglob("*") if p.is_file())
+        with zipfile.ZipFile(tmp / f"{folder.name}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in files:
+                info = zipfile.ZipInfo(str(Path(folder.name) / path.relative_to(tmp)), date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, path.read_bytes())
+
+    write_folder_atomically(folder, write, overwrite=overwrite)
+    return Bundle(
+        folder=folder,
+        plan_workbook=folder / "plan" / "plan.xlsx",
+        data_files=tuple(folder / "plan" / name for name in PLAN_FILES if name != "plan.xlsx"),
+        district_workbooks=tuple(folder / "districts" / f"{d}.xlsx" for d in districts),
+        duty_sheets=tuple(sorted((folder / "duty-sheets").glob("*.pdf"))),
+        duty_sheets_all=folder / "duty-sheets.pdf",
+        archive=folder / f"{folder.name}.zip",
+    )
+
+
+__all__ = ["Bundle", "district_tables", "export_bundle", "write_district_workbook"]

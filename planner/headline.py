@@ -1,0 +1,145 @@
+"""Headline figures of a plan: the few numbers a planner reads first, and their cards.
+
+Coverage, unmet needs by role, packs handed out, the worst-covered district and the
+average travel, all computed from the plan's tables (never from the model), in the words
+of :mod:`planner.labels`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from planner.labels import label
+from planner.plan import Plan
+from planner.settings import ROLES
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The headline figures of one plan.
+
+    Attributes
+    ----------
+    coverage : float
+        Volunteer-sessions staffed / needed (1.0 when nothing is needed).
+    needed, assigned, unmet : int
+        Volunteer-sessions.
+    unmet_by_role : mapping of role to int
+    packs_distributed, packs_wanted, packs_stock : int
+        Items of category ``pack``, summed over pack items.
+    worst_district : str or None
+        district_id of the district with the lowest coverage among those with needs
+        (ties: more unmet, then id order); None when no district needs anyone.
+    worst_name_zh, worst_name_en : str
+    worst_coverage : float
+    average_travel_km : float
+        Per staffed volunteer-session, from the team's district centre to the point.
+    """
+
+    coverage: float
+    needed: int
+    assigned: int
+    unmet: int
+    unmet_by_role: Mapping[str, int]
+    packs_distributed: int
+    packs_wanted: int
+    packs_stock: int
+    worst_district: str | None
+    worst_name_zh: str
+    worst_name_en: str
+    worst_coverage: float
+    average_travel_km: float
+
+
+def headline(plan: Plan) -> Headline:
+    """The headline figures of a plan."""
+    s = plan.summary
+    packs = set(plan.scenario.supplies.loc[plan.scenario.supplies["category"] == "pack", "item_id"])
+    supplies = {k: v for k, v in s["supplies"].items() if k in packs}
+    districts = plan.by_district()
+    needy = districts[districts["needed"] > 0].sort_values(["coverage", "missing", "district_id"],
+                                                           ascending=[True, False, True], kind="stable")
+    worst = needy.iloc[0] if len(needy) else None
+    return Headline(
+        coverage=float(s["coverage"]), needed=int(s["needed"]), assigned=int(s["assigned"]), unmet=int(s["unmet"]),
+        unmet_by_role={role: int(s["unmet_by_role"][role]) for role in ROLES},
+        packs_distributed=sum(int(v["distributed"]) for v in supplies.values()),
+        packs_wanted=sum(int(v["wanted"]) for v in supplies.values()),
+        packs_stock=sum(int(v["stock"]) for v in supplies.values()),
+        worst_district=None if worst is None else str(worst["district_id"]),
+        worst_name_zh="" if worst is None else str(worst["name_zh"]),
+        worst_name_en="" if worst is None else str(worst["name_en"]),
+        worst_coverage=1.0 if worst is None else float(worst["coverage"]),
+        average_travel_km=float(s["average_travel_km"]),
+    )
+
+
+def headline_rows(h: Headline, lang: str = "zh") -> list[tuple[str, str, str]]:
+    """The figures as (key, label, text) rows, in the order the cards show them."""
+    w = lambda key: label(key, lang)  # noqa: E731
+    roles = " · ".join(f"{w(role)} {h.unmet_by_role[role]:,}" for role in ROLES)
+    worst = (h.worst_name_zh if lang == "zh" else h.worst_name_en.split(" (")[0]) or "–"
+    return [
+        ("coverage", w("h_coverage"), f"{h.coverage:.1%}"),
+        ("unmet", w("h_unmet"), f"{h.unmet:,} / {h.needed:,}  ({roles})"),
+        ("packs", w("h_packs"), f"{h.packs_distributed:,} / {h.packs_wanted:,}"),
+        ("worst", w("h_worst"), f"{worst} {h.worst_coverage:.1%}"),
+        ("travel", w("h_travel"), f"{h.average_travel_km:.1f} {w('km')}"),
+    ]
+
+
+def _change(key: str, h: Headline, base: Headline, lang: str, versus: str | None = None) -> tuple[str, str]:
+    """Text and colour of a figure's change from the baseline ('' when it shows as unchanged)."""
+    points = "个百分点" if lang == "zh" else "pts"
+    if key == "coverage":
+        delta, better = round((h.coverage - base.coverage) * 100, 1), h.coverage >= base.coverage
+        text = f"{abs(delta):.1f} {points}"
+    elif key == "unmet":
+        delta, better = h.unmet - base.unmet, h.unmet <= base.unmet
+        text = f"{abs(delta):,}"
+    elif key == "packs":
+        delta, better = h.packs_distributed - base.packs_distributed, h.packs_distributed >= base.packs_distributed
+        text = f"{abs(delta):,}"
+    elif key == "worst":
+        delta = round((h.worst_coverage - base.worst_coverage) * 100, 1)
+        better = h.worst_coverage >= base.worst_coverage
+        text = f"{abs(delta):.1f} {points}"
+    else:
+        delta = round(h.average_travel_km - base.average_travel_km, 1)
+        better = h.average_travel_km <= base.average_travel_km
+        text = f"{abs(delta):.1f} {label('km', lang)}"
+    if delta == 0:
+        return "", ""
+    arrow = "▲" if delta > 0 else "▼"
+    named = f"与{versus}相比" if lang == "zh" else f"vs. {versus}"
+    against = label("vs_start", lang) if versus is None else named
+    return f"{arrow} {text} {against}", "#1a7f37" if better else "#c62828"
+
+
+def headline_html(h: Headline, lang: str = "zh", *, baseline: Headline | None = None, large: bool = False,
+                  versus: str | None = None) -> str:
+    """The figures as a row of cards (HTML); with a baseline, each card shows its change
+    ("vs. the start", or "vs. <versus>" when the baseline has a name).
+
+    Every card carries ``data-figure="<key>"`` and its value ``class="vp-value"``, so a
+    browser test (or a stylesheet) can find it.
+    """
+    size, small = ("2.6em", "1.05em") if large else ("1.7em", "0.85em")
+    cards = []
+    for key, name, text in headline_rows(h, lang):
+        value, _, detail = text.partition("  ")
+        change, colour = _change(key, h, baseline, lang, versus) if baseline is not None else ("", "")
+        cards.append(
+            f'<div class="vp-figure" data-figure="{key}" style="flex:1 1 0;min-width:9em;padding:0.5em 0.8em;'
+            f'border:1px solid #d0d7de;border-radius:8px;background:#f6f8fa">'
+            f'<div style="font-size:{small};color:#57606a">{html.escape(name)}</div>'
+            f'<div class="vp-value" style="font-size:{size};font-weight:600;line-height:1.2">{html.escape(value)}</div>'
+            f'<div style="font-size:{small};color:#57606a">{html.escape(detail.strip("()"))}</div>'
+            f'<div class="vp-change" style="font-size:{small};color:{colour}">{html.escape(change)}</div></div>'
+        )
+    return f'<div class="vp-headline" style="display:flex;flex-wrap:wrap;gap:0.6em">{"".join(cards)}</div>'
+
+
+__all__ = ["Headline", "headline", "headline_html", "headline_rows"]

@@ -1,0 +1,294 @@
+"""The workbook's widgets, driven as a planner would: move a control, read the page.
+
+Explorers here re-plan at once (``debounce=0``), so each ``.value = ...`` is followed by the
+new plan; the debounced path is tested on its own with a real event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import math
+import re
+import statistics
+import threading
+import time
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from planner import load_scenario, solve
+from planner.compare import plan_variants
+from planner.headline import headline
+from planner.trainer import TrainerDemo
+from planner.widgets import CompareView, Debouncer, Explorer, ExportView
+
+from .conftest import SCENARIOS
+
+BEIJING = SCENARIOS / "beijing-2023"
+DEMO = SCENARIOS / "demo-small"
+
+
+@pytest.fixture(autouse=True)
+def saved_elsewhere(tmp_path, monkeypatch):
+    """Saved scenarios and exports go to a temporary folder, never into the project."""
+    monkeypatch.setenv("PLANNER_SAVED_SCENARIOS", str(tmp_path / "saved"))
+    monkeypatch.setenv("PLANNER_EXPORTS", str(tmp_path / "exports"))
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return Explorer(debounce=0)
+
+
+@pytest.fixture
+def fresh(explorer):
+    """The shared Beijing explorer, with its controls back at the scenario's numbers."""
+    explorer.set_language("zh")
+    explorer.reset()
+    return explorer
+
+
+def card_value(explorer: Explorer, key: str) -> str:
+    found = re.search(rf'data-figure="{key}".*?class="vp-value"[^>]*>([^<]*)<', explorer.headline_html.value)
+    assert found, key
+    return found.group(1)
+
+
+def test_opens_the_default_scenario(fresh):
+    assert fresh.scenario.name == "Beijing 2023 / 北京2023"
+    expected = headline(solve(load_scenario(BEIJING)))
+    assert fresh.headline == expected == fresh.baseline
+    assert card_value(fresh, "coverage") == f"{expected.coverage:.1%}"
+    assert 'data-state="updated"' in fresh.status.value
+    assert fresh.chart_images["district"].value[:4] == b"\x89PNG"
+
+
+def test_fewer_volunteers_never_raise_coverage(fresh):
+    shown, coverage = [], []
+    for value in (100, 90, 80, 60, 30):
+        fresh.controls.widgets["availability"].value = value
+        coverage.append(fresh.headline.coverage)
+        shown.append(card_value(fresh, "coverage"))
+        assert fresh.plan.levers.availability == value / 100
+    assert coverage == sorted(coverage, reverse=True)
+    assert coverage[-1] < coverage[0]
+    assert shown[-1] == f"{coverage[-1]:.1%}" != shown[0]
+    assert "▼" in fresh.headline_html.value
+
+
+def test_more_packs_never_hand_out_fewer(fresh):
+    stock = fresh.controls.widgets["stock:parent-pack"]
+    handed = []
+    for value in (3000, 4000, 4500, 8000):
+        stock.value = value
+        handed.append(fresh.headline.packs_distributed)
+    assert handed == sorted(handed)
+    assert handed[2] - handed[1] == 500
+    assert card_value(fresh, "packs").startswith(f"{handed[-1]:,}")
+
+
+def test_less_in_one_district_never_helps(fresh):
+    before = fresh.plan.by_district().set_index("district_id").at["haidian", "assigned"]
+    fresh.controls.widgets["district:haidian"].value = 50
+    after = fresh.plan.by_district().set_index("district_id").at["haidian", "assigned"]
+    assert fresh.plan.levers.district_availability == {"haidian": 0.5}
+    assert after <= before
+    assert fresh.headline.coverage <= fresh.baseline.coverage
+
+
+def test_rain_on_day_two(fresh):
+    widgets = fresh.controls.widgets
+    widgets["weather"].value = "rain"
+    everywhere = fresh.headline.needed
+    for key in [k for k in widgets if k.startswith("day:")]:
+        widgets[key].value = key == "day:2023-06-08"
+    assert fresh.plan.levers.need_factors == {"0608-pm": {"general": 1.5}}
+    assert fresh.baseline.needed < fresh.headline.needed < everywhere
+    assert fresh.plan.summary["supplies"]["raincoat"]["wanted"] > fresh.plan.summary["supplies"]["raincoat"]["stock"]
+
+
+def test_closing_a_point(fresh):
+    fresh.controls.widgets["closed"].value = ("chaoyang-01",)
+    assert "chaoyang-01" not in set(fresh.plan.shortfalls["point_id"])
+    assert fresh.headline.needed < fresh.baseline.needed
+
+
+def test_travel_and_priorities(fresh):
+    widgets = fresh.controls.widgets
+    widgets["no_limit"].value = True
+    assert widgets["travel"].disabled
+    assert math.isinf(fresh.plan.levers.max_travel_km)
+    widgets["no_limit"].value = False
+    widgets["travel"].value = 10
+    assert fresh.plan.summary["levers"]["max_travel_km"] == 10
+    assert fresh.headline.average_travel_km <= 10
+    widgets["weight:fairness"].value = 0
+    assert fresh.plan.weights.fairness == 0
+
+
+def test_reset_returns_to_the_scenario(fresh):
+    fresh.controls.widgets["availability"].value = 50
+    fresh.reset()
+    assert fresh.headline == fresh.baseline
+    assert fresh.controls.widgets["availability"].value == 100
+
+
+def test_charts_are_drawn_when_viewed(fresh):
+    fresh.chart_tabs.selected_index = 0
+    fresh.controls.widgets["availability"].value = 85
+    assert fresh._stale == {"heatmap", "map", "supplies"}
+    old_map = fresh.chart_images["map"].value
+    fresh.chart_tabs.selected_index = 2
+    assert bytes(fresh.chart_images["map"].value) != bytes(old_map)
+    assert fresh._stale == {"heatmap", "supplies"}
+    fresh.chart_tabs.selected_index = 0
+
+
+def test_language_switch(fresh):
+    fresh.language.value = "en"
+    assert fresh.controls.widgets["availability"].description == "Volunteers who come %"
+    assert fresh.sidebar.titles[0] == "Volunteers who come %"
+    assert fresh.chart_tabs.titles == ("Districts", "Districts × sessions", "Map", "Supplies")
+    assert 'data-state="updated"' in fresh.status.value and "Updated" in fresh.status.value
+    assert "Coverage" in fresh.headline_html.value and "保障率" not in fresh.headline_html.value
+    assert "District" in fresh.table_html["tab_districts"].value
+    fresh.language.value = "zh"
+    assert fresh.controls.widgets["availability"].description == "志愿者到岗率 %"
+    assert "保障率" in fresh.headline_html.value
+
+
+def test_replan_is_quick(fresh):
+    """Change to headline shown, solve included, on the default scenario: well under half a second."""
+    seconds = []
+    for value in (95, 90, 85, 80, 75):
+        fresh.controls.widgets["availability"].value = value
+        seconds.append(fresh.timings["headline"])
+    assert statistics.median(seconds) < 0.5
+
+
+def test_save_and_load_back(tmp_path):
+    explorer = Explorer(DEMO, debounce=0)
+    explorer.controls.widgets["availability"].value = 60
+    explorer.controls.widgets["stock:parent-pack"].value = 150
+    tweaked = explorer.headline
+    folder = explorer.save("演示 少志愿者")
+    assert folder == tmp_path / "saved" / "演示-少志愿者"
+    assert "saved" in explorer.message.value.lower() or "已保存" in explorer.message.value
+    assert folder.resolve() in {value for _, value in explorer.picker.options}
+    with pytest.raises(FileExistsError):
+        explorer.save("演示 少志愿者")
+    assert "#c62828" in explorer.message.value
+    explorer.picker.value = folder.resolve()  # load it back, as after a kernel restart
+    assert explorer.scenario.name == "演示 少志愿者"
+    assert explorer.controls.widgets["availability"].value == 100
+    assert explorer.headline == tweaked
+    assert explorer.save("演示 少志愿者", overwrite=True) == folder
+
+
+def test_add_a_point_and_keep_the_controls(tmp_path):
+    explorer = Explorer(DEMO, debounce=0)
+    explorer.controls.widgets["availability"].value = 80
+    needed = explorer.headline.needed
+    explorer._add_widgets["district"].value = "haidian"
+    assert explorer._add_widgets["lat"].value != 0  # placed near the district's centre
+    explorer._add_widgets["parents"].value = 400
+    explorer._add_button.click()
+    assert "haidian-new1" in set(explorer.scenario.points["point_id"])
+    assert explorer.controls.widgets["availability"].value == 80
+    assert explorer.headline.needed == needed + 2 * (5 + 1)  # general ceil(400/80), one first-aider, two sessions
+    assert "haidian-new1" in {v for _, v in explorer.controls.widgets["closed"].options}
+    reloaded = load_scenario(explorer.save("with a new point"))
+    assert "haidian-new1" in set(reloaded.points["point_id"])
+
+
+def test_a_bad_point_is_explained(tmp_path):
+    explorer = Explorer(DEMO, debounce=0)
+    with pytest.raises(ValueError):
+        explorer.add_point(district="atlantis", name="x", parents=1, frontline_staff=1, capacity=1, lat=0, lon=0)
+    assert "atlantis" in explorer.message.value and "#c62828" in explorer.message.value
+
+
+def test_debouncer_runs_once_after_a_pause_with_a_timer():
+    calls = []
+    debounced = Debouncer(lambda: calls.append(threading.current_thread().name), 0.05)
+    for _ in range(5):
+        debounced()
+    time.sleep(0.4)
+    assert len(calls) == 1
+
+
+def test_debounced_explorer_in_an_event_loop():
+    """As in a kernel: a change says "solving" at once; the plan follows once the changes pause."""
+    explorer = Explorer(DEMO, debounce=0.05)
+    coverage = explorer.headline.coverage
+
+    async def drag() -> list[str]:
+        states = []
+        for value in (90, 70, 50, 30):
+            explorer.controls.widgets["availability"].value = value
+            states.append(explorer.status.value)
+        states.append(str(explorer.headline.coverage))
+        await asyncio.sleep(0.5)
+        return states
+
+    states = asyncio.run(drag())
+    assert all('data-state="solving"' in s for s in states[:4])
+    assert states[4] == str(coverage)  # nothing solved while dragging
+    assert explorer.plan.levers.availability == 0.3
+    assert explorer.headline.coverage < coverage
+    assert 'data-state="updated"' in explorer.status.value
+
+
+def test_compare_view():
+    plans = plan_variants(load_scenario(DEMO), {"现状": {}, "少一半": {"availability": 0.5}})
+    view = CompareView(plans)
+    assert view.cards.value.count('data-figure="coverage"') == 2
+    assert "与现状相比" in view.cards.value
+    assert view.coverage_chart.value[:4] == b"\x89PNG" and view.heatmaps.value[:4] == b"\x89PNG"
+    data = base64.b64decode(re.search(r"base64,([^\"]+)", view.link.value).group(1))
+    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == ["方案对比表"]
+    view.language.value = "en"
+    assert "Comparison sheet.xlsx" in view.link.value
+    with pytest.raises(ValueError, match="compare 2 to 4 options"):
+        CompareView({"a": plans["现状"]})
+
+
+def test_export_view(tmp_path):
+    view = ExportView(DEMO)
+    bundle = view.prepare()
+    assert bundle.folder == tmp_path / "exports" / "demo-small"
+    links = " ".join(child.value for child in view.links.children if hasattr(child, "value"))
+    assert "demo-small.zip" in links and "plan.xlsx" in links and "duty-sheets.pdf" in links
+    assert len(view.point.options) == 3
+    view.point.value = view.point.options[2][1]
+    assert 'download="hd-1.pdf"' in view.point_link.value
+
+
+def test_trainer_demo_tells_the_story_in_both_languages():
+    demo = TrainerDemo(debounce=0)
+    fewer = demo.plans["fewer"]
+    assert fewer.levers.availability == 0.8
+    _, cards, image, sentence = demo.views["fewer"]
+    assert f"{headline(fewer).coverage:.1%}" in sentence.value and "保障率" in sentence.value
+    assert cards.value.count('data-figure="coverage"') == 2  # as planned, and the what-if
+    assert image.value[:4] == b"\x89PNG"
+    assert "+500" not in demo.views["packs"][3].value  # the sentence names districts, not the total
+    assert demo.plans["packs"].summary["supplies"]["parent-pack"]["distributed"] == (
+        demo.plans["base"].summary["supplies"]["parent-pack"]["distributed"] + 500)
+    demo.language.value = "en"
+    assert "coverage falls" in demo.views["fewer"][3].value
+    assert demo.explorer.controls.widgets["availability"].description == "Volunteers who come %"
+    before = demo.explorer.headline.coverage
+    demo.explorer.controls.widgets["availability"].value = 70
+    assert demo.explorer.headline.coverage < before
+
+
+def test_tables_read_as_people_write_numbers():
+    from planner.widgets import table_html
+
+    page = table_html(pd.DataFrame({"a": [1968.0, 93.456, float("nan")], "b": [12345, 7, 0], "c": ["x", None, "z"]}))
+    assert "<td>1,968</td>" in page and "<td>93.46</td>" in page and "<td>12,345</td>" in page
+    assert "1968.0" not in page and ">nan<" not in page and ">None<" not in page
