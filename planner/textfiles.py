@@ -8,11 +8,13 @@ and line breaks, so rows are tracked by the physical line they start on.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -224,3 +226,30 @@ def write_file_atomically(path: str | Path, write: Callable[[Path], None], *, ov
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+# Characters no file name may hold on Linux, Windows or macOS, and Windows' reserved names.
+_NOT_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+_RESERVED_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def file_names(ids: Iterable[str], suffix: str) -> dict[str, str]:
+    """A file name for each id (``<id><suffix>``) that stays in its folder on every system.
+
+    An id is free text: ``../x``, ``a/b`` or ``CON`` would write elsewhere, fail, or clash.
+    Such an id gets a cleaned name with a short hash of the id, as do ids whose names would
+    differ only in case (one file on Windows and macOS), so distinct ids get distinct files.
+    """
+    ids = list(dict.fromkeys(ids))
+    clean = {i: _NOT_IN_FILE_NAMES.sub("_", i).strip(" .") for i in ids}
+    folded: dict[str, int] = {}
+    for name in clean.values():
+        folded[name.casefold()] = folded.get(name.casefold(), 0) + 1
+    names = {}
+    for i in ids:
+        name = clean[i]
+        if (name != i or not name or len(name) > 100 or name.split(".")[0].upper() in _RESERVED_NAMES
+                or folded[name.casefold()] > 1):
+            name = f"{name[:80] or 'id'}-{hashlib.sha256(i.encode()).hexdigest()[:8]}"
+        names[i] = name + suffix
+    return names

@@ -174,3 +174,40 @@ def test_workbooks_are_parsed_safe_from_xml_bombs() -> None:
     import openpyxl.xml
 
     assert openpyxl.xml.DEFUSEDXML  # defusedxml is a dependency, and openpyxl parses through it
+
+
+def test_option_names_that_look_like_formulas_stay_text_in_a_comparison(tmp_path: Path) -> None:
+    """Option names are typed by planners and become column headers of the comparison sheet."""
+    from planner.compare import write_comparison
+
+    from .conftest import SCENARIOS
+
+    scenario = load_scenario(SCENARIOS / "demo-small")
+    names = ['=HYPERLINK("http://example.com","click")', "+20% volunteers"]
+    path = write_comparison({names[0]: solve(scenario), names[1]: solve(scenario, availability=0.5)},
+                            tmp_path / "comparison.xlsx")
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    headers = {cell.value: cell.data_type for cell in sheet[1]}
+    assert all(headers.get(name) == "s" for name in names), headers
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_ids_never_make_staff_exports_write_outside_their_folder(tmp_path: Path) -> None:
+    """Districts and points give the file names of the bundle's workbooks and duty sheets."""
+    from planner.bundle import export_bundle
+
+    ids = {"districts": ["../../escaped", "CON"], "points": ["../../../escaped", "a/b", "A", "a", "dc-1"]}
+    districts = "district_id,name_zh,name_en,lat,lon\n" + "\n".join(
+        f"{d},区{i},D{i},39.9,116.4" for i, d in enumerate(ids["districts"]))
+    points = "point_id,name,district_id,lat,lon,capacity,parents,frontline_staff\n" + "\n".join(
+        f"{p},P{i},{ids['districts'][i % 2]},39.9,116.4,4,100,10" for i, p in enumerate(ids["points"]))
+    teams = ("team_id,name,union,district_id,volunteers,first_aid,counsellors,max_sessions\n"
+             "t1,T,U,../../escaped,20,5,0,1\nt2,T,U,CON,20,5,0,1")
+    folder = write_scenario(tmp_path / "scenario", districts_csv=districts, points_csv=points, teams_csv=teams)
+    bundle = export_bundle(solve(load_scenario(folder)), tmp_path / "exports" / "bundle")
+    written = sorted(p for p in tmp_path.rglob("*") if p.is_file() and "scenario" not in p.parts)
+    assert all(p.resolve().is_relative_to(bundle.folder.resolve()) for p in written), written
+    assert len(list((bundle.folder / "duty-sheets").glob("*.pdf"))) == len(ids["points"])
+    assert len({p.name.casefold() for p in (bundle.folder / "duty-sheets").iterdir()}) == len(ids["points"])
+    assert all(p.exists() for p in bundle.district_workbooks) and len(bundle.district_workbooks) == 2
+    assert (bundle.folder / "duty-sheets" / "dc-1.pdf").exists()  # plain ids keep plain names
