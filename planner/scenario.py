@@ -327,7 +327,7 @@ def _typed_table(raw: RawTable, columns: tuple[Column, ...]) -> tuple[pd.DataFra
     problems = []
     missing = [c.name for c in columns if c.name not in raw.header]
     for name in missing:
-        problems.append(Problem(raw.file, raw.header_line, name, "is missing from the header"))
+        problems.append(Problem(raw.file, raw.header_line, name, "is missing from the header" + _meant(name, raw)))
     if missing:
         return None, problems
     frame = pd.DataFrame(raw.rows, columns=raw.header, dtype=object)
@@ -347,6 +347,15 @@ def _typed_table(raw: RawTable, columns: tuple[Column, ...]) -> tuple[pd.DataFra
     typed[_LINE] = lines
     typed[_BAD] = bad
     return typed, problems
+
+
+def _meant(name: str, raw: RawTable) -> str:
+    """A hint when the header holds the column under another spelling (``Team ID`` for ``team_id``)."""
+    def key(text: str) -> str:
+        return re.sub(r"[\s_\-]+", "", text).casefold()
+
+    found = [h for h in raw.header if key(h) == key(name)]
+    return f" (the header has {found[0]!r}: write it {name})" if found else ""
 
 
 # What an xlsx file cannot hold (the XML 1.0 control characters), and what no scenario needs.

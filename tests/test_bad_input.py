@@ -45,6 +45,8 @@ CASES: dict[str, Case] = {
     "missing column": Case({"points.csv": "point_id,name,district_id,lat,lon,capacity,parents\n"
                                           "p1,P,a,39.9,116.4,10,100\n"}, [
         "points.csv, line 1, column frontline_staff: is missing from the header"]),
+    "column named another way": Case({"teams.csv": TEAMS.replace("team_id", "Team ID") + "\nt1,T,U,a,3,0,0,2\n"}, [
+        "teams.csv, line 1, column team_id: is missing from the header (the header has 'Team ID': write it team_id)"]),
     "wrong type": Case({"teams.csv": f"{TEAMS}\nt1,T,U,a,abc,0,0,2\n"}, [
         "teams.csv, line 2, column volunteers: expected a whole number 0 or more, got 'abc'"]),
     "fraction where a whole number goes": Case({"teams.csv": f"{TEAMS}\nt1,T,U,a,2.5,0,0,2\n"}, [
