@@ -155,10 +155,10 @@ def read_workbook(path: Path) -> tuple[ScenarioConfig | None, dict[str, RawTable
         return None, {table: None for table in REQUIRED}, [problem], ()
     try:
         workbook = load_workbook(path, read_only=True, data_only=False, keep_links=False)
+        sheets, problems, notes = _sheets(workbook, name)
     except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
         return None, {table: None for table in REQUIRED}, [_unreadable(path, exc)], ()
     try:
-        sheets, problems, notes = _sheets(workbook, name)
         config: ScenarioConfig | None = None
         raw: dict[str, RawTable | None] = {}
         if CONFIG_SHEET in sheets:
@@ -178,14 +178,14 @@ def read_workbook(path: Path) -> tuple[ScenarioConfig | None, dict[str, RawTable
             file = f"{name}, sheet {table}"
             rows = _sheet_rows(path, sheets[table], file, problems)
             raw[table] = _read_table(rows, file, TABLES[table], problems)
-    except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
-        return None, {table: None for table in REQUIRED}, [_unreadable(path, exc)], ()
+    except _Damaged as exc:
+        return None, {table: None for table in REQUIRED}, [_unreadable(path, exc.__cause__ or exc)], ()
     finally:
         workbook.close()
     return config, raw, problems, notes
 
 
-def _unreadable(path: Path, exc: Exception) -> Problem:
+def _unreadable(path: Path, exc: BaseException) -> Problem:
     log.debug("cannot read %s", path, exc_info=True)
     return Problem(path.name, None, None, f"cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc}); "
                                           "open it in Excel or WPS and save it again as 'Excel Workbook (*.xlsx)'")
@@ -229,18 +229,24 @@ def _sheets(workbook: Any, name: str) -> tuple[dict[str, Any], list[Problem], tu
     return sheets, problems, tuple(notes)
 
 
+class _Damaged(Exception):
+    """openpyxl could not read part of the file (the cause says why)."""
+
+
 def _sheet_rows(path: Path, sheet: Any, file: str, problems: list[Problem]) -> list[tuple[int, list[Any]]]:
     """(row number, cell values) of every row; a formula gives its result as Excel last saved it."""
-    sheet.reset_dimensions()  # some writers leave no or a wrong size in the file
+    try:
+        sheet.reset_dimensions()  # some writers leave no or a wrong size in the file
+        cells = [[(cell.data_type, cell.value) for cell in row] for row in sheet.iter_rows()]
+    except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
+        raise _Damaged(exc) from exc
     formulas: dict[tuple[int, int], str] = {}
     rows: list[tuple[int, list[Any]]] = []
-    for number, cells in enumerate(sheet.iter_rows(), start=1):
-        values = []
-        for column, cell in enumerate(cells, start=1):
-            if cell.data_type == "f":
-                formulas[(number, column)] = str(cell.value)
-            values.append(cell.value)
-        rows.append((number, values))
+    for number, row in enumerate(cells, start=1):
+        for column, (data_type, value) in enumerate(row, start=1):
+            if data_type == "f":
+                formulas[(number, column)] = str(value)
+        rows.append((number, [value for _, value in row]))
     if formulas:
         results = _formula_results(path, sheet.title)
         for (number, column), formula in formulas.items():
@@ -256,13 +262,17 @@ def _sheet_rows(path: Path, sheet: Any, file: str, problems: list[Problem]) -> l
 
 def _formula_results(path: Path, title: str) -> dict[tuple[int, int], Any]:
     """The values Excel saved for the cells of one sheet (a formula's last result)."""
-    workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    sheet = workbook[title]
-    sheet.reset_dimensions()
-    values = {(r, c): value for r, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-              for c, value in enumerate(row, start=1) if value is not None}
-    workbook.close()
-    return values
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        try:
+            sheet = workbook[title]
+            sheet.reset_dimensions()
+            return {(r, c): value for r, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+                    for c, value in enumerate(row, start=1) if value is not None}
+        finally:
+            workbook.close()
+    except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
+        raise _Damaged(exc) from exc
 
 
 def cell_text(value: Any, kind: str | None = None) -> str:
