@@ -29,7 +29,7 @@ from planner.export import PLAN_FILES, export_plan
 from planner.labels import label
 from planner.plan import Plan
 from planner.settings import ROLES
-from planner.textfiles import write_folder_atomically
+from planner.textfiles import file_names, write_folder_atomically
 
 
 @dataclass(frozen=True)
@@ -117,8 +117,9 @@ def export_bundle(plan: Plan, folder: str | Path, *, lang: str = "both", overwri
         export_plan(plan, tmp / "plan", lang=lang)
         (tmp / "districts").mkdir()
         tables = plan_tables(plan, lang)
+        names = file_names(districts, ".xlsx")  # ids are free text: "../x" must not leave the folder
         for district_id in districts:
-            write_district_workbook(plan, district_id, tmp / "districts" / f"{district_id}.xlsx", lang=lang,
+            write_district_workbook(plan, district_id, tmp / "districts" / names[district_id], lang=lang,
                                     tables=tables)
         write_duty_sheets(plan, tmp / "duty-sheets", lang=lang)
         (tmp / "duty-sheets.pdf").write_bytes(duty_sheets_pdf(plan, lang=lang))
@@ -134,7 +135,7 @@ def export_bundle(plan: Plan, folder: str | Path, *, lang: str = "both", overwri
         folder=folder,
         plan_workbook=folder / "plan" / "plan.xlsx",
         data_files=tuple(folder / "plan" / name for name in PLAN_FILES if name != "plan.xlsx"),
-        district_workbooks=tuple(folder / "districts" / f"{d}.xlsx" for d in districts),
+        district_workbooks=tuple(folder / "districts" / name for name in file_names(districts, ".xlsx").values()),
         duty_sheets=tuple(sorted((folder / "duty-sheets").glob("*.pdf"))),
         duty_sheets_all=folder / "duty-sheets.pdf",
         archive=folder / f"{folder.name}.zip",

@@ -1,23 +1,29 @@
-"""The ``planner`` command: ``planner solve``, ``planner check`` and ``planner verify``.
+"""The ``planner`` command: ``planner solve``, ``check``, ``convert`` and ``verify``.
 
 Exit codes (the contract): 0 done, even with shortfalls; 2 invalid input, one line per
 problem on stderr naming file, line and column; 3 no plan. On 2 or 3 nothing is written.
 ``planner verify`` exits 1 when the plan breaks a rule of the contract.
+
+A scenario is a folder of CSV files or one ``.xlsx`` workbook (docs/scenario-format.md).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
-from planner.errors import NoPlanError, ScenarioError, SolverUnavailableError
+from planner.errors import NoPlanError, Problem, ScenarioError, SolverUnavailableError, one_line
 from planner.labels import label
 from planner.model import SOLVERS
 
 EXIT_OK, EXIT_INVALID, EXIT_NO_PLAN = 0, 2, 3
+SCENARIO_HELP = "scenario folder, or .xlsx workbook"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,16 +31,23 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the planner does")
     commands = parser.add_subparsers(dest="command", required=True)
     solve = commands.add_parser("solve", help="solve a scenario and write the plan folder")
-    solve.add_argument("scenario", help="scenario folder")
+    solve.add_argument("scenario", help=SCENARIO_HELP)
     solve.add_argument("--out", required=True, help="plan folder to write (new or empty, or any with --force)")
     solve.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
     solve.add_argument("--time-limit", type=_positive_float, metavar="S", help="seconds the solver may take")
     solve.add_argument("--force", action="store_true", help="replace a plan folder that already holds files")
     solve.add_argument("--lang", choices=("both", "zh", "en"), default="both", help="headers of plan.xlsx")
     check = commands.add_parser("check", help="check a scenario without solving it")
-    check.add_argument("scenario", help="scenario folder")
+    check.add_argument("scenario", help=SCENARIO_HELP)
+    convert = commands.add_parser(
+        "convert", help="turn a scenario folder into an .xlsx workbook, or a workbook into a folder",
+        description="Write SOURCE (a scenario folder or workbook) as a workbook when TARGET ends in .xlsx, "
+                    "else as a folder. The scenario is checked first; nothing is written when it has problems.")
+    convert.add_argument("source", help=SCENARIO_HELP)
+    convert.add_argument("target", help="workbook (.xlsx) or folder to write")
+    convert.add_argument("--force", action="store_true", help="replace an existing workbook, or a folder with files")
     verify = commands.add_parser("verify", help="check a plan folder (say, edited by hand) against its scenario")
-    verify.add_argument("scenario", help="scenario folder")
+    verify.add_argument("scenario", help=SCENARIO_HELP)
     verify.add_argument("plan", help="plan folder")
     return parser
 
@@ -44,7 +57,7 @@ def _positive_float(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected seconds as a number, got {text!r}") from None
-    if not value > 0:
+    if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"expected seconds above 0, got {text!r}")
     return value
 
@@ -54,20 +67,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     if args.command == "verify":
-        from planner.verify import main as verify_main
-
-        return verify_main([args.scenario, args.plan])
+        return _verify(args)
+    if args.command == "convert":
+        return _convert(args)
     from planner.scenario import load_scenario
 
     try:
         scenario = load_scenario(args.scenario)
     except ScenarioError as exc:
-        for problem in exc.problems:
-            print(_located(args.scenario, str(problem)), file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
-        return EXIT_INVALID
+        return _invalid(args.scenario, exc.problems)
     for warning in scenario.warnings:
-        print(f"note: {warning}", file=sys.stderr)
+        print(one_line(f"note: {warning}"), file=sys.stderr)
     if args.command == "check":
         print(f"{scenario.name}: {len(scenario.districts)} districts, {len(scenario.sessions)} sessions, "
               f"{len(scenario.points)} points, {len(scenario.teams)} teams "
@@ -76,20 +86,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _solve(args, scenario)
 
 
-def _located(folder: str, text: str) -> str:
-    """Problems name files inside the scenario; prefix the folder so the path is whole."""
-    return f"{folder.rstrip('/')}/{text}" if not text.startswith(folder) else text
+def _invalid(source: str, problems: Sequence[Problem]) -> int:
+    for problem in problems:
+        print(_located(source, str(problem)), file=sys.stderr)
+    print(f"{len(problems)} problem(s); nothing was written", file=sys.stderr)
+    return EXIT_INVALID
+
+
+def _located(source: str, text: str) -> str:
+    """Problems name files inside the scenario (or the workbook by its name): prefix the folder."""
+    folder = source if not Path(source).is_file() else os.path.dirname(source)
+    if not folder or text.startswith(source):
+        return text
+    return f"{folder.rstrip('/')}/{text}"
 
 
 def _solve(args: argparse.Namespace, scenario: object) -> int:
-    from pathlib import Path
-
     from planner.solving import solve
 
     out = Path(args.out)
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not args.force)):
         what = "is a file" if not out.is_dir() else "already holds files; pass --force to replace it"
         print(f"{out}: {what}; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    if _holds(out, Path(args.scenario)):
+        print(f"{out}: holds the scenario {args.scenario}, which replacing it would delete; "
+              "write the plan to another folder; nothing was written", file=sys.stderr)
         return EXIT_INVALID
     started = time.perf_counter()
     try:
@@ -98,9 +120,59 @@ def _solve(args: argparse.Namespace, scenario: object) -> int:
         print(f"no plan: {exc}; nothing was written", file=sys.stderr)
         return EXIT_NO_PLAN
     seconds = time.perf_counter() - started
-    plan.export(out, overwrite=args.force, lang=args.lang)
+    try:
+        plan.export(out, overwrite=args.force, lang=args.lang)
+    except OSError as exc:  # FileExistsError too: the folder filled up while the solver ran
+        print(f"{out}: cannot write the plan ({exc.strerror or exc}); nothing was written", file=sys.stderr)
+        return EXIT_INVALID
     print(_human_summary(plan, seconds, out))
     return EXIT_OK
+
+
+def _holds(target: Path, source: Path) -> bool:
+    """True when ``source`` is ``target`` or lies inside it (replacing the target would delete it)."""
+    try:
+        return source.resolve().is_relative_to(target.resolve())
+    except (OSError, RuntimeError):
+        return True
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from planner.scenario_xlsx import convert_scenario
+
+    source, target = Path(args.source), Path(args.target)
+    if target.suffix.lower() == ".xlsx" and target.is_dir():
+        print(f"{target}: is a folder, not a workbook file; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    if target.exists() and not args.force and (target.is_file() or any(target.iterdir())):
+        print(f"{target}: already exists; pass --force to replace it; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        written = convert_scenario(source, target, overwrite=args.force)
+    except ScenarioError as exc:
+        return _invalid(args.source, exc.problems)
+    except OSError as exc:  # FileExistsError: replacing the target would delete the source
+        print(f"{target}: cannot write ({exc.strerror or exc}); nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    kind = "workbook" if written.suffix.lower() == ".xlsx" else "scenario folder"
+    print(f"wrote the {kind} {written}")
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from planner.verify import main as verify_main
+
+    if not (Path(args.scenario).is_file() and args.scenario.lower().endswith(".xlsx")):
+        return verify_main([args.scenario, args.plan])
+    # The checker reads folders only (it shares no reading code with the planner): give it one.
+    from planner.scenario_xlsx import convert_scenario
+
+    with tempfile.TemporaryDirectory(prefix="planner-verify-") as tmp:
+        try:
+            folder = convert_scenario(args.scenario, Path(tmp) / "scenario")
+        except ScenarioError as exc:
+            return _invalid(args.scenario, exc.problems)
+        return verify_main([str(folder), args.plan])
 
 
 def _human_summary(plan: object, seconds: float, out: object) -> str:

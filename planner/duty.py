@@ -30,6 +30,7 @@ from planner.charts import cjk_font_file
 from planner.labels import TEXT, label
 from planner.plan import Plan
 from planner.settings import ROLES
+from planner.textfiles import file_names
 
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 SHORT_FILL = (252, 228, 214)
@@ -239,11 +240,13 @@ class _Table:
 
 
 def write_duty_sheets(plan: Plan, folder: Path, *, lang: str = "both") -> list[Path]:
-    """One PDF per point (``<point_id>.pdf``) in ``folder`` (created); returns their paths."""
+    """One PDF per point (``<point_id>.pdf``, see :func:`planner.textfiles.file_names`) in ``folder`` (created)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for point_id in duty_points(plan):
-        path = folder / f"{point_id}.pdf"
+    points = duty_points(plan)
+    names = file_names(points, ".pdf")  # ids are free text: "../x" must not leave the folder
+    for point_id in points:
+        path = folder / names[point_id]
         path.write_bytes(duty_sheets_pdf(plan, [point_id], lang=lang))
         paths.append(path)
     return paths

@@ -32,12 +32,18 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """One line, ``file, line N, column C: message`` (a line break in a name is shown as ``\\n``)."""
         where = self.file
         if self.line is not None:
             where += f", line {self.line}"
         if self.column is not None:
             where += f", column {self.column}"
-        return f"{where}: {self.message}"
+        return one_line(f"{where}: {self.message}")
+
+
+def one_line(text: str) -> str:
+    """Text for a one-line message: line breaks (from a name or a cell) written as ``\\n``."""
+    return text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
 
 
 class ScenarioError(ValueError):

@@ -148,6 +148,7 @@ def write_sheet(ws: Worksheet, table: pd.DataFrame, lang: str) -> None:
     headers = [label(c, lang) if isinstance(c, str) and not c[:1].isdigit() else str(c) for c in table.columns]
     ws.append(headers)
     for cell in ws[1]:
+        cell.data_type = "s"  # a header may be user text too (an option's name): never a formula
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")

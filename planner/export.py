@@ -42,9 +42,15 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
     Raises
     ------
     FileExistsError
-        ``folder`` holds files and ``overwrite`` is false.
+        ``folder`` holds files and ``overwrite`` is false, or it holds the plan's own scenario
+        (replacing it would delete the scenario).
     """
     from planner.excel import write_plan_workbook
+
+    source = plan.scenario.source
+    if source and overwrite and _inside(Path(source), Path(folder)):
+        raise FileExistsError(f"{folder} holds the scenario {source}, which replacing it would delete; "
+                              "write the plan to another folder")
 
     def write(tmp: Path) -> None:
         _write_table(plan.assignments, tmp / "assignments.csv")
@@ -55,6 +61,14 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
         write_plan_workbook(plan, tmp / "plan.xlsx", lang=lang)
 
     return write_folder_atomically(folder, write, overwrite=overwrite)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """True when ``path`` is ``folder`` or lies within it (following links)."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        return True
 
 
 def _write_table(frame: pd.DataFrame, path: Path) -> None:

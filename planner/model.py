@@ -25,7 +25,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import highspy
 import numpy as np
 import pandas as pd
 import pulp
@@ -36,7 +35,14 @@ from planner.levers import Inputs, apply_levers, role_capacity, role_totals
 from planner.scenario import Scenario
 from planner.settings import ROLES
 
+try:
+    import highspy
+except ImportError:  # without HiGHS the planner still runs with CBC, and says so when HiGHS is asked for
+    highspy = None  # type: ignore[assignment]
+
 log = logging.getLogger(__name__)
+NO_HIGHS = "HiGHS is not installed (pip install highspy); use CBC instead (--solver cbc)"
+NO_CBC = "CBC is not installed (pip install 'pulp[cbc]'); use HiGHS instead (--solver highs)"
 
 BANDS = 10  # fairness: a district's need is cut into this many coverage bands
 FAIRNESS_BONUS = 0.5  # bonus for a volunteer-session in a district's least-covered band, at fairness 1
@@ -429,6 +435,8 @@ class PlanModel:
             self.set_inputs(apply_levers(self.scenario))
         if solver not in SOLVERS:
             raise ValueError(f"solver must be one of {', '.join(SOLVERS)}, got {solver!r}")
+        if (solver == "highs" and not highs_available()) or (solver == "cbc" and cbc_path() is None):
+            raise SolverUnavailableError(NO_HIGHS if solver == "highs" else NO_CBC)
         if self.num_cols == 0:
             # Nothing to decide (no team can reach any need, nothing wanted): the empty plan
             # is optimal, and solvers report an empty model as an error.
@@ -478,7 +486,7 @@ class PlanModel:
         started = time.perf_counter()
         path = cbc_path()
         if path is None:
-            raise SolverUnavailableError("CBC is not installed (pip install 'pulp[cbc]'); use --solver highs")
+            raise SolverUnavailableError(NO_CBC)
         prob = self.problem
         variables = self._variables
         for j in self.integer_columns.tolist():
@@ -611,6 +619,11 @@ def _pulp_status(prob: pulp.LpProblem) -> str:
 
 def _is_integral(values: np.ndarray) -> bool:
     return bool(np.all(np.abs(values - np.rint(values)) <= INTEGRALITY_TOLERANCE))
+
+
+def highs_available() -> bool:
+    """True when HiGHS (the highspy package) could be imported."""
+    return highspy is not None
 
 
 def cbc_path() -> str | None:

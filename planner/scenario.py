@@ -9,8 +9,10 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ import pandas as pd
 import yaml as yaml_module
 
 from planner.errors import Problem, ScenarioError
-from planner.settings import ROLES, ScenarioConfig, parse_config, unknown_setting_warnings
+from planner.settings import MAX_COUNT, ROLES, ScenarioConfig, parse_config, unknown_setting_warnings
 from planner.textfiles import RawTable, decode, read_csv_text
 
 CATEGORIES = ("basic", "emergency", "leisure", "emotional", "pack")
@@ -60,7 +62,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "supplies": (
         *_ids("item_id"), Column("name", "text"), Column("category", "choice", choices=CATEGORIES),
         Column("stock", "int", 0), Column("basis", "choice", choices=BASES),
-        Column("per_unit", "decimal", 0),
+        Column("per_unit", "decimal", 0, 1_000_000),
     ),
     "needs": (*_ids("point_id", "session_id"), Column("role", "choice", choices=ROLES), Column("volunteers", "int", 0)),
     "availability": (*_ids("team_id", "session_id"), Column("volunteers", "int", 0)),
@@ -84,6 +86,9 @@ REFERENCES = {
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
 _LINE = "_line"
+_BAD = "_bad"
+# A plain number: digits with an optional sign, decimals and exponent (no "nan", "inf" or "1_000").
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -137,12 +142,13 @@ class Scenario:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and check a scenario folder.
+    """Read and check a scenario: a folder of CSV files, or one ``.xlsx`` workbook.
 
     Parameters
     ----------
     path : str or Path
-        A folder in the format of SCENARIO-FORMAT.md.
+        A folder in the format of SCENARIO-FORMAT.md, or a workbook with one sheet per table
+        (see docs/scenario-format.md and :mod:`planner.scenario_xlsx`).
 
     Returns
     -------
@@ -151,61 +157,125 @@ def load_scenario(path: str | Path) -> Scenario:
     Raises
     ------
     ScenarioError
-        Listing every problem found, each with file, line and column.
+        Listing every problem found, each with file (or sheet), line (or row) and column.
     """
-    folder = Path(path)
-    if not folder.is_dir():
-        raise ScenarioError([Problem(str(folder), None, None,
-                                     "is not a scenario folder (expected scenario.yaml and CSV files in a folder)")])
+    path = Path(path)
+    if path.is_file() and path.suffix.lower() == ".xlsx":
+        from planner.scenario_xlsx import load_workbook_scenario
+
+        return load_workbook_scenario(path)
+    if not path.is_dir():
+        raise ScenarioError([Problem(str(path), None, None, not_a_scenario(path))])
+    config_text, raw, problems = read_folder(path)
+    return build_scenario(config_text, raw, source=str(path), problems=problems)
+
+
+def not_a_scenario(path: Path) -> str:
+    """Why ``path`` is neither a scenario folder nor an .xlsx workbook, in words for staff."""
+    if not path.exists():
+        return "does not exist; expected a scenario folder or an .xlsx workbook"
+    if path.suffix.lower() in (".xls", ".xlsm", ".xlsb", ".et", ".ods", ".numbers"):
+        return "is not an .xlsx workbook; open it in Excel or WPS and save it as 'Excel Workbook (*.xlsx)'"
+    return "is a file, not a scenario (expected a folder with scenario.yaml and CSV files, or an .xlsx workbook)"
+
+
+def read_folder(folder: Path) -> tuple[str | None, dict[str, RawTable | None], list[Problem]]:
+    """The text of a scenario folder's files, unchecked: scenario.yaml, and each table found.
+
+    Only the contract's file names are read, and only when they stay inside the folder
+    (a link to a file elsewhere is refused).
+
+    Returns
+    -------
+    config_text : str or None
+        None when scenario.yaml is missing or unreadable (a problem says why).
+    raw : dict
+        Table name to its text (None when it could not be read); absent tables are left out.
+    problems : list of Problem
+    """
     problems: list[Problem] = []
     config_text: str | None = None
     yaml_path = folder / "scenario.yaml"
-    if not _inside(folder, yaml_path):
+    if (yaml_path.exists() or yaml_path.is_symlink()) and not _inside(folder, yaml_path):
         problems.append(Problem("scenario.yaml", None, None, "points outside the scenario folder"))
     elif yaml_path.is_file():
-        config_text, problem = decode(yaml_path.read_bytes(), "scenario.yaml")
+        problem: Problem | None
+        try:
+            config_text, problem = decode(yaml_path.read_bytes(), "scenario.yaml")
+        except OSError as exc:
+            problem = Problem("scenario.yaml", None, None, f"cannot be read ({exc.strerror})")
         if problem:
             problems.append(problem)
+    elif yaml_path.exists():
+        problems.append(Problem("scenario.yaml", None, None, "is not a file"))
     else:
         problems.append(Problem("scenario.yaml", None, None, "is missing; it must hold at least 'name: ...'"))
     raw: dict[str, RawTable | None] = {}
     for table in REQUIRED + OPTIONAL:
         file = f"{table}.csv"
         csv_path = folder / file
-        if not csv_path.exists():
+        if not csv_path.exists() and not csv_path.is_symlink():
             if table in REQUIRED:
                 names = ", ".join(c.name for c in TABLES[table])
                 problems.append(Problem(file, None, None, f"is missing; it is required (columns: {names})"))
+                raw[table] = None
             continue
+        raw[table] = None
         if not _inside(folder, csv_path):
             problems.append(Problem(file, None, None, "points outside the scenario folder"))
-            continue
-        raw[table], found = read_csv_text(csv_path, file)
-        problems.extend(found)
-    return build_scenario(config_text, raw, source=str(folder), problems=problems)
+        elif not csv_path.is_file():
+            problems.append(Problem(file, None, None, "is not a file"))
+        else:
+            raw[table], found = read_csv_text(csv_path, file)
+            problems.extend(found)
+    return config_text, raw, problems
 
 
 def _inside(folder: Path, path: Path) -> bool:
     """True when ``path`` (following links) stays within ``folder``."""
     try:
         return path.resolve().is_relative_to(folder.resolve())
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links
         return False
 
 
 def build_scenario(
-    config_text: str | None,
+    config: str | ScenarioConfig | None,
     raw: Mapping[str, RawTable | None],
     *,
     source: str = "",
     problems: list[Problem] | None = None,
+    notes: tuple[str, ...] = (),
 ) -> Scenario:
-    """Check raw tables (from CSV files or workbook sheets) and build a :class:`Scenario`."""
+    """Check raw tables (from CSV files or workbook sheets) and build a :class:`Scenario`.
+
+    Parameters
+    ----------
+    config : str or ScenarioConfig or None
+        The text of scenario.yaml, or a config already read (from a workbook sheet); None
+        when it could not be read (``problems`` then says why).
+    raw : mapping of table name to RawTable
+        The tables as text; None for a table that could not be read.
+    source : str
+        Where the scenario came from, for messages.
+    problems : list of Problem, optional
+        Problems found while reading, reported with the rest.
+    notes : tuple of str
+        Warnings found while reading, kept in :attr:`Scenario.warnings`.
+
+    Raises
+    ------
+    ScenarioError
+        Every problem found, in file, line and column order.
+    """
     problems = list(problems or [])
-    config = None
-    if config_text is not None:
-        config, found = parse_config(config_text)
+    if isinstance(config, str):
+        config, found = parse_config(config)
         problems.extend(found)
+    for name in REQUIRED:
+        if name not in raw:  # a reader reports a table it could not read as None, with its problem
+            columns = ", ".join(c.name for c in TABLES[name])
+            problems.append(Problem(f"{name}.csv", None, None, f"is missing; it is required (columns: {columns})"))
     tables: dict[str, pd.DataFrame] = {}
     for table, table_raw in raw.items():
         if table_raw is None:
@@ -219,7 +289,7 @@ def build_scenario(
     problems.extend(_check_rows(tables, raw))
     if problems or config is None:
         raise ScenarioError(sorted(set(problems), key=_problem_order))
-    clean = {name: df.drop(columns=_LINE) for name, df in tables.items()}
+    clean = {name: df.drop(columns=[_LINE, _BAD]) for name, df in tables.items()}
     clean["sessions"] = clean["sessions"].sort_values(["date", "start", "session_id"], kind="stable")
     for name in clean:
         if name != "sessions":
@@ -232,7 +302,7 @@ def build_scenario(
     else:
         needs = derive_needs(clean["points"], clean["sessions"], config)
     availability = _full_availability(clean["teams"], clean["sessions"], clean.get("availability"))
-    warnings = [*unknown_setting_warnings(config), *_warnings(clean)]
+    warnings = [*notes, *unknown_setting_warnings(config), *_warnings(clean)]
     return Scenario(
         config=config,
         districts=clean["districts"], sessions=clean["sessions"], points=clean["points"],
@@ -247,23 +317,62 @@ def _problem_order(problem: Problem) -> tuple[str, int, str, str]:
 
 
 def _typed_table(raw: RawTable, columns: tuple[Column, ...]) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Turn text cells into typed columns; every bad cell is one problem."""
+    """Turn text cells into typed columns; every bad cell is one problem.
+
+    The typed table carries each row's line (``_line``) and the names of its columns that
+    could not be read (``_bad``), so later checks do not pile guesses on a bad cell.
+    """
+    if len(set(raw.header)) != len(raw.header) or "" in raw.header:
+        return None, []  # the header itself is wrong; reading it said so
     problems = []
     missing = [c.name for c in columns if c.name not in raw.header]
     for name in missing:
-        problems.append(Problem(raw.file, 1, name, "is missing from the header"))
+        problems.append(Problem(raw.file, raw.header_line, name, "is missing from the header" + _meant(name, raw)))
     if missing:
         return None, problems
     frame = pd.DataFrame(raw.rows, columns=raw.header, dtype=object)
     frame = frame.astype({name: str for name in raw.header}) if len(frame) else frame
     lines = pd.Series(raw.lines, dtype="int64", index=frame.index)
+    problems.extend(_control_characters(frame, raw.file, lines))
     typed = frame.copy()
+    bad = pd.Series([frozenset()] * len(frame), index=frame.index, dtype=object)
     for column in columns:
-        values, found = _parse_column(frame[column.name].astype(str).str.strip(), column, raw.file, lines)
+        values, found = _parse_column(frame[column.name].str.strip(), column, raw.file, lines)
         problems.extend(found)
         typed[column.name] = values
+        if found:
+            failed = set(lines.index[lines.isin({p.line for p in found})])
+            bad = pd.Series([b | {column.name} if i in failed else b for i, b in bad.items()], index=bad.index,
+                            dtype=object)
     typed[_LINE] = lines
+    typed[_BAD] = bad
     return typed, problems
+
+
+def _meant(name: str, raw: RawTable) -> str:
+    """A hint when the header holds the column under another spelling (``Team ID`` for ``team_id``)."""
+    def key(text: str) -> str:
+        return re.sub(r"[\s_\-]+", "", text).casefold()
+
+    found = [h for h in raw.header if key(h) == key(name)]
+    return f" (the header has {found[0]!r}: write it {name})" if found else ""
+
+
+# What an xlsx file cannot hold (the XML 1.0 control characters), and what no scenario needs.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _control_characters(frame: pd.DataFrame, file: str, lines: pd.Series) -> list[Problem]:
+    problems = []
+    for name in frame.columns:
+        found = frame[name].str.contains(_CONTROL)
+        for i in found[found].index:
+            char = _CONTROL.search(str(frame.at[i, name]))
+            assert char is not None
+            problems.append(Problem(file, int(lines[i]), name,
+                                    f"holds the invisible control character U+{ord(char.group()):04X}, which "
+                                    "Excel cannot store; delete it"))
+    return problems
 
 
 def _bad(file: str, lines: pd.Series, column: str, mask: pd.Series, texts: pd.Series, expected: str) -> list[Problem]:
@@ -283,21 +392,26 @@ def _parse_column(texts: pd.Series, column: Column, file: str, lines: pd.Series)
     if column.kind == "choice":
         bad = ~texts.isin(column.choices)
         return texts, _bad(file, lines, name, bad, texts, "one of " + ", ".join(column.choices))
+    shown = texts
+    # Full-width digits and colons (typed with a Chinese input method) are the same numbers.
+    if len(texts) and not texts.str.isascii().all():
+        texts = texts.map(lambda text: unicodedata.normalize("NFKC", text))
     if column.kind == "date":
         parsed = pd.to_datetime(texts.where(texts.str.match(_DATE)), format="%Y-%m-%d", errors="coerce")
-        return texts, _bad(file, lines, name, parsed.isna(), texts, "a date as YYYY-MM-DD")
+        return texts, _bad(file, lines, name, parsed.isna(), shown, "a date as YYYY-MM-DD")
     if column.kind == "time":
         ok = texts.str.match(_TIME)
         parts = texts.where(ok, "99:99").str.split(":", expand=True) if len(texts) else None
         if parts is not None:
             ok &= (parts[0].astype(int) < 24) & (parts[1].astype(int) < 60)
         normalised = texts.where(~ok, texts.str.zfill(5))
-        return normalised, _bad(file, lines, name, ~ok, texts, "a time as HH:MM")
+        return normalised, _bad(file, lines, name, ~ok, shown, "a time as HH:MM")
     if column.kind == "decimal":
         # Kept as text and read exactly (Fraction) where used: 0.1 stays one tenth.
-        mask = pd.Series([not _is_decimal(text, column.minimum) for text in texts], index=texts.index, dtype=bool)
-        return texts, _bad(file, lines, name, mask, texts, f"a number {column.minimum or 0:g} or more")
-    numbers = pd.to_numeric(texts.where(texts != ""), errors="coerce")
+        mask = pd.Series([_decimal(text, column) is None for text in texts], index=texts.index, dtype=bool)
+        return texts, _bad(file, lines, name, mask, shown,
+                           f"a number from {_num(column.minimum)} to {_num(column.maximum)}")
+    numbers = pd.to_numeric(texts.where(texts.str.match(_NUMBER)), errors="coerce")
     finite = numbers.notna() & np.isfinite(numbers.fillna(0))
     if column.kind == "int":
         ok = finite & (numbers.fillna(0) % 1 == 0)
@@ -307,15 +421,25 @@ def _parse_column(texts: pd.Series, column: Column, file: str, lines: pd.Series)
         expected = "a number"
     if column.minimum is not None:
         ok &= numbers.fillna(0) >= column.minimum
+    if column.kind == "int":
+        expected += f" {_num(column.minimum)} or more"
+        too_big = ok & (numbers.fillna(0) > MAX_COUNT)
+        ok &= ~too_big
+        problems = _bad(file, lines, name, ~ok & ~too_big, shown, expected)
+        problems += _bad(file, lines, name, too_big, shown, f"a whole number up to {MAX_COUNT:,} (a typing mistake?)")
+        return numbers.where(ok, 0).astype("int64"), problems
     if column.maximum is not None:
         ok &= numbers.fillna(0) <= column.maximum
     if column.minimum is not None and column.maximum is not None:
-        expected += f" from {column.minimum:g} to {column.maximum:g}"
-    elif column.minimum is not None:
-        expected += f" {column.minimum:g} or more"
-    problems = _bad(file, lines, name, ~ok, texts, expected)
-    values = numbers.where(ok, 0)
-    return (values.astype("int64") if column.kind == "int" else values.astype(float)), problems
+        expected += f" from {_num(column.minimum)} to {_num(column.maximum)}"
+    problems = _bad(file, lines, name, ~ok, shown, expected)
+    return numbers.where(ok, 0).astype(float), problems
+
+
+def _num(value: float | None) -> str:
+    """A bound as staff write it: 1,000,000 rather than 1e+06."""
+    value = value or 0
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
 
 
 def _file(raw: Mapping[str, RawTable | None], name: str) -> str:
@@ -327,20 +451,30 @@ def _line(frame: pd.DataFrame, i: Any) -> int:
     return int(frame[_LINE].loc[i])
 
 
-def _is_decimal(text: str, minimum: float | None) -> bool:
+def _decimal(text: str, column: Column) -> Decimal | None:
+    """A number written in decimals (``0.25``, ``2``), within the column's range; else None."""
+    if not _NUMBER.match(text):
+        return None
     try:
-        value = Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        return False
-    return minimum is None or value >= minimum
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or (column.minimum is not None and value < Decimal(str(column.minimum))):
+        return None
+    if column.maximum is not None and value > Decimal(str(column.maximum)):
+        return None
+    return value
 
 
 def _check_keys(tables: dict[str, pd.DataFrame], raw: Mapping[str, RawTable | None]) -> list[Problem]:
     problems = []
     for name, frame in tables.items():
         keys = list(KEYS[name])
-        first_line = frame.groupby(keys)[_LINE].transform("min")
-        duplicated = frame.duplicated(keys, keep="first")
+        # Rows whose keys could not be read are reported already; repeats among them are noise.
+        key_set = set(keys)
+        readable = frame[frame[_BAD].map(key_set.isdisjoint).astype(bool)]
+        first_line = readable.groupby(keys)[_LINE].transform("min")
+        duplicated = readable.duplicated(keys, keep="first")
         for i in duplicated[duplicated].index:
             values = ", ".join(f"{k}={frame.at[i, k]!r}" for k in keys)
             column = keys[0] if len(keys) == 1 else None
@@ -367,6 +501,9 @@ def _check_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, RawTable | No
     problems = []
 
     def flag(name: str, frame: pd.DataFrame, mask: pd.Series, column: str, message: str) -> None:
+        # Rows with a cell that could not be read are left out: comparing its stand-in 0 says nothing.
+        involved = {column, *re.findall(r"{(\w+)", message)}
+        mask = mask & frame[_BAD].map(involved.isdisjoint).astype(bool)
         for i in mask[mask].index:
             values = frame.loc[i].to_dict()
             problems.append(Problem(_file(raw, name), _line(frame, i), column, message.format(**values)))
@@ -378,8 +515,11 @@ def _check_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, RawTable | No
         flag("teams", teams, teams["counsellors"] > teams["volunteers"], "counsellors",
              "{counsellors} counsellors is more than the team's {volunteers} volunteers")
         if "availability" in tables:
+            # Members of teams listed once and readable; repeated ids are reported by the key check.
+            known = teams[teams[_BAD].map(lambda bad: "volunteers" not in bad).astype(bool)]
+            known = known.drop_duplicates("team_id")
             availability = tables["availability"].merge(
-                teams[["team_id", "volunteers"]].rename(columns={"volunteers": "members"}),
+                known[["team_id", "volunteers"]].rename(columns={"volunteers": "members"}),
                 on="team_id", how="left",
             )
             availability.index = tables["availability"].index
@@ -483,42 +623,71 @@ def wanted_supplies(scenario: Scenario, *, factors: Mapping[str, Fraction] | Non
     return pd.concat(frames, ignore_index=True)
 
 
-def save_scenario(scenario: Scenario, folder: str | Path, *, overwrite: bool = False) -> Path:
-    """Write a scenario as a folder in the contract's format; it loads back to the same plan.
+def save_scenario(scenario: Scenario, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Write a scenario as a folder in the contract's format, or as an ``.xlsx`` workbook.
 
-    The folder appears whole or not at all (written aside, then moved into place). Needs are
-    written to needs.csv when they came from a file (else the rules in scenario.yaml derive
-    them again); availability.csv lists only the sessions where fewer than all are free.
+    It loads back to the same scenario and plan. The folder (or workbook) appears whole or
+    not at all: it is written aside, then moved into place. Needs are written to needs.csv
+    when they came from a file (else the rules in scenario.yaml derive them again);
+    availability.csv lists only the sessions where fewer than all are free. Rows are in the
+    scenario's order, so the same scenario always gives the same bytes.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    path : str or Path
+        A folder, or a file name ending in ``.xlsx`` for a workbook (one sheet per table).
+    overwrite : bool
+        Replace a folder that holds files, or an existing workbook.
 
     Raises
     ------
     FileExistsError
-        ``folder`` already holds files and ``overwrite`` is false.
+        ``path`` already holds files (or exists) and ``overwrite`` is false.
     """
-
-
     from planner.textfiles import write_csv, write_folder_atomically
+
+    tables = scenario_tables(scenario)
+    if Path(path).suffix.lower() == ".xlsx":
+        from planner.scenario_xlsx import save_workbook_scenario
+
+        return save_workbook_scenario(scenario.config, tables, path, overwrite=overwrite)
+
+    def write(tmp: Path) -> None:
+        (tmp / "scenario.yaml").write_text(config_yaml(scenario.config), encoding="utf-8")
+        for name, (header, rows) in tables.items():
+            write_csv(tmp / f"{name}.csv", header, rows)
+
+    return write_folder_atomically(path, write, overwrite=overwrite)
+
+
+def scenario_tables(scenario: Scenario) -> dict[str, tuple[list[str], list[list[object]]]]:
+    """The tables :func:`save_scenario` writes, as (header, rows): contract columns first, then the rest.
+
+    needs is left out when the needs come from the rules in scenario.yaml, availability when
+    every member is free in every session.
+    """
 
     def table(name: str, frame: pd.DataFrame) -> tuple[list[str], list[list[object]]]:
         contract = [c.name for c in TABLES[name]]
         header = contract + [c for c in frame.columns if c not in contract]
         return header, frame[header].astype(object).values.tolist()
 
-    def write(tmp: Path) -> None:
-        config = scenario.config.model_dump(exclude_defaults=False)
-        text = yaml_module.dump(config, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False)
-        (tmp / "scenario.yaml").write_text(text, encoding="utf-8")
-        for name in REQUIRED:
-            write_csv(tmp / f"{name}.csv", *table(name, getattr(scenario, name)))
-        if scenario.needs_from_file:
-            write_csv(tmp / "needs.csv", *table("needs", scenario.needs))
-        members = scenario.availability.merge(scenario.teams[["team_id", "volunteers"]], on="team_id",
-                                              suffixes=("", "_all"))
-        fewer = members[members["volunteers"] < members["volunteers_all"]]
-        if len(fewer):
-            write_csv(tmp / "availability.csv", *table("availability", fewer[["team_id", "session_id", "volunteers"]]))
+    tables = {name: table(name, getattr(scenario, name)) for name in REQUIRED}
+    if scenario.needs_from_file:
+        tables["needs"] = table("needs", scenario.needs)
+    members = scenario.availability.merge(scenario.teams[["team_id", "volunteers"]], on="team_id",
+                                          suffixes=("", "_all"))
+    fewer = members[members["volunteers"] < members["volunteers_all"]]
+    if len(fewer):
+        tables["availability"] = table("availability", fewer[["team_id", "session_id", "volunteers"]])
+    return tables
 
-    return write_folder_atomically(folder, write, overwrite=overwrite)
+
+def config_yaml(config: ScenarioConfig) -> str:
+    """scenario.yaml for a config: every key written out, defaults included, multi-line text as blocks."""
+    data = config.model_dump(exclude_defaults=False)
+    return yaml_module.dump(data, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False)
 
 
 class _BlockDumper(yaml_module.SafeDumper):

@@ -7,14 +7,19 @@ its key and line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from planner.errors import Problem
 
 ROLES = ("general", "first_aid", "counsellor")
+# Counts larger than this are typing mistakes (a billion volunteers); they also keep every
+# product the planner forms (needs x sessions, wanted units) far from overflowing.
+MAX_COUNT = 1_000_000_000
+MIN_ROLE_WEIGHT = 0.5
 
 
 class NeedRule(BaseModel):
@@ -25,9 +30,9 @@ class NeedRule(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    per_point: int = Field(0, ge=0)
-    parents_per_volunteer: float | None = Field(None, gt=0)
-    minimum: int = Field(0, ge=0)
+    per_point: int = Field(0, ge=0, le=MAX_COUNT)
+    parents_per_volunteer: float | None = Field(None, ge=1, le=MAX_COUNT)
+    minimum: int = Field(0, ge=0, le=MAX_COUNT)
 
 
 class NeedRules(BaseModel):
@@ -50,12 +55,16 @@ class Weights(BaseModel):
     ``fairness`` (0 to 1) scales the bonus for staffing the less-covered districts first;
     ``travel`` (0 to 1) scales the cost of distance. Both stay below any whole unit of
     need, so they reorder plans but never trade away a need that could be filled.
+
+    Role weights are at least ``MIN_ROLE_WEIGHT``: filling a need must always be worth more
+    than the largest travel cost (0.04), by far more than a solver's tolerances, or a plan
+    could leave a need unmet while a team sits idle.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    general: float = Field(1.0, gt=0, le=100)
-    first_aid: float = Field(3.0, gt=0, le=100)
-    counsellor: float = Field(2.0, gt=0, le=100)
+    general: float = Field(1.0, ge=MIN_ROLE_WEIGHT, le=100)
+    first_aid: float = Field(3.0, ge=MIN_ROLE_WEIGHT, le=100)
+    counsellor: float = Field(2.0, ge=MIN_ROLE_WEIGHT, le=100)
     fairness: float = Field(1.0, ge=0, le=1)
     travel: float = Field(1.0, ge=0, le=1)
 
@@ -74,65 +83,149 @@ class Settings(BaseModel):
 class ScenarioConfig(BaseModel):
     """The whole of scenario.yaml."""
 
-    model_config = ConfigDict(frozen=True, extra="allow")
+    # A name such as 2024 is text to staff, not a number to refuse.
+    model_config = ConfigDict(frozen=True, extra="allow", coerce_numbers_to_str=True)
     name: str = Field(min_length=1)
     description: str = ""
     sources: list[str] = []
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _one_source(cls, value: Any) -> Any:
+        """``sources: one line of text`` is one source, not an error."""
+        return [value] if isinstance(value, str) else value
     settings: Settings = Settings()
     needs: NeedRules = NeedRules()
     weights: Weights = Weights()
 
 
-def _key_lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
-    """Map every key path of a composed YAML document to its 1-based line."""
+def _key_lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int],
+               problems: list[Problem], file: str) -> None:
+    """Map every key path of a composed YAML document to its 1-based line; note repeated keys."""
     out.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value
-            out[(*path, key)] = key_node.start_mark.line + 1
-            _key_lines(value_node, (*path, key), out)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                where = ".".join(str(part) for part in (*path, key))
+                # YAML would silently keep the last value: a typo staff would never see.
+                problems.append(Problem(file, line, where, f"appears twice (also on line {seen[key]}); keep one"))
+            seen.setdefault(key, line)
+            out[(*path, key)] = line
+            _key_lines(value_node, (*path, key), out, problems, file)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _key_lines(item, (*path, index), out)
+            _key_lines(item, (*path, index), out, problems, file)
+
+
+def _first_alias(text: str) -> yaml.Event | None:
+    """The first alias (``*name``) in a YAML text, if any."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            return event
+    return None
 
 
 def parse_config(text: str, file: str = "scenario.yaml") -> tuple[ScenarioConfig | None, list[Problem]]:
-    """Parse and check scenario.yaml text; problems name the key and its line."""
+    """Parse and check scenario.yaml text; problems name the key and its line.
+
+    The text is read with PyYAML's safe loader (plain data only, no tags that build objects)
+    and refused when it uses aliases, which a hand-written scenario never needs and which can
+    make a few lines expand into an enormous document.
+    """
     try:
+        alias = _first_alias(text)
+        if alias is not None:
+            mark = alias.start_mark
+            return None, [Problem(file, mark.line + 1 if mark else None, str(mark.column + 1) if mark else None,
+                                  f"uses the YAML alias *{getattr(alias, 'anchor', '')}, which the planner does "
+                                  "not read; write the value out in full")]
         data = yaml.safe_load(text)
         document = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
+        column = str(mark.column + 1) if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(file, line, None, f"is not valid YAML ({reason})")]
+        return None, [Problem(file, line, column, f"is not valid YAML ({reason})")]
     if not isinstance(data, dict):
         return None, [Problem(file, None, None, "must be a mapping of keys, with at least 'name: ...'")]
+    lines: dict[tuple[Any, ...], int] = {}
+    problems: list[Problem] = []
+    if document is not None:
+        _key_lines(document, (), lines, problems, file)
+    config, found = config_from_data(data, file=file, lines=lines)
+    problems.extend(found)
+    return (config if not problems else None), problems
+
+
+def config_from_data(
+    data: dict[str, Any], *, file: str, lines: dict[tuple[Any, ...], int] | None = None,
+    where: Callable[[tuple[Any, ...]], str | None] | None = None,
+) -> tuple[ScenarioConfig | None, list[Problem]]:
+    """Check the content of scenario.yaml (from YAML or a workbook sheet) as a :class:`ScenarioConfig`.
+
+    Parameters
+    ----------
+    data : dict
+        Keys and values as YAML would give them.
+    file : str
+        The file (or sheet) named in problems.
+    lines : dict, optional
+        Line (or row) of each key path, for problems.
+    where : callable, optional
+        The column to name for a key path; the dotted key path itself when absent.
+    """
+    lines = lines or {}
     # An empty key ("needs:" with nothing after it) means the same as no key: the defaults.
     data = {key: value for key, value in data.items() if value is not None}
     for section in ("settings", "needs", "weights"):
         if isinstance(data.get(section), dict):
             data[section] = {key: value for key, value in data[section].items() if value is not None}
-    lines: dict[tuple[Any, ...], int] = {}
-    if document is not None:
-        _key_lines(document, (), lines)
     try:
         return ScenarioConfig.model_validate(data), []
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
             loc = tuple(error["loc"])
-            line = next((lines[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in lines), None)
+            line = next((lines[loc[:i]] for i in range(len(loc), -1, -1) if loc[:i] in lines), None)
             key = ".".join(str(part) for part in loc) or None
-            message = error["msg"]
-            if error["type"] == "missing":
-                message = "is missing; it is required"
-            elif error["type"] == "extra_forbidden":
-                message = "is not a known key here"
-            elif "input" in error and not isinstance(error["input"], dict | list):
-                message += f", got {error['input']!r}"
-            problems.append(Problem(file, line, key, message))
+            message = _plain(error["type"], error["msg"], error.get("ctx") or {})
+            if "input" in error and error["type"] not in ("missing", "extra_forbidden"):
+                shown = error["input"]
+                message += f", got {shown!r}" if not isinstance(shown, dict | list) else ""
+            column = key
+            if where is not None:
+                column = where(loc)
+                message = f"{key}: {message}" if key else message
+            problems.append(Problem(file, line, column, message))
         return None, problems
+
+
+_EXPECTED = {
+    "int_parsing": "expected a whole number", "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number", "float_parsing": "expected a number",
+    "float_type": "expected a number", "finite_number": "expected a finite number",
+    "string_type": "expected text", "list_type": "expected a list, one item per line starting with '- '",
+    "dict_type": "expected keys under it", "model_type": "expected keys under it",
+    "model_attributes_type": "expected keys under it",
+    "string_too_short": "expected text that is not empty",
+    "missing": "is missing; it is required", "extra_forbidden": "is not a known key here",
+}
+
+
+def _plain(kind: str, message: str, ctx: dict[str, Any]) -> str:
+    """A pydantic error in the words of the rest of the planner's messages."""
+    if kind in _EXPECTED:
+        return _EXPECTED[kind]
+    bounds = {"greater_than_equal": ("ge", "{} or more"), "less_than_equal": ("le", "{} or less"),
+              "greater_than": ("gt", "above {}"), "less_than": ("lt", "below {}")}
+    if kind in bounds:
+        key, words = bounds[kind]
+        return "expected a number " + words.format(f"{ctx[key]:g}" if isinstance(ctx.get(key), float) else ctx.get(key))
+    return message.replace("Input should be", "expected", 1)
 
 
 def unknown_setting_warnings(config: ScenarioConfig) -> list[str]:

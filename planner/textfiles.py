@@ -8,11 +8,13 @@ and line breaks, so rows are tracked by the physical line they start on.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,12 +26,16 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class RawTable:
-    """A CSV file as text: its header, its rows and the line each row starts on."""
+    """A table as text (a CSV file or a workbook sheet): header, rows and the line each row starts on.
+
+    Cells are trimmed of surrounding spaces; ``header_line`` is the line of the header row.
+    """
 
     file: str
     header: list[str]
     rows: list[list[str]]
     lines: list[int]
+    header_line: int = 1
 
 
 def decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
@@ -108,13 +114,10 @@ def parse_csv(text: str, file: str) -> tuple[RawTable | None, list[Problem]]:
         return None, [Problem(file, None, None, "is empty; expected a header row and data rows")]
     header_line, header = records[0]
     header = [name.strip() for name in header]
-    seen: set[str] = set()
-    for name in header:
-        if name == "":
-            problems.append(Problem(file, header_line, None, "the header has an empty column name"))
-        elif name in seen:
-            problems.append(Problem(file, header_line, name, "the column appears twice in the header"))
-        seen.add(name)
+    # Trailing empty header cells are what Excel writes after a deleted column: harmless.
+    while len(header) > 1 and header[-1] == "":
+        header.pop()
+    problems.extend(check_header(file, header_line, header))
     rows: list[list[str]] = []
     lines: list[int] = []
     for line, record in records[1:]:
@@ -130,18 +133,40 @@ def parse_csv(text: str, file: str) -> tuple[RawTable | None, list[Problem]]:
                 ))
                 continue
             record = trimmed
-        rows.append([unescape_cell(cell) for cell in record])
+        rows.append([unescape_cell(cell.strip()) for cell in record])
         lines.append(line)
-    return RawTable(file, header, rows, lines), problems
+    return RawTable(file, header, rows, lines, header_line), problems
 
 
-def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    """Write UTF-8 CSV (no BOM, ``\\n`` line ends) with formula-like text escaped."""
+def check_header(file: str, line: int, header: list[str]) -> list[Problem]:
+    """Problems of a header row: empty or repeated column names, or the wrong separator."""
+    problems = []
+    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        separator = "semicolons" if ";" in header[0] else "tabs"
+        problems.append(Problem(file, line, None, f"the columns are separated by {separator}, expected commas; "
+                                                  "in Excel choose Save As > 'CSV UTF-8 (Comma delimited)'"))
+    seen: set[str] = set()
+    for name in header:
+        if name == "":
+            problems.append(Problem(file, line, None, "the header has an empty column name"))
+        elif name in seen:
+            problems.append(Problem(file, line, name, "the column appears twice in the header"))
+        seen.add(name)
+    return problems
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]], *,
+              verbatim: Collection[int] = ()) -> None:
+    """Write UTF-8 CSV (no BOM, ``\\n`` line ends) with formula-like text escaped.
+
+    Columns whose positions are in ``verbatim`` hold numbers written as text (``-3.5``) and
+    are not escaped, like numbers given as numbers.
+    """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([escape_cell(v) if isinstance(v, str) else v for v in row])
+        writer.writerow([escape_cell(v) if isinstance(v, str) and i not in verbatim else v for i, v in enumerate(row)])
     path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
 
 
@@ -174,3 +199,57 @@ def write_folder_atomically(folder: str | Path, write: Callable[[Path], None], *
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return folder
+
+
+def write_file_atomically(path: str | Path, write: Callable[[Path], None], *, overwrite: bool) -> Path:
+    """Run ``write`` into a temporary file beside ``path``, then move it into place in one step.
+
+    Raises
+    ------
+    FileExistsError
+        ``path`` exists and ``overwrite`` is false, or it is a folder.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise FileExistsError(f"{path} is a folder, not a file")
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} already exists; choose a new name or allow replacing it (--force)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.partial-", dir=path.parent)
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        tmp.chmod(0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+# Characters no file name may hold on Linux, Windows or macOS, and Windows' reserved names.
+_NOT_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+_RESERVED_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def file_names(ids: Iterable[str], suffix: str) -> dict[str, str]:
+    """A file name for each id (``<id><suffix>``) that stays in its folder on every system.
+
+    An id is free text: ``../x``, ``a/b`` or ``CON`` would write elsewhere, fail, or clash.
+    Such an id gets a cleaned name with a short hash of the id, as do ids whose names would
+    differ only in case (one file on Windows and macOS), so distinct ids get distinct files.
+    """
+    ids = list(dict.fromkeys(ids))
+    clean = {i: _NOT_IN_FILE_NAMES.sub("_", i).strip(" .") for i in ids}
+    folded: dict[str, int] = {}
+    for name in clean.values():
+        folded[name.casefold()] = folded.get(name.casefold(), 0) + 1
+    names = {}
+    for i in ids:
+        name = clean[i]
+        if (name != i or not name or len(name) > 100 or name.split(".")[0].upper() in _RESERVED_NAMES
+                or folded[name.casefold()] > 1):
+            name = f"{name[:80] or 'id'}-{hashlib.sha256(i.encode()).hexdigest()[:8]}"
+        names[i] = name + suffix
+    return names

@@ -1,0 +1,76 @@
+"""The same input gives byte-identical outputs, whatever the order of its rows.
+
+Every table of both shipped scenarios is shuffled (and reversed); the plan folder (CSV, JSON
+and plan.xlsx), the scenario saved back as a folder and the scenario converted to a workbook
+must not change by a single byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from planner import load_scenario
+from planner.cli import main
+from planner.scenario import save_scenario
+
+from .conftest import SCENARIOS
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def reorder(source: Path, target: Path, order: str) -> Path:
+    """A copy of a scenario folder with the data rows of every CSV file in another order."""
+    shutil.copytree(source, target)
+    for path in sorted(target.glob("*.csv")):
+        header, *rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        before = list(rows)
+        if order == "reversed":
+            rows.reverse()
+        else:
+            random.Random(f"{order}-{path.name}").shuffle(rows)
+        if rows == before:  # a small table may come out of a shuffle as it was
+            rows = rows[1:] + rows[:1]
+        path.write_text("".join([header, *rows]), encoding="utf-8")
+    return target
+
+
+def outputs(folder: Path, out: Path) -> dict[str, dict[str, str]]:
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["solve", str(folder), "--out", str(out / "plan")]) == 0
+        assert main(["convert", str(folder), str(out / "scenario.xlsx")]) == 0
+    saved = save_scenario(load_scenario(folder), out / "saved")
+    return {"plan": digest(out / "plan"), "saved": digest(saved),
+            "workbook": {"scenario.xlsx": hashlib.sha256((out / "scenario.xlsx").read_bytes()).hexdigest()}}
+
+
+def with_optional_tables(folder: Path) -> Path:
+    """demo-small with needs.csv and availability.csv too, so every table's order is tried."""
+    shutil.copytree(SCENARIOS / "demo-small", folder)
+    (folder / "needs.csv").write_text(
+        "point_id,session_id,role,volunteers\n" + "".join(
+            f"{p},{s},{r},{n}\n" for p in ("dc-1", "dc-2", "hd-1") for s in ("d1-am", "d1-pm")
+            for r, n in (("general", 3), ("first_aid", 1), ("counsellor", 1))), encoding="utf-8")
+    (folder / "availability.csv").write_text(
+        "team_id,session_id,volunteers\ndc-union,d1-am,4\ndc-union,d1-pm,2\nhd-union,d1-pm,3\neye-hosp,d1-am,1\n",
+        encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("name", ["demo-small", "beijing-2023", "demo-small with every table"])
+def test_row_order_never_changes_a_byte(name: str, tmp_path: Path) -> None:
+    source = SCENARIOS / name if name in ("demo-small", "beijing-2023") else with_optional_tables(tmp_path / "source")
+    expected = outputs(source, tmp_path / "original")
+    assert "plan.xlsx" in expected["plan"]
+    for order in ("reversed", "shuffle-1", "shuffle-2"):
+        folder = reorder(source, tmp_path / order / "scenario", order)
+        assert (folder / "teams.csv").read_bytes() != (source / "teams.csv").read_bytes()
+        assert outputs(folder, tmp_path / order) == expected, order
