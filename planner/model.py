@@ -48,6 +48,7 @@ BANDS = 10  # fairness: a district's need is cut into this many coverage bands
 FAIRNESS_BONUS = 0.5  # bonus for a volunteer-session in a district's least-covered band, at fairness 1
 TRAVEL_COST = 0.04  # cost of a volunteer-session at the model's farthest pair, at travel 1
 INTEGRALITY_TOLERANCE = 1e-6
+MIP_ABS_GAP = 0.01  # integer re-solves stop this close to the optimum: far under what a volunteer adds
 SOLVERS = ("highs", "cbc")
 
 _R = {role: i for i, role in enumerate(ROLES)}
@@ -60,6 +61,10 @@ class Solution:
 
     ``status`` is "optimal" (proven), "feasible" (a plan without proof, e.g. at a time
     limit). ``duals`` are the LP relaxation's row duals (None when the solver gave none).
+    ``whole_by`` says how staffing became whole numbers: ``"lp"`` (the LP optimum was),
+    ``"districts"`` (only who meets the needs was fractional, and a small integer program
+    over the districts concerned fixed it) or ``"integer"`` (the whole model was solved
+    again with integer staffing); ``used_integers`` is true for the last two.
     """
 
     status: str
@@ -69,6 +74,7 @@ class Solution:
     solver: str
     used_integers: bool
     seconds: float
+    whole_by: str = "lp"
 
 
 class PlanModel:
@@ -462,25 +468,127 @@ class PlanModel:
         status = _highs_status(h)
         values = np.asarray(h.getSolution().col_value)
         duals = np.asarray(h.getSolution().row_dual) if status == "optimal" else None
-        used_integers = status == "optimal" and not _is_integral(values[self.integer_columns])
-        if used_integers:
-            columns = self.integer_columns
-            h.changeColsIntegrality(len(columns), columns, np.ones(len(columns), dtype=np.uint8))
-            # An absolute gap well under the least a whole volunteer adds, so no need that an
-            # idle team could fill is left unfilled for the sake of a gap.
-            h.setOptionValue("mip_rel_gap", 0.0)
-            h.setOptionValue("mip_abs_gap", 0.01)
-            if time_limit:
-                h.setOptionValue("time_limit", max(0.1, time_limit - (time.perf_counter() - started)))
-            h.run()
-            status = _highs_status(h)
-            values = np.asarray(h.getSolution().col_value)
-            # Back to an LP, so the next lever change starts from a basis.
-            h.changeColsIntegrality(len(columns), columns, np.zeros(len(columns), dtype=np.uint8))
+        whole_by = "lp"
+        if status == "optimal" and not _is_integral(values[self.integer_columns]):
+            remaining = None if not time_limit else max(0.1, time_limit - (time.perf_counter() - started))
+            local = self._whole_in_districts(values, remaining)
+            if local is not None:
+                values, whole_by = local, "districts"
+            else:
+                status, values = self._integer_resolve(h, time_limit, started)
+                whole_by = "integer"
         if status == "none":
             raise NoPlanError(_no_plan_message(h.getModelStatus(), time_limit))
         return Solution(status=status, values=values, duals=duals, objective=float(self.col_cost @ values),
-                        solver="highs", used_integers=used_integers, seconds=time.perf_counter() - started)
+                        solver="highs", used_integers=whole_by != "lp", seconds=time.perf_counter() - started,
+                        whole_by=whole_by)
+
+    def _whole_in_districts(self, values: np.ndarray, time_limit: float | None) -> np.ndarray | None:
+        """Whole staffing from a fractional LP optimum, re-solving only the districts concerned.
+
+        The fractional part of an LP optimum is local: a few teams' shares (``u``), a few
+        pools' flows to points (``y``) and now and then a few needs' staffing (``a``). The
+        teams and flows of the districts holding a fractional ``u`` or ``y``, and the
+        fractional needs with their points' capacity and their districts' fairness bands,
+        are re-solved as a small integer program with the same rows and costs, everything
+        else fixed at the LP optimum. Its plan is kept only if the whole objective is within
+        the integer re-solve's absolute gap (:data:`MIP_ABS_GAP`) of the LP optimum, a bound
+        on the integer optimum, so it is as good as re-solving the whole model with integers
+        would guarantee; most often it is the LP optimum exactly. Returns None otherwise
+        (then the whole model is solved with integers).
+        """
+        def fractional(lo: int, hi: int) -> np.ndarray:
+            return np.abs(values[lo:hi] - np.rint(values[lo:hi])) > INTEGRALITY_TOLERANCE
+
+        u_d, y_d = self.u["d"].to_numpy(), self.y["d"].to_numpy()
+        frac_u, frac_y = fractional(self.u0, self.y0), fractional(self.y0, self.a0)
+        frac_a = fractional(self.a0, self.f0)
+        districts = np.unique(np.concatenate([u_d[frac_u], y_d[frac_y]]))
+        free_y = np.isin(y_d, districts) if frac_y.any() else np.zeros(len(y_d), dtype=bool)
+        bands = np.unique(self.a["g"].to_numpy()[frac_a])
+        free_f = np.isin(self.f["g"].to_numpy(), bands)
+        sub_cols = np.concatenate([self.u0 + np.nonzero(np.isin(u_d, districts))[0], self.y0 + np.nonzero(free_y)[0],
+                                   self.a0 + np.nonzero(frac_a)[0], self.f0 + np.nonzero(free_f)[0]])
+        integer = np.arange(len(sub_cols)) < len(sub_cols) - int(free_f.sum())
+        col_map = -np.ones(self.num_cols, dtype="int64")
+        col_map[sub_cols] = np.arange(len(sub_cols))
+        # Rows: the teams' and pools' of those districts, and the needs, capacities and bands
+        # that a free column is in.
+        team_district = np.full(len(self.scenario.teams), -1, dtype="int64")
+        team_district[self.u["t"].to_numpy()] = u_d
+        need_of_a = pd.Series(np.arange(len(self.a)), index=self.a["need_row"].to_numpy())
+        needs = np.union1d(need_of_a.loc[np.unique(self.y["need_row"].to_numpy()[free_y])].to_numpy(),
+                           np.nonzero(frac_a)[0])
+        point_sessions = self.a["p"].to_numpy()[frac_a] * self.n_sessions + self.a["s"].to_numpy()[frac_a]
+        capacity = self.row_keys["capacity"]
+        rows = [
+            self.row_offset["pool"] + np.nonzero(np.isin(self.row_keys["pool"]["d"].to_numpy(), districts))[0],
+            self.row_offset["need"] + np.nonzero(np.isin(self.row_keys["need"]["need"].to_numpy(), needs))[0],
+            self.row_offset["capacity"] + np.nonzero(np.isin(
+                capacity["p"].to_numpy() * self.n_sessions + capacity["s"].to_numpy(), point_sessions))[0],
+            self.row_offset["district_cover"]
+            + np.nonzero(np.isin(self.row_keys["district_cover"]["g"].to_numpy(), bands))[0],
+        ]
+        for name in ("team_session", "team_total", "team_role_total"):
+            keys = self.row_keys[name]["t"].to_numpy()
+            rows.append(self.row_offset[name] + np.nonzero(np.isin(team_district[keys], districts))[0])
+        row_ids = np.sort(np.concatenate(rows))
+        # Gather the rows' entries from the CSR arrays; columns outside the block are fixed at
+        # their (whole) LP values and move to the row bounds.
+        ends = np.append(self._a_start[1:], len(self._a_index))
+        lengths = (ends[row_ids] - self._a_start[row_ids]).astype("int64")
+        first = np.cumsum(lengths) - lengths
+        nz = np.repeat(self._a_start[row_ids] - first, lengths) + np.arange(int(lengths.sum()))
+        row_of_nz = np.repeat(np.arange(len(row_ids)), lengths)
+        cols, coefs = self._a_index[nz], self._a_value[nz]
+        inside = col_map[cols] >= 0
+        fixed = np.rint(np.bincount(row_of_nz[~inside], weights=coefs[~inside] * values[cols[~inside]],
+                                    minlength=len(row_ids)))
+        starts = np.concatenate([[0], np.cumsum(np.bincount(row_of_nz[inside], minlength=len(row_ids)))[:-1]])
+        h = new_highs()
+        h.setOptionValue("mip_rel_gap", 0.0)
+        h.setOptionValue("mip_abs_gap", MIP_ABS_GAP / 2)
+        if time_limit:
+            h.setOptionValue("time_limit", float(time_limit))
+        n = len(sub_cols)
+        h.addCols(n, self.col_cost[sub_cols], self.col_lower[sub_cols], self.col_upper[sub_cols], 0,
+                  np.zeros(0, "int32"), np.zeros(0, "int32"), np.zeros(0))
+        lower, upper = self.row_lower[row_ids] - fixed, self.row_upper[row_ids] - fixed
+        h.addRows(len(row_ids), np.where(np.isinf(lower), -highspy.kHighsInf, lower),
+                  np.where(np.isinf(upper), highspy.kHighsInf, upper), int(inside.sum()),
+                  starts.astype("int32"), col_map[cols[inside]].astype("int32"), coefs[inside])
+        h.changeColsIntegrality(n, np.arange(n, dtype="int32"), integer.astype(np.uint8))
+        h.run()
+        if _highs_status(h) == "none":
+            log.info("no whole staffing within districts %s; solving with integers", districts.tolist())
+            return None
+        whole = values.copy()
+        solved = np.asarray(h.getSolution().col_value)
+        whole[sub_cols] = np.where(integer, np.rint(solved), solved)
+        lost = float(self.col_cost @ whole - self.col_cost @ values)
+        if lost > MIP_ABS_GAP:
+            log.info("whole staffing within districts %s loses %.4f; solving with integers", districts.tolist(), lost)
+            return None
+        log.info("whole staffing from %s fractional columns re-solved in %s district(s), objective +%.2g",
+                 int(frac_u.sum() + frac_y.sum() + frac_a.sum()), len(districts), lost)
+        return whole
+
+    def _integer_resolve(self, h: highspy.Highs, time_limit: float | None, started: float) -> tuple[str, np.ndarray]:
+        """Solve the whole model again with integer staffing, warm from the LP; back to an LP after."""
+        columns = self.integer_columns
+        h.changeColsIntegrality(len(columns), columns, np.ones(len(columns), dtype=np.uint8))
+        # An absolute gap well under the least a whole volunteer adds, so no need that an
+        # idle team could fill is left unfilled for the sake of a gap.
+        h.setOptionValue("mip_rel_gap", 0.0)
+        h.setOptionValue("mip_abs_gap", MIP_ABS_GAP)
+        if time_limit:
+            h.setOptionValue("time_limit", max(0.1, time_limit - (time.perf_counter() - started)))
+        h.run()
+        status = _highs_status(h)
+        values = np.asarray(h.getSolution().col_value)
+        # Back to an LP, so the next lever change starts from a basis.
+        h.changeColsIntegrality(len(columns), columns, np.zeros(len(columns), dtype=np.uint8))
+        return status, values
 
     def _solve_cbc(self, time_limit: float | None) -> Solution:
         started = time.perf_counter()
@@ -511,7 +619,24 @@ class PlanModel:
             raise NoPlanError(f"CBC found no plan ({pulp.LpStatus[lp_status]})"
                               + (f" within the time limit of {time_limit:g} s" if time_limit else ""))
         return Solution(status=status, values=values, duals=duals, objective=float(self.col_cost @ values),
-                        solver="cbc", used_integers=used_integers, seconds=time.perf_counter() - started)
+                        solver="cbc", used_integers=used_integers, seconds=time.perf_counter() - started,
+                        whole_by="integer" if used_integers else "lp")
+
+    def write_model(self, path: str | Path) -> None:
+        """Write the LP as HiGHS holds it (MPS, or LP by the file's extension), columns in model order.
+
+        Unnamed: HiGHS names columns ``c0, c1...`` and rows ``r0, r1...``; the PuLP problem
+        (:attr:`problem`) writes the same LP with readable names, sorted by name.
+        """
+        h = self._highs
+        if h is None:
+            if self._inputs is None:
+                self.set_inputs(apply_levers(self.scenario))
+            h = new_highs()
+            self.load_into_highs(h)
+        status = h.writeModel(str(path))
+        if status == highspy.HighsStatus.kError:
+            raise OSError(f"HiGHS could not write {path}")
 
     def load_into_highs(self, h: highspy.Highs) -> None:
         """Pass the whole LP to a HiGHS object in two calls (columns, then rows by CSR)."""
@@ -563,7 +688,7 @@ _banner_shown = False
 
 
 def new_highs() -> highspy.Highs:
-    """A silent HiGHS object.
+    """A silent, single-threaded HiGHS object.
 
     HiGHS prints a banner on the process's stdout when the first object is made, which
     would mix into the command's own output; it is sent to /dev/null instead.
@@ -584,6 +709,9 @@ def new_highs() -> highspy.Highs:
     else:
         h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    # One thread: the same input, the same plan. HiGHS keeps one pool of threads per process,
+    # sized by the first model solved, so every model made here asks for the same.
+    h.setOptionValue("threads", 1)
     return h
 
 

@@ -21,6 +21,13 @@ from planner.settings import ROLES, Weights
 if TYPE_CHECKING:
     from planner.model import PlanModel, Solution
 
+# summary.json "whole_numbers_by": how staffing became whole volunteers (docs/model.md).
+WHOLE_NUMBERS_BY = {
+    "lp": "LP optimum already whole",
+    "districts": "integer re-solve of the districts concerned",
+    "integer": "integer re-solve",
+}
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -152,7 +159,7 @@ def build_summary(inputs: Inputs, solution: Solution, assignments: pd.DataFrame,
         "needed_by_role": {role: int(by_role["needed"].get(role, 0)) for role in ROLES},
         "average_travel_km": round(volunteer_km / assigned, 3) if assigned else 0.0,
         "objective": round(solution.objective, 6),
-        "whole_numbers_by": "integer re-solve" if solution.used_integers else "LP optimum already whole",
+        "whole_numbers_by": WHOLE_NUMBERS_BY[solution.whole_by],
         "levers": _levers_json(inputs),
     }
 
