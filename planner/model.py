@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ctypes
 import logging
-import math
 import os
 import re
 import shutil
@@ -32,6 +31,7 @@ import pulp
 from planner.errors import NoPlanError, SolverUnavailableError
 from planner.geo import distance_km
 from planner.levers import Inputs, apply_levers, role_capacity, role_totals
+from planner.pulp_objects import add_constraints, make_variables, paused_gc, set_objective
 from planner.scenario import Scenario
 from planner.settings import ROLES
 
@@ -103,60 +103,58 @@ class PlanModel:
     # Columns ---------------------------------------------------------------------------
     def _build_columns(self, base: Inputs) -> None:
         sc = self.scenario
-        district_ids = sc.districts["district_id"].to_numpy()
-        d_code = {d: i for i, d in enumerate(district_ids)}
-        s_code = {s: i for i, s in enumerate(sc.sessions["session_id"])}
-        p_code = {p: i for i, p in enumerate(sc.points["point_id"])}
-        self.n_sessions = len(s_code)
-        team_district = sc.teams["district_id"].map(d_code).to_numpy(dtype="int64")
-        self.point_district = sc.points["district_id"].map(d_code).to_numpy(dtype="int64")
+        districts = pd.Index(sc.districts["district_id"])
+        self.n_sessions = len(sc.sessions)
+        team_district = districts.get_indexer(sc.teams["district_id"]).astype("int64")
+        self.point_district = districts.get_indexer(sc.points["district_id"]).astype("int64")
         km = distance_km(sc.districts["lat"].to_numpy()[:, None], sc.districts["lon"].to_numpy()[:, None],
                          sc.points["lat"].to_numpy()[None, :], sc.points["lon"].to_numpy()[None, :])
         self.km = km  # districts x points
 
         # u[t,s,r]: members of team t serving in session s in role r.
         caps = role_capacity(base)
-        parts = []
+        u_t, u_s, u_r = [], [], []
         for role, cap in caps.items():
             t, s = np.nonzero(cap > 0)
-            parts.append(pd.DataFrame({"t": t, "s": s, "r": np.full(len(t), _R[role])}, dtype="int64"))
-        u = pd.concat(parts, ignore_index=True)
-        u["d"] = team_district[u["t"].to_numpy()]
+            u_t.append(t)
+            u_s.append(s)
+            u_r.append(np.full(len(t), _R[role]))
+        ut, us, ur = (np.concatenate(parts).astype("int64") for parts in (u_t, u_s, u_r))
+        ud = team_district[ut]
 
         # y[d,p,s,r]: volunteers from district d's pool at point p in session s, role r.
         need = pd.DataFrame({
-            "p": sc.needs["point_id"].map(p_code).to_numpy(dtype="int64"),
-            "s": sc.needs["session_id"].map(s_code).to_numpy(dtype="int64"),
-            "r": sc.needs["role"].map(_R).to_numpy(dtype="int64"),
+            "p": _codes(sc.points["point_id"], sc.needs["point_id"]),
+            "s": _codes(sc.sessions["session_id"], sc.needs["session_id"]),
+            "r": _codes(pd.Series(ROLES), sc.needs["role"]),
             "volunteers": sc.needs["volunteers"].to_numpy(dtype="int64"),
         })
-        n_d = len(district_ids)
-        y = pd.DataFrame({
-            "need_row": np.repeat(np.arange(len(need)), n_d),
-            "d": np.tile(np.arange(n_d), len(need)),
-        })
-        y["p"] = need["p"].to_numpy()[y["need_row"].to_numpy()]
-        y["km"] = km[y["d"].to_numpy(), y["p"].to_numpy()]
-        y = y[y["km"] <= self.reach_km]
-        y["s"] = need["s"].to_numpy()[y["need_row"].to_numpy()]
-        y["r"] = need["r"].to_numpy()[y["need_row"].to_numpy()]
-
+        n_d = len(districts)
+        need_p, need_s, need_r = (need[c].to_numpy() for c in ("p", "s", "r"))
+        within = km[:, need_p] <= self.reach_km  # districts x needs
+        y_need, y_d = np.nonzero(within.T)
         # Keep only pools with both members and reachable needs.
-        pool_key = lambda f: (f["d"] * self.n_sessions + f["s"]) * len(ROLES) + f["r"]  # noqa: E731
-        u_key, y_key = pool_key(u), pool_key(y)
-        u = u[u_key.isin(set(y_key))].reset_index(drop=True)
-        y = y[y_key.isin(set(u_key))].reset_index(drop=True)
+        pool_size = n_d * self.n_sessions * len(ROLES)
+        u_pool = (ud * self.n_sessions + us) * len(ROLES) + ur
+        y_pool = (y_d * self.n_sessions + need_s[y_need]) * len(ROLES) + need_r[y_need]
+        has_members = np.bincount(u_pool, minlength=pool_size) > 0
+        has_needs = np.bincount(y_pool, minlength=pool_size) > 0
+        keep_u, keep_y = has_needs[u_pool], has_members[y_pool]
+        u = pd.DataFrame({"t": ut[keep_u], "s": us[keep_u], "r": ur[keep_u], "d": ud[keep_u]})
+        y_need, y_d = y_need[keep_y], y_d[keep_y]
+        y_p = need_p[y_need]
+        y = pd.DataFrame({"need_row": y_need, "d": y_d, "p": y_p, "km": km[y_d, y_p],
+                          "s": need_s[y_need], "r": need_r[y_need]})
         # a[p,s,r]: volunteers at a need, for needs some pool can reach.
-        a = need.loc[np.unique(y["need_row"].to_numpy())].rename_axis("need_row").reset_index()
+        a = need.loc[np.unique(y_need)].rename_axis("need_row").reset_index()
         a["g"] = self.point_district[a["p"].to_numpy()]
         # f[g,k]: the coverage band k of district g's need (fairness).
         f_districts = np.unique(a["g"].to_numpy())
         f = pd.DataFrame({"g": np.repeat(f_districts, BANDS), "k": np.tile(np.arange(BANDS), len(f_districts))})
         # q[i,p]: units of item i for point p; share[i]: the share of wants met for item i.
         wanted = base.wanted
-        item_code = {i: n for n, i in enumerate(sc.supplies["item_id"])}
-        q = pd.DataFrame({"i": wanted["item_id"].map(item_code).to_numpy(dtype="int64"),
-                          "p": wanted["point_id"].map(p_code).to_numpy(dtype="int64"),
+        q = pd.DataFrame({"i": _codes(sc.supplies["item_id"], wanted["item_id"]),
+                          "p": _codes(sc.points["point_id"], wanted["point_id"]),
                           "wanted_row": np.arange(len(wanted))})
         q = q[wanted["wanted"].to_numpy() > 0].reset_index(drop=True)
         share = pd.DataFrame({"i": np.unique(q["i"].to_numpy())})
@@ -174,11 +172,10 @@ class PlanModel:
         u, y, a, f, q, share = self.u, self.y, self.a, self.f, self.q, self.share
         families: list[tuple[str, pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]] = []
 
-        def grouped(name: str, keys: pd.DataFrame, cols: np.ndarray, coefs: np.ndarray,
+        def grouped(name: str, keys: dict[str, np.ndarray], cols: np.ndarray, coefs: np.ndarray,
                     keep: np.ndarray | None = None) -> None:
-            """One row per distinct key; ``keep`` filters whole groups by a per-member mask."""
-            codes, uniques = pd.MultiIndex.from_frame(keys).factorize(sort=True)
-            rows = pd.DataFrame(list(uniques), columns=list(keys.columns)) if len(uniques) else keys.iloc[:0]
+            """One row per distinct key, in key order; ``keep`` filters whole groups by a per-member mask."""
+            codes, rows = _group(keys)
             if keep is not None:
                 kept_groups = np.unique(codes[keep])
                 remap = -np.ones(len(rows), dtype="int64")
@@ -188,43 +185,47 @@ class PlanModel:
                 codes, cols, coefs = remap[codes][members], cols[members], coefs[members]
             families.append((name, rows, codes, cols, coefs))
 
+        ut, us, ur, ud = (u[c].to_numpy() for c in ("t", "s", "r", "d"))
         u_cols = self.u0 + np.arange(len(u))
+        y_cols = self.y0 + np.arange(len(y))
+        a_cols = self.a0 + np.arange(len(a))
         ones_u = np.ones(len(u))
+        n_sessions = self.n_sessions
         # A team's members across roles in one session never exceed those free (only where
         # it has two roles; one role is its column bound).
-        per_ts = u.groupby(["t", "s"])["r"].transform("size").to_numpy()
-        grouped("team_session", u[["t", "s"]], u_cols, ones_u, keep=per_ts >= 2)
+        ts_codes, _ = _group({"t": ut, "s": us})
+        grouped("team_session", {"t": ut, "s": us}, u_cols, ones_u, keep=np.bincount(ts_codes)[ts_codes] >= 2)
         # Over the exam, volunteer-sessions stay within volunteers x max_sessions, per role too.
-        max_sessions = self.scenario.teams["max_sessions"].to_numpy()
-        sessions_used = u.groupby("t")["s"].transform("nunique").to_numpy()
-        grouped("team_total", u[["t"]], u_cols, ones_u, keep=max_sessions[u["t"].to_numpy()] < sessions_used)
-        skilled = u["r"].isin([_F, _C]).to_numpy()
-        role_sessions = u.groupby(["t", "r"])["s"].transform("nunique").to_numpy()
-        grouped("team_role_total", u.loc[skilled, ["t", "r"]], u_cols[skilled], ones_u[skilled],
-                keep=(max_sessions[u["t"].to_numpy()] < role_sessions)[skilled])
+        max_sessions = self.scenario.teams["max_sessions"].to_numpy()[ut]
+        sessions_used = _distinct_per_group(ut, us, n_sessions)
+        grouped("team_total", {"t": ut}, u_cols, ones_u, keep=max_sessions < sessions_used)
+        skilled = (ur == _F) | (ur == _C)
+        role_sessions = _distinct_per_group(ut * len(ROLES) + ur, us, n_sessions)
+        grouped("team_role_total", {"t": ut[skilled], "r": ur[skilled]}, u_cols[skilled], ones_u[skilled],
+                keep=(max_sessions < role_sessions)[skilled])
         # A district's pool: what its teams give equals what its points receive.
-        pool_keys = pd.concat([u[["d", "s", "r"]], y[["d", "s", "r"]]], ignore_index=True)
-        grouped("pool", pool_keys, np.concatenate([u_cols, self.y0 + np.arange(len(y))]),
-                np.concatenate([ones_u, -np.ones(len(y))]))
+        grouped("pool", {"d": np.concatenate([ud, y["d"].to_numpy()]), "s": np.concatenate([us, y["s"].to_numpy()]),
+                         "r": np.concatenate([ur, y["r"].to_numpy()])},
+                np.concatenate([u_cols, y_cols]), np.concatenate([ones_u, -np.ones(len(y))]))
         # A need receives what the pools send it (at most the need: the column bound of a).
-        a_of_need = pd.Series(np.arange(len(a)), index=a["need_row"].to_numpy())
-        y_a = a_of_need.loc[y["need_row"].to_numpy()].to_numpy()
-        grouped("need", pd.DataFrame({"need": np.concatenate([y_a, np.arange(len(a))])}),
-                np.concatenate([self.y0 + np.arange(len(y)), self.a0 + np.arange(len(a))]),
-                np.concatenate([np.ones(len(y)), -np.ones(len(a))]))
+        a_of_need = -np.ones(len(self.need), dtype="int64")
+        a_of_need[a["need_row"].to_numpy()] = np.arange(len(a))
+        grouped("need", {"need": np.concatenate([a_of_need[y["need_row"].to_numpy()], np.arange(len(a))])},
+                np.concatenate([y_cols, a_cols]), np.concatenate([np.ones(len(y)), -np.ones(len(a))]))
         # A point's volunteers in a session, all roles, within its capacity.
-        per_ps = a.groupby(["p", "s"])["r"].transform("size").to_numpy()
-        grouped("capacity", a[["p", "s"]], self.a0 + np.arange(len(a)), np.ones(len(a)), keep=per_ps >= 2)
+        ap, as_ = a["p"].to_numpy(), a["s"].to_numpy()
+        ps_codes, _ = _group({"p": ap, "s": as_})
+        grouped("capacity", {"p": ap, "s": as_}, a_cols, np.ones(len(a)), keep=np.bincount(ps_codes)[ps_codes] >= 2)
         # A district's staffed need fills its coverage bands (fairness).
-        grouped("district_cover", pd.DataFrame({"g": np.concatenate([a["g"].to_numpy(), f["g"].to_numpy()])}),
-                np.concatenate([self.a0 + np.arange(len(a)), self.f0 + np.arange(len(f))]),
+        grouped("district_cover", {"g": np.concatenate([a["g"].to_numpy(), f["g"].to_numpy()])},
+                np.concatenate([a_cols, self.f0 + np.arange(len(f))]),
                 np.concatenate([np.ones(len(a)), -np.ones(len(f))]))
         # Stock, and every point's share of its wants at least the item's common share.
-        grouped("stock", q[["i"]], self.q0 + np.arange(len(q)), np.ones(len(q)))
-        share_of_item = pd.Series(np.arange(len(share)), index=share["i"].to_numpy())
-        grouped("share", pd.DataFrame({"qrow": np.concatenate([np.arange(len(q))] * 2)}),
-                np.concatenate([self.q0 + np.arange(len(q)),
-                                self.share0 + share_of_item.loc[q["i"].to_numpy()].to_numpy()]),
+        grouped("stock", {"i": q["i"].to_numpy()}, self.q0 + np.arange(len(q)), np.ones(len(q)))
+        share_of_item = -np.ones(int(q["i"].max()) + 1 if len(q) else 0, dtype="int64")
+        share_of_item[share["i"].to_numpy()] = np.arange(len(share))
+        grouped("share", {"qrow": np.concatenate([np.arange(len(q))] * 2)},
+                np.concatenate([self.q0 + np.arange(len(q)), self.share0 + share_of_item[q["i"].to_numpy()]]),
                 np.concatenate([np.ones(len(q)), -np.ones(len(q))]))
 
         starts, index, value = [], [], []
@@ -264,13 +265,14 @@ class PlanModel:
         cap_matrix = np.stack([caps[r] for r in ROLES])  # roles x teams x sessions
         upper[self.u0:self.y0] = cap_matrix[u["r"], u["t"], u["s"]]
         # A need counts only at an open point, where a lever may have closed it.
-        needs = inputs.needs.set_index(["point_id", "session_id", "role"])["volunteers"]
         sc = self.scenario
-        keys = pd.MultiIndex.from_arrays([
-            sc.points["point_id"].to_numpy()[self.need["p"]], sc.sessions["session_id"].to_numpy()[self.need["s"]],
-            np.array(ROLES)[self.need["r"]],
-        ])
-        need_now = needs.reindex(keys).fillna(0).to_numpy()
+        n_s, n_r = self.n_sessions, len(ROLES)
+        by_key = np.zeros(len(sc.points) * n_s * n_r)
+        by_key[(_codes(sc.points["point_id"], inputs.needs["point_id"]) * n_s
+                + _codes(sc.sessions["session_id"], inputs.needs["session_id"])) * n_r
+               + _codes(pd.Series(ROLES), inputs.needs["role"])] = inputs.needs["volunteers"].to_numpy()
+        need_now = by_key[(self.need["p"].to_numpy() * n_s + self.need["s"].to_numpy()) * n_r
+                          + self.need["r"].to_numpy()]
         need_now = np.where(inputs.capacity[self.need["p"]] > 0, need_now, 0)
         upper[self.y0:self.a0] = need_now[y["need_row"]]
         upper[self.a0:self.f0] = np.minimum(need_now[a["need_row"]], inputs.capacity[a["p"]])
@@ -366,10 +368,9 @@ class PlanModel:
         }
 
         def label(prefix: str, frame: pd.DataFrame, keys: list[str]) -> list[str]:
-            out = np.full(len(frame), prefix, dtype=object)
-            for key in keys:
-                out = out + "_" + ids[key][frame[key].to_numpy()]
-            return list(out)
+            parts = [ids[key][frame[key].to_numpy()].tolist() for key in keys]
+            head = prefix + "_"
+            return [head + "_".join(each) for each in zip(*parts, strict=True)]
 
         cols = (label("serve", self.u, ["t", "s", "r"]) + label("assign", self.y, ["d", "p", "s", "r"])
                 + label("staffed", self.a, ["p", "s", "r"]) + label("band", self.f, ["g", "k"])
@@ -399,28 +400,13 @@ class PlanModel:
     def _to_pulp(self) -> pulp.LpProblem:
         col_names, row_names = self.names()
         prob = pulp.LpProblem(_safe_name(self.scenario.name), pulp.LpMinimize)
-        variables = [
-            prob.add_variable(name, lowBound=lo, upBound=None if math.isinf(hi) else hi)
-            for name, lo, hi in zip(col_names, self.col_lower.tolist(), self.col_upper.tolist(), strict=True)
-        ]
-        for j in self.integer_columns.tolist():
-            variables[j].cat = pulp.LpInteger
-        nonzero = np.nonzero(self.col_cost)[0]
-        costs = zip(nonzero.tolist(), self.col_cost[nonzero].tolist(), strict=True)
-        prob.setObjective(pulp.LpAffineExpression([(variables[j], c) for j, c in costs]))
-        ends = np.append(self._a_start[1:], len(self._a_index))[:self.num_rows].tolist()
-        index, value = self._a_index.tolist(), self._a_value.tolist()
-        for i, (start, end) in enumerate(zip(self._a_start.tolist(), ends, strict=True)):
-            terms = zip(index[start:end], value[start:end], strict=True)
-            expr = pulp.LpAffineExpression([(variables[j], v) for j, v in terms])
-            lo, hi = self.row_lower[i], self.row_upper[i]
-            if lo == hi:
-                sense, rhs = pulp.LpConstraintEQ, lo
-            elif math.isinf(lo):
-                sense, rhs = pulp.LpConstraintLE, hi
-            else:
-                sense, rhs = pulp.LpConstraintGE, lo
-            prob.addConstraint(pulp.LpConstraint(expr, sense=sense, rhs=float(rhs), name=row_names[i]))
+        integer = np.zeros(self.num_cols, dtype=bool)
+        integer[self.integer_columns] = True
+        with paused_gc():
+            variables = make_variables(prob, col_names, self.col_lower, self.col_upper, integer)
+            set_objective(prob, variables, self.col_cost)
+            add_constraints(prob, variables, row_names, self._a_start, self._a_index, self._a_value,
+                            self.row_lower, self.row_upper)
         self._variables = variables
         return prob
 
@@ -648,6 +634,38 @@ class PlanModel:
                   len(self._a_index), self._a_start, self._a_index, self._a_value)
 
 
+def _codes(ids: pd.Series, values: pd.Series) -> np.ndarray:
+    """Positions of ``values`` in ``ids`` (every value is a known id: the scenario was checked)."""
+    return pd.Index(ids).get_indexer(values).astype("int64")
+
+
+def _group(keys: dict[str, np.ndarray]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Group members by their keys (small whole numbers): each member's group, and the groups' keys.
+
+    Groups are numbered in key order (the first key most significant), as a sorted factorize
+    of the key tuples would number them, from one combined integer key.
+    """
+    names = list(keys)
+    arrays = [np.asarray(keys[name], dtype="int64") for name in names]
+    if len(arrays[0]) == 0:
+        return np.zeros(0, dtype="int64"), pd.DataFrame({name: np.zeros(0, dtype="int64") for name in names})
+    combined = np.zeros(len(arrays[0]), dtype="int64")
+    for values in arrays:
+        combined = combined * (int(values.max()) + 1) + values
+    uniques, codes = np.unique(combined, return_inverse=True)
+    member = np.empty(len(uniques), dtype="int64")
+    member[codes] = np.arange(len(codes))
+    groups = pd.DataFrame({name: values[member] for name, values in zip(names, arrays, strict=True)})
+    return codes.astype("int64"), groups
+
+
+def _distinct_per_group(group: np.ndarray, values: np.ndarray, n_values: int) -> np.ndarray:
+    """For each member, how many distinct ``values`` (0 to n_values - 1) its group holds."""
+    pairs = np.unique(group * n_values + values)
+    count = np.bincount(pairs // n_values, minlength=int(group.max()) + 1 if len(group) else 0)
+    return count[group]
+
+
 class _ArrayHiGHS(pulp.HiGHS):
     """PuLP's HiGHS interface, handed the model's arrays in one call instead of row by row.
 
@@ -666,6 +684,16 @@ class _ArrayHiGHS(pulp.HiGHS):
             lp.solverModel.setOptionValue("time_limit", float(self.timeLimit))
         for key, value in self.optionsDict.items():
             lp.solverModel.setOptionValue(key, value)
+
+    def actualSolve(self, lp: pulp.LpProblem) -> int:
+        # As pulp.HiGHS.actualSolve, without its two passes over every variable of every
+        # constraint (lp.variables()) to mark them unmodified: nothing here reads that flag.
+        self.createAndConfigureSolver(lp)
+        self.buildSolverModel(lp)
+        self.callSolver(lp)
+        status, sol_status = self.findSolutionValues(lp)
+        lp.assignStatus(status, sol_status)
+        return status
 
     def buildSolverModel(self, lp: pulp.LpProblem) -> None:
         self.model.load_into_highs(lp.solverModel)
