@@ -77,8 +77,49 @@ class Solution:
     whole_by: str = "lp"
 
 
+class Keys:
+    """Named columns of equal length (numpy arrays): the index of a family of LP columns or rows.
+
+    ``keys["t"]`` is a column; :meth:`frame` gives them all as a DataFrame, to read.
+    """
+
+    __slots__ = ("_columns", "_length")
+
+    def __init__(self, **columns: np.ndarray):
+        self._columns = {name: np.asarray(values) for name, values in columns.items()}
+        lengths = {len(values) for values in self._columns.values()}
+        if len(lengths) > 1:
+            raise ValueError(f"columns of different lengths: {lengths}")
+        self._length = lengths.pop() if lengths else 0
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self._columns[name]
+
+    def __len__(self) -> int:
+        return self._length
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._columns)
+
+    def take(self, index: np.ndarray) -> Keys:
+        """The rows at ``index`` (positions or a boolean mask)."""
+        return Keys(**{name: values[index] for name, values in self._columns.items()})
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self._columns)
+
+    def __repr__(self) -> str:
+        return f"Keys({len(self)} x {self.names})"
+
+
 class PlanModel:
     """The LP for one scenario and travel reach.
+
+    The families of columns (``u``, ``y``, ``a``, ``f``, ``q``, ``share``, see docs/model.md)
+    and the keys of each family of rows (``row_keys``) are :class:`Keys` of small integer
+    codes: positions in the scenario's tables of teams (``t``), sessions (``s``), roles
+    (``r``), districts (``d``, ``g``), points (``p``) and items (``i``).
 
     Parameters
     ----------
@@ -123,14 +164,14 @@ class PlanModel:
         ud = team_district[ut]
 
         # y[d,p,s,r]: volunteers from district d's pool at point p in session s, role r.
-        need = pd.DataFrame({
-            "p": _codes(sc.points["point_id"], sc.needs["point_id"]),
-            "s": _codes(sc.sessions["session_id"], sc.needs["session_id"]),
-            "r": _codes(pd.Series(ROLES), sc.needs["role"]),
-            "volunteers": sc.needs["volunteers"].to_numpy(dtype="int64"),
-        })
+        need = Keys(
+            p=_codes(sc.points["point_id"], sc.needs["point_id"]),
+            s=_codes(sc.sessions["session_id"], sc.needs["session_id"]),
+            r=_codes(pd.Series(ROLES), sc.needs["role"]),
+            volunteers=sc.needs["volunteers"].to_numpy(dtype="int64"),
+        )
         n_d = len(districts)
-        need_p, need_s, need_r = (need[c].to_numpy() for c in ("p", "s", "r"))
+        need_p, need_s, need_r = need["p"], need["s"], need["r"]
         within = km[:, need_p] <= self.reach_km  # districts x needs
         y_need, y_d = np.nonzero(within.T)
         # Keep only pools with both members and reachable needs.
@@ -140,24 +181,23 @@ class PlanModel:
         has_members = np.bincount(u_pool, minlength=pool_size) > 0
         has_needs = np.bincount(y_pool, minlength=pool_size) > 0
         keep_u, keep_y = has_needs[u_pool], has_members[y_pool]
-        u = pd.DataFrame({"t": ut[keep_u], "s": us[keep_u], "r": ur[keep_u], "d": ud[keep_u]})
+        u = Keys(t=ut[keep_u], s=us[keep_u], r=ur[keep_u], d=ud[keep_u])
         y_need, y_d = y_need[keep_y], y_d[keep_y]
         y_p = need_p[y_need]
-        y = pd.DataFrame({"need_row": y_need, "d": y_d, "p": y_p, "km": km[y_d, y_p],
-                          "s": need_s[y_need], "r": need_r[y_need]})
+        y = Keys(need_row=y_need, d=y_d, p=y_p, km=km[y_d, y_p], s=need_s[y_need], r=need_r[y_need])
         # a[p,s,r]: volunteers at a need, for needs some pool can reach.
-        a = need.loc[np.unique(y_need)].rename_axis("need_row").reset_index()
-        a["g"] = self.point_district[a["p"].to_numpy()]
+        a_need = np.unique(y_need)
+        a = Keys(need_row=a_need, p=need_p[a_need], s=need_s[a_need], r=need_r[a_need],
+                 volunteers=need["volunteers"][a_need], g=self.point_district[need_p[a_need]])
         # f[g,k]: the coverage band k of district g's need (fairness).
-        f_districts = np.unique(a["g"].to_numpy())
-        f = pd.DataFrame({"g": np.repeat(f_districts, BANDS), "k": np.tile(np.arange(BANDS), len(f_districts))})
+        f_districts = np.unique(a["g"])
+        f = Keys(g=np.repeat(f_districts, BANDS), k=np.tile(np.arange(BANDS), len(f_districts)))
         # q[i,p]: units of item i for point p; share[i]: the share of wants met for item i.
         wanted = base.wanted
-        q = pd.DataFrame({"i": _codes(sc.supplies["item_id"], wanted["item_id"]),
-                          "p": _codes(sc.points["point_id"], wanted["point_id"]),
-                          "wanted_row": np.arange(len(wanted))})
-        q = q[wanted["wanted"].to_numpy() > 0].reset_index(drop=True)
-        share = pd.DataFrame({"i": np.unique(q["i"].to_numpy())})
+        q = Keys(i=_codes(sc.supplies["item_id"], wanted["item_id"]),
+                 p=_codes(sc.points["point_id"], wanted["point_id"]),
+                 wanted_row=np.arange(len(wanted))).take(wanted["wanted"].to_numpy() > 0)
+        share = Keys(i=np.unique(q["i"]))
 
         self.need = need
         self.u, self.y, self.a, self.f, self.q, self.share = u, y, a, f, q, share
@@ -170,7 +210,7 @@ class PlanModel:
     # Rows ------------------------------------------------------------------------------
     def _build_rows(self) -> None:
         u, y, a, f, q, share = self.u, self.y, self.a, self.f, self.q, self.share
-        families: list[tuple[str, pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]] = []
+        families: list[tuple[str, Keys, np.ndarray, np.ndarray, np.ndarray]] = []
 
         def grouped(name: str, keys: dict[str, np.ndarray], cols: np.ndarray, coefs: np.ndarray,
                     keep: np.ndarray | None = None) -> None:
@@ -181,11 +221,11 @@ class PlanModel:
                 remap = -np.ones(len(rows), dtype="int64")
                 remap[kept_groups] = np.arange(len(kept_groups))
                 members = remap[codes] >= 0
-                rows = rows.iloc[kept_groups].reset_index(drop=True)
+                rows = rows.take(kept_groups)
                 codes, cols, coefs = remap[codes][members], cols[members], coefs[members]
             families.append((name, rows, codes, cols, coefs))
 
-        ut, us, ur, ud = (u[c].to_numpy() for c in ("t", "s", "r", "d"))
+        ut, us, ur, ud = u["t"], u["s"], u["r"], u["d"]
         u_cols = self.u0 + np.arange(len(u))
         y_cols = self.y0 + np.arange(len(y))
         a_cols = self.a0 + np.arange(len(a))
@@ -204,34 +244,34 @@ class PlanModel:
         grouped("team_role_total", {"t": ut[skilled], "r": ur[skilled]}, u_cols[skilled], ones_u[skilled],
                 keep=(max_sessions < role_sessions)[skilled])
         # A district's pool: what its teams give equals what its points receive.
-        grouped("pool", {"d": np.concatenate([ud, y["d"].to_numpy()]), "s": np.concatenate([us, y["s"].to_numpy()]),
-                         "r": np.concatenate([ur, y["r"].to_numpy()])},
+        grouped("pool", {"d": np.concatenate([ud, y["d"]]), "s": np.concatenate([us, y["s"]]),
+                         "r": np.concatenate([ur, y["r"]])},
                 np.concatenate([u_cols, y_cols]), np.concatenate([ones_u, -np.ones(len(y))]))
         # A need receives what the pools send it (at most the need: the column bound of a).
         a_of_need = -np.ones(len(self.need), dtype="int64")
-        a_of_need[a["need_row"].to_numpy()] = np.arange(len(a))
-        grouped("need", {"need": np.concatenate([a_of_need[y["need_row"].to_numpy()], np.arange(len(a))])},
+        a_of_need[a["need_row"]] = np.arange(len(a))
+        grouped("need", {"need": np.concatenate([a_of_need[y["need_row"]], np.arange(len(a))])},
                 np.concatenate([y_cols, a_cols]), np.concatenate([np.ones(len(y)), -np.ones(len(a))]))
         # A point's volunteers in a session, all roles, within its capacity.
-        ap, as_ = a["p"].to_numpy(), a["s"].to_numpy()
+        ap, as_ = a["p"], a["s"]
         ps_codes, _ = _group({"p": ap, "s": as_})
         grouped("capacity", {"p": ap, "s": as_}, a_cols, np.ones(len(a)), keep=np.bincount(ps_codes)[ps_codes] >= 2)
         # A district's staffed need fills its coverage bands (fairness).
-        grouped("district_cover", {"g": np.concatenate([a["g"].to_numpy(), f["g"].to_numpy()])},
+        grouped("district_cover", {"g": np.concatenate([a["g"], f["g"]])},
                 np.concatenate([a_cols, self.f0 + np.arange(len(f))]),
                 np.concatenate([np.ones(len(a)), -np.ones(len(f))]))
         # Stock, and every point's share of its wants at least the item's common share.
-        grouped("stock", {"i": q["i"].to_numpy()}, self.q0 + np.arange(len(q)), np.ones(len(q)))
+        grouped("stock", {"i": q["i"]}, self.q0 + np.arange(len(q)), np.ones(len(q)))
         share_of_item = -np.ones(int(q["i"].max()) + 1 if len(q) else 0, dtype="int64")
-        share_of_item[share["i"].to_numpy()] = np.arange(len(share))
+        share_of_item[share["i"]] = np.arange(len(share))
         grouped("share", {"qrow": np.concatenate([np.arange(len(q))] * 2)},
-                np.concatenate([self.q0 + np.arange(len(q)), self.share0 + share_of_item[q["i"].to_numpy()]]),
+                np.concatenate([self.q0 + np.arange(len(q)), self.share0 + share_of_item[q["i"]]]),
                 np.concatenate([np.ones(len(q)), -np.ones(len(q))]))
 
         starts, index, value = [], [], []
         row_count = nz_count = 0
         self.row_offset: dict[str, int] = {}
-        self.row_keys: dict[str, pd.DataFrame] = {}
+        self.row_keys: dict[str, Keys] = {}
         for name, rows, codes, cols, coefs in families:
             # CSR: members of each row together, in column order.
             order = np.lexsort((cols, codes))
@@ -271,8 +311,7 @@ class PlanModel:
         by_key[(_codes(sc.points["point_id"], inputs.needs["point_id"]) * n_s
                 + _codes(sc.sessions["session_id"], inputs.needs["session_id"])) * n_r
                + _codes(pd.Series(ROLES), inputs.needs["role"])] = inputs.needs["volunteers"].to_numpy()
-        need_now = by_key[(self.need["p"].to_numpy() * n_s + self.need["s"].to_numpy()) * n_r
-                          + self.need["r"].to_numpy()]
+        need_now = by_key[(self.need["p"] * n_s + self.need["s"]) * n_r + self.need["r"]]
         need_now = np.where(inputs.capacity[self.need["p"]] > 0, need_now, 0)
         upper[self.y0:self.a0] = need_now[y["need_row"]]
         upper[self.a0:self.f0] = np.minimum(need_now[a["need_row"]], inputs.capacity[a["p"]])
@@ -282,7 +321,7 @@ class PlanModel:
         # in band 0, however small the district.
         district_need = np.bincount(self.point_district[self.need["p"]], weights=need_now,
                                     minlength=len(sc.districts)).round().astype("int64")
-        n_g, k = district_need[f["g"].to_numpy()], f["k"].to_numpy()
+        n_g, k = district_need[f["g"]], f["k"]
         upper[self.f0:self.q0] = -((-n_g * (k + 1)) // BANDS) + ((-n_g * k) // BANDS)
         wanted = inputs.wanted["wanted"].to_numpy()[q["wanted_row"]]
         upper[self.q0:self.share0] = wanted
@@ -290,9 +329,9 @@ class PlanModel:
 
         w = inputs.weights
         travel = TRAVEL_COST * w.travel / max(self.farthest_km, 1e-9)
-        cost[self.y0:self.a0] = travel * y["km"].to_numpy()
+        cost[self.y0:self.a0] = travel * y["km"]
         cost[self.a0:self.f0] = -np.array([w.role(r) for r in ROLES])[a["r"]]
-        cost[self.f0:self.q0] = -FAIRNESS_BONUS * w.fairness * (BANDS - f["k"].to_numpy()) / BANDS
+        cost[self.f0:self.q0] = -FAIRNESS_BONUS * w.fairness * (BANDS - f["k"]) / BANDS
         cost[self.q0:self.share0] = -1.0
         cost[self.share0:] = -1.0
 
@@ -309,7 +348,7 @@ class PlanModel:
         set_rows("team_session", -np.inf, inputs.available[keys_ts["t"], keys_ts["s"]] if len(keys_ts) else 0)
         set_rows("team_total", -np.inf, totals["all"][self.row_keys["team_total"]["t"]])
         keys_tr = self.row_keys["team_role_total"]
-        per_role = np.where(keys_tr["r"].to_numpy() == _F, totals["first_aid"][keys_tr["t"]],
+        per_role = np.where(keys_tr["r"] == _F, totals["first_aid"][keys_tr["t"]],
                             totals["counsellor"][keys_tr["t"]]) if len(keys_tr) else 0
         set_rows("team_role_total", -np.inf, per_role)
         set_rows("pool", 0.0, 0.0)
@@ -367,16 +406,16 @@ class PlanModel:
             "k": np.array([f"band{k}" for k in range(BANDS)], dtype=object),
         }
 
-        def label(prefix: str, frame: pd.DataFrame, keys: list[str]) -> list[str]:
-            parts = [ids[key][frame[key].to_numpy()].tolist() for key in keys]
+        def label(prefix: str, frame: Keys, keys: list[str]) -> list[str]:
+            parts = [ids[key][frame[key]].tolist() for key in keys]
             head = prefix + "_"
             return [head + "_".join(each) for each in zip(*parts, strict=True)]
 
         cols = (label("serve", self.u, ["t", "s", "r"]) + label("assign", self.y, ["d", "p", "s", "r"])
                 + label("staffed", self.a, ["p", "s", "r"]) + label("band", self.f, ["g", "k"])
                 + label("give", self.q, ["i", "p"]) + label("share", self.share, ["i"]))
-        need_keys = self.a.loc[self.row_keys["need"]["need"].to_numpy(), ["p", "s", "r"]]
-        share_keys = self.q.loc[self.row_keys["share"]["qrow"].to_numpy(), ["i", "p"]]
+        need_keys = self.a.take(self.row_keys["need"]["need"])
+        share_keys = self.q.take(self.row_keys["share"]["qrow"])
         rows = (label("team_session", self.row_keys["team_session"], ["t", "s"])
                 + label("team_total", self.row_keys["team_total"], ["t"])
                 + label("team_role_total", self.row_keys["team_role_total"], ["t", "r"])
@@ -486,13 +525,13 @@ class PlanModel:
         def fractional(lo: int, hi: int) -> np.ndarray:
             return np.abs(values[lo:hi] - np.rint(values[lo:hi])) > INTEGRALITY_TOLERANCE
 
-        u_d, y_d = self.u["d"].to_numpy(), self.y["d"].to_numpy()
+        u_d, y_d = self.u["d"], self.y["d"]
         frac_u, frac_y = fractional(self.u0, self.y0), fractional(self.y0, self.a0)
         frac_a = fractional(self.a0, self.f0)
         districts = np.unique(np.concatenate([u_d[frac_u], y_d[frac_y]]))
         free_y = np.isin(y_d, districts) if frac_y.any() else np.zeros(len(y_d), dtype=bool)
-        bands = np.unique(self.a["g"].to_numpy()[frac_a])
-        free_f = np.isin(self.f["g"].to_numpy(), bands)
+        bands = np.unique(self.a["g"][frac_a])
+        free_f = np.isin(self.f["g"], bands)
         sub_cols = np.concatenate([self.u0 + np.nonzero(np.isin(u_d, districts))[0], self.y0 + np.nonzero(free_y)[0],
                                    self.a0 + np.nonzero(frac_a)[0], self.f0 + np.nonzero(free_f)[0]])
         integer = np.arange(len(sub_cols)) < len(sub_cols) - int(free_f.sum())
@@ -501,22 +540,21 @@ class PlanModel:
         # Rows: the teams' and pools' of those districts, and the needs, capacities and bands
         # that a free column is in.
         team_district = np.full(len(self.scenario.teams), -1, dtype="int64")
-        team_district[self.u["t"].to_numpy()] = u_d
-        need_of_a = pd.Series(np.arange(len(self.a)), index=self.a["need_row"].to_numpy())
-        needs = np.union1d(need_of_a.loc[np.unique(self.y["need_row"].to_numpy()[free_y])].to_numpy(),
-                           np.nonzero(frac_a)[0])
-        point_sessions = self.a["p"].to_numpy()[frac_a] * self.n_sessions + self.a["s"].to_numpy()[frac_a]
+        team_district[self.u["t"]] = u_d
+        a_of_need = np.full(len(self.need), -1, dtype="int64")
+        a_of_need[self.a["need_row"]] = np.arange(len(self.a))
+        needs = np.union1d(a_of_need[np.unique(self.y["need_row"][free_y])], np.nonzero(frac_a)[0])
+        point_sessions = self.a["p"][frac_a] * self.n_sessions + self.a["s"][frac_a]
         capacity = self.row_keys["capacity"]
         rows = [
-            self.row_offset["pool"] + np.nonzero(np.isin(self.row_keys["pool"]["d"].to_numpy(), districts))[0],
-            self.row_offset["need"] + np.nonzero(np.isin(self.row_keys["need"]["need"].to_numpy(), needs))[0],
-            self.row_offset["capacity"] + np.nonzero(np.isin(
-                capacity["p"].to_numpy() * self.n_sessions + capacity["s"].to_numpy(), point_sessions))[0],
-            self.row_offset["district_cover"]
-            + np.nonzero(np.isin(self.row_keys["district_cover"]["g"].to_numpy(), bands))[0],
+            self.row_offset["pool"] + np.nonzero(np.isin(self.row_keys["pool"]["d"], districts))[0],
+            self.row_offset["need"] + np.nonzero(np.isin(self.row_keys["need"]["need"], needs))[0],
+            self.row_offset["capacity"]
+            + np.nonzero(np.isin(capacity["p"] * self.n_sessions + capacity["s"], point_sessions))[0],
+            self.row_offset["district_cover"] + np.nonzero(np.isin(self.row_keys["district_cover"]["g"], bands))[0],
         ]
         for name in ("team_session", "team_total", "team_role_total"):
-            keys = self.row_keys[name]["t"].to_numpy()
+            keys = self.row_keys[name]["t"]
             rows.append(self.row_offset[name] + np.nonzero(np.isin(team_district[keys], districts))[0])
         row_ids = np.sort(np.concatenate(rows))
         # Gather the rows' entries from the CSR arrays; columns outside the block are fixed at
@@ -639,7 +677,7 @@ def _codes(ids: pd.Series, values: pd.Series) -> np.ndarray:
     return pd.Index(ids).get_indexer(values).astype("int64")
 
 
-def _group(keys: dict[str, np.ndarray]) -> tuple[np.ndarray, pd.DataFrame]:
+def _group(keys: dict[str, np.ndarray]) -> tuple[np.ndarray, Keys]:
     """Group members by their keys (small whole numbers): each member's group, and the groups' keys.
 
     Groups are numbered in key order (the first key most significant), as a sorted factorize
@@ -648,14 +686,14 @@ def _group(keys: dict[str, np.ndarray]) -> tuple[np.ndarray, pd.DataFrame]:
     names = list(keys)
     arrays = [np.asarray(keys[name], dtype="int64") for name in names]
     if len(arrays[0]) == 0:
-        return np.zeros(0, dtype="int64"), pd.DataFrame({name: np.zeros(0, dtype="int64") for name in names})
+        return np.zeros(0, dtype="int64"), Keys(**{name: np.zeros(0, dtype="int64") for name in names})
     combined = np.zeros(len(arrays[0]), dtype="int64")
     for values in arrays:
         combined = combined * (int(values.max()) + 1) + values
     uniques, codes = np.unique(combined, return_inverse=True)
     member = np.empty(len(uniques), dtype="int64")
     member[codes] = np.arange(len(codes))
-    groups = pd.DataFrame({name: values[member] for name, values in zip(names, arrays, strict=True)})
+    groups = Keys(**{name: values[member] for name, values in zip(names, arrays, strict=True)})
     return codes.astype("int64"), groups
 
 
@@ -696,11 +734,8 @@ class _ArrayHiGHS(pulp.HiGHS):
         return status
 
     def buildSolverModel(self, lp: pulp.LpProblem) -> None:
+        # Column j is the model's j-th variable and row i its i-th constraint, as PuLP made them.
         self.model.load_into_highs(lp.solverModel)
-        for j, var in enumerate(self.model._variables):
-            var.index = j
-        for i, constraint in enumerate(lp.constraints()):
-            constraint.index = i
 
     def findSolutionValues(self, lp: pulp.LpProblem) -> tuple[int, int]:
         # Statuses only: the model reads values and duals as arrays, not variable by variable.

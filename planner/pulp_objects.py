@@ -10,12 +10,14 @@ planner's cost beside the solver (docs/performance.md). Three things make it che
 * A variable is a copy of the attributes of one made by ``prob.add_variable``, with its
   own name, bounds and category: what ``LpVariable.__init__`` does, without checking and
   translating a name that is known to be safe already.
-* Constraints are made by ``LpAffineExpression`` and ``LpConstraint`` as usual and handed
-  to the problem in one step, where ``prob.addConstraint`` would register their variables
-  with the problem one non-zero at a time.
+* Likewise an expression is a dictionary filled from the row's terms with the attributes
+  ``LpAffineExpression`` gives it, and a constraint the attributes ``LpConstraint`` gives
+  it; all constraints are handed to the problem in one step, where ``prob.addConstraint``
+  would register their variables with the problem one non-zero at a time.
 
-Both shortcuts first check that PuLP lays out its objects as expected here, and fall back to
-the public calls when not (a test checks that both ways give the same problem).
+The shortcuts first check that PuLP lays out its objects as expected here (the attributes a
+probe object gets from the public calls), and fall back to the public calls when not; a
+test checks that both ways give the same problem, LP file for LP file.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ import pulp
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_]*")
 _VARIABLE_ATTRIBUTES = {"_LpElement__name", "hash", "modified", "_lowbound_original", "lowBound",
                         "_upbound_original", "upBound", "cat", "varValue", "dj"}
+_EXPRESSION_ATTRIBUTES = {"_LpAffineExpression__name", "constant"}
+_CONSTRAINT_ATTRIBUTES = {"expr", "_LpConstraint__name", "constant", "sense", "pi", "slack", "modified"}
 
 
 @contextmanager
@@ -53,6 +57,19 @@ def _variable_template() -> dict[str, object] | None:
     if set(state) != _VARIABLE_ATTRIBUTES or state["hash"] != id(variable) or variable.name != "probe":
         return None
     return state
+
+
+def _constraint_layout_ok() -> bool:
+    """True when expressions and constraints from the public calls hold exactly the expected attributes."""
+    variable = pulp.LpProblem("probe").add_variable("probe")
+    expression = pulp.LpAffineExpression([(variable, 2.0)])
+    constraint = pulp.LpConstraint(expression, sense=pulp.LpConstraintLE, name="probe", rhs=3.0)
+    return (issubclass(pulp.LpAffineExpression, dict) and dict(expression) == {variable: 2.0}
+            and set(vars(expression)) == _EXPRESSION_ATTRIBUTES and expression.constant == 0.0
+            and expression.name is None
+            and set(vars(constraint)) == _CONSTRAINT_ATTRIBUTES and constraint.expr is expression
+            and constraint.name == "probe" and constraint.constant == -3.0 and constraint.pi is None
+            and constraint.slack is None and constraint.modified is True)
 
 
 def _registry_available(prob: pulp.LpProblem) -> bool:
@@ -134,11 +151,28 @@ def add_constraints(prob: pulp.LpProblem, variables: list[pulp.LpVariable], name
     if ranged.any():
         raise ValueError(f"rows {np.nonzero(ranged)[0][:5].tolist()} are bounded on both sides")
     rhs = np.where(senses == pulp.LpConstraintLE, upper, lower).tolist()
-    expression, constraint = pulp.LpAffineExpression, pulp.LpConstraint
-    constraints = [
-        constraint(expression(zip(terms[start:end], coefs[start:end], strict=True)), sense=sense, name=name, rhs=b)
-        for start, end, sense, name, b in zip(starts.tolist(), ends, senses.tolist(), names, rhs, strict=True)
-    ]
+    rows = zip(starts.tolist(), ends, senses.tolist(), names, rhs, strict=True)
+    constraints: list[pulp.LpConstraint] = []
+    append = constraints.append
+    if fast and _constraint_layout_ok():
+        new = object.__new__
+        expression_class, constraint_class = pulp.LpAffineExpression, pulp.LpConstraint
+        new_expression = expression_class.__new__  # a dict's __new__
+        fill = dict.update
+        for start, end, sense, name, b in rows:
+            expression = new_expression(expression_class)
+            fill(expression, zip(terms[start:end], coefs[start:end], strict=True))
+            expression.__dict__.update(_LpAffineExpression__name=None, constant=0.0)
+            constraint = new(constraint_class)
+            # As LpConstraint.__init__ sets them: constant = expression's constant - rhs.
+            constraint.__dict__.update(expr=expression, _LpConstraint__name=name, constant=0.0 - b, sense=sense,
+                                       pi=None, slack=None, modified=True)
+            append(constraint)
+    else:
+        make_expression, make_constraint = pulp.LpAffineExpression, pulp.LpConstraint
+        for start, end, sense, name, b in rows:
+            append(make_constraint(make_expression(zip(terms[start:end], coefs[start:end], strict=True)),
+                                   sense=sense, name=name, rhs=b))
     if not (fast and _registry_available(prob)) or prob._constraints or prob._variables:
         # PuLP's own way (also for a problem that holds something already).
         for item in constraints:

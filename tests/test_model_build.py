@@ -86,7 +86,7 @@ def test_grouping_numbers_groups_in_key_order(rows):
     codes, groups = _group({c: keys[c].to_numpy() for c in keys.columns})
     expected_codes, expected = pd.MultiIndex.from_frame(keys).factorize(sort=True)
     assert codes.tolist() == expected_codes.tolist()
-    assert [tuple(row) for row in groups.itertuples(index=False)] == list(expected)
+    assert [tuple(row) for row in groups.frame().itertuples(index=False)] == list(expected)
 
 
 def averaged(model: PlanModel, *fixes: tuple[int, float]) -> tuple[np.ndarray, list[float]]:
@@ -120,7 +120,7 @@ def test_fractional_flows_between_districts_are_made_whole(scenario_dir):
     """Teams in a (0 km) and b (8.54 km), one need at p1: the mean of both plans becomes the better one."""
     model = model_for(scenario_dir(teams_csv=teams("near,Near,U,a,1,0,0,1", "far,Far,U,b,1,0,0,1"),
                                    needs_csv=needs("p1,s1,general,1")))
-    near = int(np.nonzero(model.y["d"].to_numpy() == 0)[0][0]) + model.y0
+    near = int(np.nonzero(model.y["d"] == 0)[0][0]) + model.y0
     values, objectives = averaged(model, (near, 1.0), (near, 0.0))
     whole = model._whole_in_districts(values, None)
     assert whole is not None
