@@ -27,6 +27,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 
 import numpy as np
 import pulp
@@ -59,6 +60,7 @@ def _variable_template() -> dict[str, object] | None:
     return state
 
 
+@cache
 def _constraint_layout_ok() -> bool:
     """True when expressions and constraints from the public calls hold exactly the expected attributes."""
     variable = pulp.LpProblem("probe").add_variable("probe")
@@ -184,11 +186,18 @@ def add_constraints(prob: pulp.LpProblem, variables: list[pulp.LpVariable], name
     prob.modifiedConstraints.extend(constraints)
 
 
-def set_objective(prob: pulp.LpProblem, variables: list[pulp.LpVariable], cost: np.ndarray) -> None:
+def set_objective(prob: pulp.LpProblem, variables: list[pulp.LpVariable], cost: np.ndarray, *,
+                  fast: bool = True) -> None:
     """Minimise (or maximise, as ``prob`` says) the sum of cost x variable over non-zero costs."""
     nonzero = np.nonzero(cost)[0]
-    prob.setObjective(pulp.LpAffineExpression(
-        zip([variables[j] for j in nonzero.tolist()], cost[nonzero].tolist(), strict=True)))
+    terms = zip([variables[j] for j in nonzero.tolist()], cost[nonzero].tolist(), strict=True)
+    if fast and _constraint_layout_ok():
+        expression = pulp.LpAffineExpression.__new__(pulp.LpAffineExpression)
+        dict.update(expression, terms)
+        expression.__dict__.update(_LpAffineExpression__name=None, constant=0.0)
+    else:
+        expression = pulp.LpAffineExpression(terms)
+    prob.setObjective(expression)
 
 
 __all__ = ["add_constraints", "make_variables", "paused_gc", "set_objective"]

@@ -44,7 +44,7 @@ def build(model: PlanModel, *, fast: bool) -> pulp.LpProblem:
     integer[model.integer_columns] = True
     with paused_gc():
         variables = make_variables(prob, cols, model.col_lower, model.col_upper, integer, fast=fast)
-        set_objective(prob, variables, model.col_cost)
+        set_objective(prob, variables, model.col_cost, fast=fast)
         add_constraints(prob, variables, rows, model._a_start, model._a_index, model._a_value,
                         model.row_lower, model.row_upper, fast=fast)
     return prob
