@@ -21,6 +21,7 @@ import re
 import shutil
 import sys
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,7 @@ import pulp
 
 from planner.errors import NoPlanError, SolverUnavailableError
 from planner.geo import distance_km
-from planner.levers import Inputs, apply_levers, role_capacity, role_totals
+from planner.levers import Inputs, Levers, apply_levers, role_capacity, role_totals
 from planner.pulp_objects import add_constraints, make_variables, paused_gc, set_objective
 from planner.scenario import Scenario
 from planner.settings import ROLES
@@ -126,13 +127,18 @@ class PlanModel:
     scenario : Scenario
     reach_km : float
         Farthest pair of district centre and point that gets a variable (``math.inf``: all).
+    base : Inputs, optional
+        The scenario's own numbers (``apply_levers(scenario)``, no levers), when at hand:
+        which columns exist follows from them, whatever levers are set later.
     """
 
-    def __init__(self, scenario: Scenario, reach_km: float):
+    def __init__(self, scenario: Scenario, reach_km: float, *, base: Inputs | None = None):
         started = time.perf_counter()
         self.scenario = scenario
         self.reach_km = reach_km
-        self._build_columns(apply_levers(scenario))
+        if base is None or base.scenario is not scenario or base.levers != Levers():
+            base = apply_levers(scenario)
+        self._build_columns(base)
         self._build_rows()
         self._highs: highspy.Highs | None = None
         self._problem: pulp.LpProblem | None = None
@@ -713,7 +719,10 @@ class _ArrayHiGHS(pulp.HiGHS):
 
     def __init__(self, model: PlanModel, **kwargs: object):
         super().__init__(mip=False, **kwargs)
-        self.model = model
+        # A weak reference: the problem keeps its solver (prob.solver) and the model keeps
+        # the problem, and a cycle through a million PuLP objects would outlive the model
+        # until a full garbage collection, slowing every collection before it.
+        self.model = weakref.proxy(model)
 
     def createAndConfigureSolver(self, lp: pulp.LpProblem) -> None:
         lp.solverModel = new_highs()

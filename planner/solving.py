@@ -106,7 +106,7 @@ def solve_cold(inputs: Inputs, *, solver: str = "highs", time_limit: float | Non
 
     Returns the model too, for tools that look inside it (the benchmark writes its LP out).
     """
-    model = PlanModel(inputs.scenario, inputs.reach_km)
+    model = PlanModel(inputs.scenario, inputs.reach_km, base=inputs)
     return model, _solve_model(model, inputs, solver=solver, time_limit=time_limit, warm=False)
 
 
