@@ -379,7 +379,7 @@ def write_report(path: Path, text: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m planner.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--scales", default="10,100", help="generated sizes besides the default scenario (10,100)")
-    parser.add_argument("--repeats", type=int, default=3, help="runs of the steps and of planner solve below 100x")
+    parser.add_argument("--repeats", type=int, default=5, help="runs of the steps and of planner solve below 100x")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of lever changes for the re-solve figures")
     parser.add_argument("--work", default=str(ROOT / "build" / "bench"), help="folder for scenarios and plans")
     parser.add_argument("--report", default=str(ROOT / "docs" / "performance.md"), help="page to write ('' for none)")

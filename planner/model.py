@@ -497,8 +497,9 @@ class PlanModel:
             self._highs.run()
         h = self._highs
         status = _highs_status(h)
-        values = np.asarray(h.getSolution().col_value)
-        duals = np.asarray(h.getSolution().row_dual) if status == "optimal" else None
+        solution = h.getSolution()
+        values = np.asarray(solution.col_value)
+        duals = np.asarray(solution.row_dual) if status == "optimal" else None
         whole_by = "lp"
         if status == "optimal" and not _is_integral(values[self.integer_columns]):
             remaining = None if not time_limit else max(0.1, time_limit - (time.perf_counter() - started))
