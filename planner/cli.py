@@ -199,7 +199,7 @@ def _generate(args: argparse.Namespace) -> int:
 
     try:
         folder = write_generated(args.scale, args.out, seed=args.seed, overwrite=args.force)
-    except FileExistsError as exc:
+    except OSError as exc:  # the folder holds files (FileExistsError), or cannot be written
         print(f"{exc}; nothing was written", file=sys.stderr)
         return EXIT_INVALID
     print(f"wrote a Beijing-like scenario x{args.scale} (seed {args.seed}) to {folder}")
