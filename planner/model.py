@@ -408,9 +408,9 @@ class PlanModel:
             "t": _safe_ids(sc.teams["team_id"]), "s": _safe_ids(sc.sessions["session_id"]),
             "d": _safe_ids(sc.districts["district_id"]), "p": _safe_ids(sc.points["point_id"]),
             "i": _safe_ids(sc.supplies["item_id"]), "r": np.array(ROLES, dtype=object),
-            "g": _safe_ids(sc.districts["district_id"]),
             "k": np.array([f"band{k}" for k in range(BANDS)], dtype=object),
         }
+        ids["g"] = ids["d"]  # the district of a point (fairness bands)
 
         def label(prefix: str, frame: Keys, keys: list[str]) -> list[str]:
             parts = [ids[key][frame[key]].tolist() for key in keys]
@@ -842,9 +842,11 @@ def _safe_name(text: str) -> str:
 
 def _safe_ids(ids: pd.Series) -> np.ndarray:
     """Ids as name parts: letters, digits and _; ids that lose characters get their position."""
-    values = ids.astype(str).to_numpy()
+    values = ids.astype(str).to_numpy(dtype=object)
     safe = np.array([_UNSAFE.sub("_", v) for v in values], dtype=object)
-    lossy = (safe != values) | pd.Series(safe).duplicated(keep=False).to_numpy()
+    lossy = safe != values
+    if len(set(safe)) != len(safe):
+        lossy |= pd.Series(safe).duplicated(keep=False).to_numpy()
     if lossy.any():
         positions = np.arange(len(values)).astype(str)
         safe = np.where(lossy, safe + "_n" + positions, safe).astype(object)

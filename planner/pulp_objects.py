@@ -7,9 +7,9 @@ planner's cost beside the solver (docs/performance.md). Three things make it che
 * Python's cyclic garbage collector is paused while the objects are made. They hold no
   reference cycles to free, and its passes over hundreds of thousands of new objects took
   a third of the time.
-* A variable is a copy of the attributes of one made by ``prob.add_variable``, with its
-  own name, bounds and category: what ``LpVariable.__init__`` does, without checking and
-  translating a name that is known to be safe already.
+* A variable gets the attributes ``prob.add_variable`` gives it, its own name, bounds and
+  category: what ``LpVariable.__init__`` does, without checking and translating a name
+  that is known to be safe already.
 * Likewise an expression is a dictionary filled from the row's terms with the attributes
   ``LpAffineExpression`` gives it, and a constraint the attributes ``LpConstraint`` gives
   it; all constraints are handed to the problem in one step, where ``prob.addConstraint``
@@ -33,8 +33,6 @@ import numpy as np
 import pulp
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_]*")
-_VARIABLE_ATTRIBUTES = {"_LpElement__name", "hash", "modified", "_lowbound_original", "lowBound",
-                        "_upbound_original", "upBound", "cat", "varValue", "dj"}
 _EXPRESSION_ATTRIBUTES = {"_LpAffineExpression__name", "constant"}
 _CONSTRAINT_ATTRIBUTES = {"expr", "_LpConstraint__name", "constant", "sense", "pi", "slack", "modified"}
 
@@ -51,13 +49,13 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _variable_template() -> dict[str, object] | None:
-    """The attributes of a fresh variable from ``add_variable``, if laid out as expected."""
-    variable = pulp.LpProblem("probe").add_variable("probe", lowBound=0, upBound=1)
-    state = dict(vars(variable))
-    if set(state) != _VARIABLE_ATTRIBUTES or state["hash"] != id(variable) or variable.name != "probe":
-        return None
-    return state
+@cache
+def _variable_layout_ok() -> bool:
+    """True when a variable from ``add_variable`` holds exactly the attributes set here, as here."""
+    variable = pulp.LpProblem("probe").add_variable("probe", lowBound=0, upBound=1, cat=pulp.LpInteger)
+    return vars(variable) == {"_LpElement__name": "probe", "hash": id(variable), "modified": True,
+                              "_lowbound_original": 0, "lowBound": 0, "_upbound_original": 1, "upBound": 1,
+                              "cat": pulp.LpInteger, "varValue": None, "dj": None} and variable.name == "probe"
 
 
 @cache
@@ -84,8 +82,6 @@ def _registry_available(prob: pulp.LpProblem) -> bool:
 def _check_names(names: Sequence[str], what: str) -> None:
     if not _SAFE_NAME.fullmatch("".join(names)):
         raise ValueError(f"{what} names must be letters, digits and _ only")
-    if len(set(names)) != len(names):
-        raise ValueError(f"{what} names must be unique")
 
 
 def make_variables(prob: pulp.LpProblem, names: Sequence[str], lower: np.ndarray, upper: np.ndarray,
@@ -96,7 +92,8 @@ def make_variables(prob: pulp.LpProblem, names: Sequence[str], lower: np.ndarray
     ----------
     prob : pulp.LpProblem
     names : sequence of str
-        Unique names of letters, digits and ``_`` (PuLP would change other characters).
+        Names of letters, digits and ``_`` (PuLP would change other characters); unique, for
+        the LP file to be read back.
     lower, upper : numpy.ndarray
         Bounds; infinite ones become None, as PuLP has them.
     integer : numpy.ndarray of bool
@@ -109,24 +106,15 @@ def make_variables(prob: pulp.LpProblem, names: Sequence[str], lower: np.ndarray
     lows = [None if math.isinf(v) else v for v in lower.tolist()]
     highs = [None if math.isinf(v) else v for v in upper.tolist()]
     cats = np.where(integer, pulp.LpInteger, pulp.LpContinuous).tolist()
-    template = _variable_template() if fast else None
-    if template is None:
+    if not (fast and _variable_layout_ok()):
         return [prob.add_variable(name, lowBound=lo, upBound=hi, cat=cat)
                 for name, lo, hi, cat in zip(names, lows, highs, cats, strict=True)]
-    new = object.__new__
-    variable_class = pulp.LpVariable
-    variables: list[pulp.LpVariable] = []
-    append = variables.append
-    for name, lo, hi, cat in zip(names, lows, highs, cats, strict=True):
-        variable = new(variable_class)
-        state = variable.__dict__
-        state.update(template)
-        state["_LpElement__name"] = name
-        state["hash"] = id(variable)
-        state["lowBound"] = state["_lowbound_original"] = lo
-        state["upBound"] = state["_upbound_original"] = hi
-        state["cat"] = cat
-        append(variable)
+    new, variable_class = object.__new__, pulp.LpVariable
+    variables: list[pulp.LpVariable] = [new(variable_class) for _ in names]
+    for variable, name, lo, hi, cat in zip(variables, names, lows, highs, cats, strict=True):
+        variable.__dict__ = {"_LpElement__name": name, "hash": id(variable), "modified": True,
+                             "_lowbound_original": lo, "lowBound": lo, "_upbound_original": hi, "upBound": hi,
+                             "cat": cat, "varValue": None, "dj": None}
     return variables
 
 
@@ -153,28 +141,30 @@ def add_constraints(prob: pulp.LpProblem, variables: list[pulp.LpVariable], name
     if ranged.any():
         raise ValueError(f"rows {np.nonzero(ranged)[0][:5].tolist()} are bounded on both sides")
     rhs = np.where(senses == pulp.LpConstraintLE, upper, lower).tolist()
-    rows = zip(starts.tolist(), ends, senses.tolist(), names, rhs, strict=True)
-    constraints: list[pulp.LpConstraint] = []
-    append = constraints.append
+    constraints: list[pulp.LpConstraint]
     if fast and _constraint_layout_ok():
-        new = object.__new__
+        # In passes over all rows: the expressions' terms, then their attributes, then the
+        # constraints with the attributes LpConstraint.__init__ gives them (its constant is
+        # the expression's, 0, minus the right-hand side).
         expression_class, constraint_class = pulp.LpAffineExpression, pulp.LpConstraint
-        new_expression = expression_class.__new__  # a dict's __new__
-        fill = dict.update
-        for start, end, sense, name, b in rows:
-            expression = new_expression(expression_class)
+        new_expression, new_constraint, fill = expression_class.__new__, object.__new__, dict.update
+        expressions = [new_expression(expression_class) for _ in names]
+        for expression, start, end in zip(expressions, starts.tolist(), ends, strict=True):
             fill(expression, zip(terms[start:end], coefs[start:end], strict=True))
-            expression.__dict__.update(_LpAffineExpression__name=None, constant=0.0)
-            constraint = new(constraint_class)
-            # As LpConstraint.__init__ sets them: constant = expression's constant - rhs.
-            constraint.__dict__.update(expr=expression, _LpConstraint__name=name, constant=0.0 - b, sense=sense,
-                                       pi=None, slack=None, modified=True)
-            append(constraint)
+        for expression in expressions:
+            expression.__dict__ = {"_LpAffineExpression__name": None, "constant": 0.0}
+        constraints = [new_constraint(constraint_class) for _ in names]
+        for constraint, expression, sense, name, b in zip(constraints, expressions, senses.tolist(), names, rhs,
+                                                          strict=True):
+            constraint.__dict__ = {"expr": expression, "_LpConstraint__name": name, "constant": 0.0 - b,
+                                   "sense": sense, "pi": None, "slack": None, "modified": True}
     else:
         make_expression, make_constraint = pulp.LpAffineExpression, pulp.LpConstraint
-        for start, end, sense, name, b in rows:
-            append(make_constraint(make_expression(zip(terms[start:end], coefs[start:end], strict=True)),
-                                   sense=sense, name=name, rhs=b))
+        constraints = [
+            make_constraint(make_expression(zip(terms[start:end], coefs[start:end], strict=True)), sense=sense,
+                            name=name, rhs=b)
+            for start, end, sense, name, b in zip(starts.tolist(), ends, senses.tolist(), names, rhs, strict=True)
+        ]
     if not (fast and _registry_available(prob)) or prob._constraints or prob._variables:
         # PuLP's own way (also for a problem that holds something already).
         for item in constraints:
@@ -183,6 +173,8 @@ def add_constraints(prob: pulp.LpProblem, variables: list[pulp.LpVariable], name
     prob._variables.extend(variables)
     prob._variable_ids.update((variable.hash, variable) for variable in variables)
     prob._constraints.update(zip(names, constraints, strict=True))
+    if len(prob._constraints) != len(constraints):
+        raise ValueError("constraint names must be unique")  # as prob.addConstraint insists
     prob.modifiedConstraints.extend(constraints)
 
 
