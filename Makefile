@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: workbook demo screenshot test plan lint clean
+.PHONY: workbook demo screenshot test plan bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ test: $(STAMP)
 ## make plan: solve the default scenario into plans/beijing-2023
 plan: $(STAMP)
 	$(BIN)/planner solve scenarios/beijing-2023 --out plans/beijing-2023 --force
+
+## make bench: time the default scenario and generated 10x and 100x ones (a few minutes); writes docs/performance.md
+bench: $(STAMP)
+	$(BIN)/python -m planner.bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

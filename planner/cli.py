@@ -1,4 +1,4 @@
-"""The ``planner`` command: ``planner solve``, ``check``, ``convert`` and ``verify``.
+"""The ``planner`` command: ``planner solve``, ``check``, ``convert``, ``verify`` and ``generate``.
 
 Exit codes (the contract): 0 done, even with shortfalls; 2 invalid input, one line per
 problem on stderr naming file, line and column; 3 no plan. On 2 or 3 nothing is written.
@@ -49,7 +49,24 @@ def _parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="check a plan folder (say, edited by hand) against its scenario")
     verify.add_argument("scenario", help=SCENARIO_HELP)
     verify.add_argument("plan", help="plan folder")
+    generate = commands.add_parser("generate", help="write a Beijing-like scenario N times the 2023 programme")
+    generate.add_argument("--scale", type=_scale, required=True, metavar="N", help="51 x N points, 150 x N teams")
+    generate.add_argument("--out", required=True, help="scenario folder to write (new or empty, or any with --force)")
+    generate.add_argument("--seed", type=_seed, default=0, metavar="S", help="same seed, same files (default 0)")
+    generate.add_argument("--force", action="store_true", help="replace a folder that already holds files")
     return parser
+
+
+def _scale(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number 1 or more, got {text!r}")
+    return int(text)
+
+
+def _seed(text: str) -> int:
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number 0 or more, got {text!r}")
+    return int(text)
 
 
 def _positive_float(text: str) -> float:
@@ -70,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _verify(args)
     if args.command == "convert":
         return _convert(args)
+    if args.command == "generate":
+        return _generate(args)
     from planner.scenario import load_scenario
 
     try:
@@ -173,6 +192,18 @@ def _verify(args: argparse.Namespace) -> int:
         except ScenarioError as exc:
             return _invalid(args.scenario, exc.problems)
         return verify_main([str(folder), args.plan])
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from planner.generate import write_generated
+
+    try:
+        folder = write_generated(args.scale, args.out, seed=args.seed, overwrite=args.force)
+    except OSError as exc:  # the folder holds files (FileExistsError), or cannot be written
+        print(f"{exc}; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"wrote a Beijing-like scenario x{args.scale} (seed {args.seed}) to {folder}")
+    return EXIT_OK
 
 
 def _human_summary(plan: object, seconds: float, out: object) -> str:

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import ctypes
 import logging
-import math
 import os
 import re
 import shutil
 import sys
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +31,8 @@ import pulp
 
 from planner.errors import NoPlanError, SolverUnavailableError
 from planner.geo import distance_km
-from planner.levers import Inputs, apply_levers, role_capacity, role_totals
+from planner.levers import Inputs, Levers, apply_levers, role_capacity, role_totals
+from planner.pulp_objects import add_constraints, make_variables, paused_gc, set_objective
 from planner.scenario import Scenario
 from planner.settings import ROLES
 
@@ -48,6 +49,7 @@ BANDS = 10  # fairness: a district's need is cut into this many coverage bands
 FAIRNESS_BONUS = 0.5  # bonus for a volunteer-session in a district's least-covered band, at fairness 1
 TRAVEL_COST = 0.04  # cost of a volunteer-session at the model's farthest pair, at travel 1
 INTEGRALITY_TOLERANCE = 1e-6
+MIP_ABS_GAP = 0.01  # integer re-solves stop this close to the optimum: far under what a volunteer adds
 SOLVERS = ("highs", "cbc")
 
 _R = {role: i for i, role in enumerate(ROLES)}
@@ -60,6 +62,10 @@ class Solution:
 
     ``status`` is "optimal" (proven), "feasible" (a plan without proof, e.g. at a time
     limit). ``duals`` are the LP relaxation's row duals (None when the solver gave none).
+    ``whole_by`` says how staffing became whole numbers: ``"lp"`` (the LP optimum was),
+    ``"districts"`` (only who meets the needs was fractional, and a small integer program
+    over the districts concerned fixed it) or ``"integer"`` (the whole model was solved
+    again with integer staffing); ``used_integers`` is true for the last two.
     """
 
     status: str
@@ -69,23 +75,70 @@ class Solution:
     solver: str
     used_integers: bool
     seconds: float
+    whole_by: str = "lp"
+
+
+class Keys:
+    """Named columns of equal length (numpy arrays): the index of a family of LP columns or rows.
+
+    ``keys["t"]`` is a column; :meth:`frame` gives them all as a DataFrame, to read.
+    """
+
+    __slots__ = ("_columns", "_length")
+
+    def __init__(self, **columns: np.ndarray):
+        self._columns = {name: np.asarray(values) for name, values in columns.items()}
+        lengths = {len(values) for values in self._columns.values()}
+        if len(lengths) > 1:
+            raise ValueError(f"columns of different lengths: {lengths}")
+        self._length = lengths.pop() if lengths else 0
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self._columns[name]
+
+    def __len__(self) -> int:
+        return self._length
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._columns)
+
+    def take(self, index: np.ndarray) -> Keys:
+        """The rows at ``index`` (positions or a boolean mask)."""
+        return Keys(**{name: values[index] for name, values in self._columns.items()})
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self._columns)
+
+    def __repr__(self) -> str:
+        return f"Keys({len(self)} x {self.names})"
 
 
 class PlanModel:
     """The LP for one scenario and travel reach.
+
+    The families of columns (``u``, ``y``, ``a``, ``f``, ``q``, ``share``, see docs/model.md)
+    and the keys of each family of rows (``row_keys``) are :class:`Keys` of small integer
+    codes: positions in the scenario's tables of teams (``t``), sessions (``s``), roles
+    (``r``), districts (``d``, ``g``), points (``p``) and items (``i``).
 
     Parameters
     ----------
     scenario : Scenario
     reach_km : float
         Farthest pair of district centre and point that gets a variable (``math.inf``: all).
+    base : Inputs, optional
+        The scenario's own numbers (``apply_levers(scenario)``, no levers), when at hand:
+        which columns exist follows from them, whatever levers are set later.
     """
 
-    def __init__(self, scenario: Scenario, reach_km: float):
+    def __init__(self, scenario: Scenario, reach_km: float, *, base: Inputs | None = None):
         started = time.perf_counter()
         self.scenario = scenario
         self.reach_km = reach_km
-        self._build_columns(apply_levers(scenario))
+        if base is None or base.scenario is not scenario or base.levers != Levers():
+            base = apply_levers(scenario)
+        self._build_columns(base)
         self._build_rows()
         self._highs: highspy.Highs | None = None
         self._problem: pulp.LpProblem | None = None
@@ -97,63 +150,60 @@ class PlanModel:
     # Columns ---------------------------------------------------------------------------
     def _build_columns(self, base: Inputs) -> None:
         sc = self.scenario
-        district_ids = sc.districts["district_id"].to_numpy()
-        d_code = {d: i for i, d in enumerate(district_ids)}
-        s_code = {s: i for i, s in enumerate(sc.sessions["session_id"])}
-        p_code = {p: i for i, p in enumerate(sc.points["point_id"])}
-        self.n_sessions = len(s_code)
-        team_district = sc.teams["district_id"].map(d_code).to_numpy(dtype="int64")
-        self.point_district = sc.points["district_id"].map(d_code).to_numpy(dtype="int64")
+        districts = pd.Index(sc.districts["district_id"])
+        self.n_sessions = len(sc.sessions)
+        team_district = districts.get_indexer(sc.teams["district_id"]).astype("int64")
+        self.point_district = districts.get_indexer(sc.points["district_id"]).astype("int64")
         km = distance_km(sc.districts["lat"].to_numpy()[:, None], sc.districts["lon"].to_numpy()[:, None],
                          sc.points["lat"].to_numpy()[None, :], sc.points["lon"].to_numpy()[None, :])
         self.km = km  # districts x points
 
         # u[t,s,r]: members of team t serving in session s in role r.
         caps = role_capacity(base)
-        parts = []
+        u_t, u_s, u_r = [], [], []
         for role, cap in caps.items():
             t, s = np.nonzero(cap > 0)
-            parts.append(pd.DataFrame({"t": t, "s": s, "r": np.full(len(t), _R[role])}, dtype="int64"))
-        u = pd.concat(parts, ignore_index=True)
-        u["d"] = team_district[u["t"].to_numpy()]
+            u_t.append(t)
+            u_s.append(s)
+            u_r.append(np.full(len(t), _R[role]))
+        ut, us, ur = (np.concatenate(parts).astype("int64") for parts in (u_t, u_s, u_r))
+        ud = team_district[ut]
 
         # y[d,p,s,r]: volunteers from district d's pool at point p in session s, role r.
-        need = pd.DataFrame({
-            "p": sc.needs["point_id"].map(p_code).to_numpy(dtype="int64"),
-            "s": sc.needs["session_id"].map(s_code).to_numpy(dtype="int64"),
-            "r": sc.needs["role"].map(_R).to_numpy(dtype="int64"),
-            "volunteers": sc.needs["volunteers"].to_numpy(dtype="int64"),
-        })
-        n_d = len(district_ids)
-        y = pd.DataFrame({
-            "need_row": np.repeat(np.arange(len(need)), n_d),
-            "d": np.tile(np.arange(n_d), len(need)),
-        })
-        y["p"] = need["p"].to_numpy()[y["need_row"].to_numpy()]
-        y["km"] = km[y["d"].to_numpy(), y["p"].to_numpy()]
-        y = y[y["km"] <= self.reach_km]
-        y["s"] = need["s"].to_numpy()[y["need_row"].to_numpy()]
-        y["r"] = need["r"].to_numpy()[y["need_row"].to_numpy()]
-
+        need = Keys(
+            p=_codes(sc.points["point_id"], sc.needs["point_id"]),
+            s=_codes(sc.sessions["session_id"], sc.needs["session_id"]),
+            r=_codes(pd.Series(ROLES), sc.needs["role"]),
+            volunteers=sc.needs["volunteers"].to_numpy(dtype="int64"),
+        )
+        n_d = len(districts)
+        need_p, need_s, need_r = need["p"], need["s"], need["r"]
+        within = km[:, need_p] <= self.reach_km  # districts x needs
+        y_need, y_d = np.nonzero(within.T)
         # Keep only pools with both members and reachable needs.
-        pool_key = lambda f: (f["d"] * self.n_sessions + f["s"]) * len(ROLES) + f["r"]  # noqa: E731
-        u_key, y_key = pool_key(u), pool_key(y)
-        u = u[u_key.isin(set(y_key))].reset_index(drop=True)
-        y = y[y_key.isin(set(u_key))].reset_index(drop=True)
+        pool_size = n_d * self.n_sessions * len(ROLES)
+        u_pool = (ud * self.n_sessions + us) * len(ROLES) + ur
+        y_pool = (y_d * self.n_sessions + need_s[y_need]) * len(ROLES) + need_r[y_need]
+        has_members = np.bincount(u_pool, minlength=pool_size) > 0
+        has_needs = np.bincount(y_pool, minlength=pool_size) > 0
+        keep_u, keep_y = has_needs[u_pool], has_members[y_pool]
+        u = Keys(t=ut[keep_u], s=us[keep_u], r=ur[keep_u], d=ud[keep_u])
+        y_need, y_d = y_need[keep_y], y_d[keep_y]
+        y_p = need_p[y_need]
+        y = Keys(need_row=y_need, d=y_d, p=y_p, km=km[y_d, y_p], s=need_s[y_need], r=need_r[y_need])
         # a[p,s,r]: volunteers at a need, for needs some pool can reach.
-        a = need.loc[np.unique(y["need_row"].to_numpy())].rename_axis("need_row").reset_index()
-        a["g"] = self.point_district[a["p"].to_numpy()]
+        a_need = np.unique(y_need)
+        a = Keys(need_row=a_need, p=need_p[a_need], s=need_s[a_need], r=need_r[a_need],
+                 volunteers=need["volunteers"][a_need], g=self.point_district[need_p[a_need]])
         # f[g,k]: the coverage band k of district g's need (fairness).
-        f_districts = np.unique(a["g"].to_numpy())
-        f = pd.DataFrame({"g": np.repeat(f_districts, BANDS), "k": np.tile(np.arange(BANDS), len(f_districts))})
+        f_districts = np.unique(a["g"])
+        f = Keys(g=np.repeat(f_districts, BANDS), k=np.tile(np.arange(BANDS), len(f_districts)))
         # q[i,p]: units of item i for point p; share[i]: the share of wants met for item i.
         wanted = base.wanted
-        item_code = {i: n for n, i in enumerate(sc.supplies["item_id"])}
-        q = pd.DataFrame({"i": wanted["item_id"].map(item_code).to_numpy(dtype="int64"),
-                          "p": wanted["point_id"].map(p_code).to_numpy(dtype="int64"),
-                          "wanted_row": np.arange(len(wanted))})
-        q = q[wanted["wanted"].to_numpy() > 0].reset_index(drop=True)
-        share = pd.DataFrame({"i": np.unique(q["i"].to_numpy())})
+        q = Keys(i=_codes(sc.supplies["item_id"], wanted["item_id"]),
+                 p=_codes(sc.points["point_id"], wanted["point_id"]),
+                 wanted_row=np.arange(len(wanted))).take(wanted["wanted"].to_numpy() > 0)
+        share = Keys(i=np.unique(q["i"]))
 
         self.need = need
         self.u, self.y, self.a, self.f, self.q, self.share = u, y, a, f, q, share
@@ -166,65 +216,68 @@ class PlanModel:
     # Rows ------------------------------------------------------------------------------
     def _build_rows(self) -> None:
         u, y, a, f, q, share = self.u, self.y, self.a, self.f, self.q, self.share
-        families: list[tuple[str, pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]] = []
+        families: list[tuple[str, Keys, np.ndarray, np.ndarray, np.ndarray]] = []
 
-        def grouped(name: str, keys: pd.DataFrame, cols: np.ndarray, coefs: np.ndarray,
+        def grouped(name: str, keys: dict[str, np.ndarray], cols: np.ndarray, coefs: np.ndarray,
                     keep: np.ndarray | None = None) -> None:
-            """One row per distinct key; ``keep`` filters whole groups by a per-member mask."""
-            codes, uniques = pd.MultiIndex.from_frame(keys).factorize(sort=True)
-            rows = pd.DataFrame(list(uniques), columns=list(keys.columns)) if len(uniques) else keys.iloc[:0]
+            """One row per distinct key, in key order; ``keep`` filters whole groups by a per-member mask."""
+            codes, rows = _group(keys)
             if keep is not None:
                 kept_groups = np.unique(codes[keep])
                 remap = -np.ones(len(rows), dtype="int64")
                 remap[kept_groups] = np.arange(len(kept_groups))
                 members = remap[codes] >= 0
-                rows = rows.iloc[kept_groups].reset_index(drop=True)
+                rows = rows.take(kept_groups)
                 codes, cols, coefs = remap[codes][members], cols[members], coefs[members]
             families.append((name, rows, codes, cols, coefs))
 
+        ut, us, ur, ud = u["t"], u["s"], u["r"], u["d"]
         u_cols = self.u0 + np.arange(len(u))
+        y_cols = self.y0 + np.arange(len(y))
+        a_cols = self.a0 + np.arange(len(a))
         ones_u = np.ones(len(u))
+        n_sessions = self.n_sessions
         # A team's members across roles in one session never exceed those free (only where
         # it has two roles; one role is its column bound).
-        per_ts = u.groupby(["t", "s"])["r"].transform("size").to_numpy()
-        grouped("team_session", u[["t", "s"]], u_cols, ones_u, keep=per_ts >= 2)
+        ts_codes, _ = _group({"t": ut, "s": us})
+        grouped("team_session", {"t": ut, "s": us}, u_cols, ones_u, keep=np.bincount(ts_codes)[ts_codes] >= 2)
         # Over the exam, volunteer-sessions stay within volunteers x max_sessions, per role too.
-        max_sessions = self.scenario.teams["max_sessions"].to_numpy()
-        sessions_used = u.groupby("t")["s"].transform("nunique").to_numpy()
-        grouped("team_total", u[["t"]], u_cols, ones_u, keep=max_sessions[u["t"].to_numpy()] < sessions_used)
-        skilled = u["r"].isin([_F, _C]).to_numpy()
-        role_sessions = u.groupby(["t", "r"])["s"].transform("nunique").to_numpy()
-        grouped("team_role_total", u.loc[skilled, ["t", "r"]], u_cols[skilled], ones_u[skilled],
-                keep=(max_sessions[u["t"].to_numpy()] < role_sessions)[skilled])
+        max_sessions = self.scenario.teams["max_sessions"].to_numpy()[ut]
+        sessions_used = _distinct_per_group(ut, us, n_sessions)
+        grouped("team_total", {"t": ut}, u_cols, ones_u, keep=max_sessions < sessions_used)
+        skilled = (ur == _F) | (ur == _C)
+        role_sessions = _distinct_per_group(ut * len(ROLES) + ur, us, n_sessions)
+        grouped("team_role_total", {"t": ut[skilled], "r": ur[skilled]}, u_cols[skilled], ones_u[skilled],
+                keep=(max_sessions < role_sessions)[skilled])
         # A district's pool: what its teams give equals what its points receive.
-        pool_keys = pd.concat([u[["d", "s", "r"]], y[["d", "s", "r"]]], ignore_index=True)
-        grouped("pool", pool_keys, np.concatenate([u_cols, self.y0 + np.arange(len(y))]),
-                np.concatenate([ones_u, -np.ones(len(y))]))
+        grouped("pool", {"d": np.concatenate([ud, y["d"]]), "s": np.concatenate([us, y["s"]]),
+                         "r": np.concatenate([ur, y["r"]])},
+                np.concatenate([u_cols, y_cols]), np.concatenate([ones_u, -np.ones(len(y))]))
         # A need receives what the pools send it (at most the need: the column bound of a).
-        a_of_need = pd.Series(np.arange(len(a)), index=a["need_row"].to_numpy())
-        y_a = a_of_need.loc[y["need_row"].to_numpy()].to_numpy()
-        grouped("need", pd.DataFrame({"need": np.concatenate([y_a, np.arange(len(a))])}),
-                np.concatenate([self.y0 + np.arange(len(y)), self.a0 + np.arange(len(a))]),
-                np.concatenate([np.ones(len(y)), -np.ones(len(a))]))
+        a_of_need = -np.ones(len(self.need), dtype="int64")
+        a_of_need[a["need_row"]] = np.arange(len(a))
+        grouped("need", {"need": np.concatenate([a_of_need[y["need_row"]], np.arange(len(a))])},
+                np.concatenate([y_cols, a_cols]), np.concatenate([np.ones(len(y)), -np.ones(len(a))]))
         # A point's volunteers in a session, all roles, within its capacity.
-        per_ps = a.groupby(["p", "s"])["r"].transform("size").to_numpy()
-        grouped("capacity", a[["p", "s"]], self.a0 + np.arange(len(a)), np.ones(len(a)), keep=per_ps >= 2)
+        ap, as_ = a["p"], a["s"]
+        ps_codes, _ = _group({"p": ap, "s": as_})
+        grouped("capacity", {"p": ap, "s": as_}, a_cols, np.ones(len(a)), keep=np.bincount(ps_codes)[ps_codes] >= 2)
         # A district's staffed need fills its coverage bands (fairness).
-        grouped("district_cover", pd.DataFrame({"g": np.concatenate([a["g"].to_numpy(), f["g"].to_numpy()])}),
-                np.concatenate([self.a0 + np.arange(len(a)), self.f0 + np.arange(len(f))]),
+        grouped("district_cover", {"g": np.concatenate([a["g"], f["g"]])},
+                np.concatenate([a_cols, self.f0 + np.arange(len(f))]),
                 np.concatenate([np.ones(len(a)), -np.ones(len(f))]))
         # Stock, and every point's share of its wants at least the item's common share.
-        grouped("stock", q[["i"]], self.q0 + np.arange(len(q)), np.ones(len(q)))
-        share_of_item = pd.Series(np.arange(len(share)), index=share["i"].to_numpy())
-        grouped("share", pd.DataFrame({"qrow": np.concatenate([np.arange(len(q))] * 2)}),
-                np.concatenate([self.q0 + np.arange(len(q)),
-                                self.share0 + share_of_item.loc[q["i"].to_numpy()].to_numpy()]),
+        grouped("stock", {"i": q["i"]}, self.q0 + np.arange(len(q)), np.ones(len(q)))
+        share_of_item = -np.ones(int(q["i"].max()) + 1 if len(q) else 0, dtype="int64")
+        share_of_item[share["i"]] = np.arange(len(share))
+        grouped("share", {"qrow": np.concatenate([np.arange(len(q))] * 2)},
+                np.concatenate([self.q0 + np.arange(len(q)), self.share0 + share_of_item[q["i"]]]),
                 np.concatenate([np.ones(len(q)), -np.ones(len(q))]))
 
         starts, index, value = [], [], []
         row_count = nz_count = 0
         self.row_offset: dict[str, int] = {}
-        self.row_keys: dict[str, pd.DataFrame] = {}
+        self.row_keys: dict[str, Keys] = {}
         for name, rows, codes, cols, coefs in families:
             # CSR: members of each row together, in column order.
             order = np.lexsort((cols, codes))
@@ -258,13 +311,13 @@ class PlanModel:
         cap_matrix = np.stack([caps[r] for r in ROLES])  # roles x teams x sessions
         upper[self.u0:self.y0] = cap_matrix[u["r"], u["t"], u["s"]]
         # A need counts only at an open point, where a lever may have closed it.
-        needs = inputs.needs.set_index(["point_id", "session_id", "role"])["volunteers"]
         sc = self.scenario
-        keys = pd.MultiIndex.from_arrays([
-            sc.points["point_id"].to_numpy()[self.need["p"]], sc.sessions["session_id"].to_numpy()[self.need["s"]],
-            np.array(ROLES)[self.need["r"]],
-        ])
-        need_now = needs.reindex(keys).fillna(0).to_numpy()
+        n_s, n_r = self.n_sessions, len(ROLES)
+        by_key = np.zeros(len(sc.points) * n_s * n_r)
+        by_key[(_codes(sc.points["point_id"], inputs.needs["point_id"]) * n_s
+                + _codes(sc.sessions["session_id"], inputs.needs["session_id"])) * n_r
+               + _codes(pd.Series(ROLES), inputs.needs["role"])] = inputs.needs["volunteers"].to_numpy()
+        need_now = by_key[(self.need["p"] * n_s + self.need["s"]) * n_r + self.need["r"]]
         need_now = np.where(inputs.capacity[self.need["p"]] > 0, need_now, 0)
         upper[self.y0:self.a0] = need_now[y["need_row"]]
         upper[self.a0:self.f0] = np.minimum(need_now[a["need_row"]], inputs.capacity[a["p"]])
@@ -274,7 +327,7 @@ class PlanModel:
         # in band 0, however small the district.
         district_need = np.bincount(self.point_district[self.need["p"]], weights=need_now,
                                     minlength=len(sc.districts)).round().astype("int64")
-        n_g, k = district_need[f["g"].to_numpy()], f["k"].to_numpy()
+        n_g, k = district_need[f["g"]], f["k"]
         upper[self.f0:self.q0] = -((-n_g * (k + 1)) // BANDS) + ((-n_g * k) // BANDS)
         wanted = inputs.wanted["wanted"].to_numpy()[q["wanted_row"]]
         upper[self.q0:self.share0] = wanted
@@ -282,9 +335,9 @@ class PlanModel:
 
         w = inputs.weights
         travel = TRAVEL_COST * w.travel / max(self.farthest_km, 1e-9)
-        cost[self.y0:self.a0] = travel * y["km"].to_numpy()
+        cost[self.y0:self.a0] = travel * y["km"]
         cost[self.a0:self.f0] = -np.array([w.role(r) for r in ROLES])[a["r"]]
-        cost[self.f0:self.q0] = -FAIRNESS_BONUS * w.fairness * (BANDS - f["k"].to_numpy()) / BANDS
+        cost[self.f0:self.q0] = -FAIRNESS_BONUS * w.fairness * (BANDS - f["k"]) / BANDS
         cost[self.q0:self.share0] = -1.0
         cost[self.share0:] = -1.0
 
@@ -301,7 +354,7 @@ class PlanModel:
         set_rows("team_session", -np.inf, inputs.available[keys_ts["t"], keys_ts["s"]] if len(keys_ts) else 0)
         set_rows("team_total", -np.inf, totals["all"][self.row_keys["team_total"]["t"]])
         keys_tr = self.row_keys["team_role_total"]
-        per_role = np.where(keys_tr["r"].to_numpy() == _F, totals["first_aid"][keys_tr["t"]],
+        per_role = np.where(keys_tr["r"] == _F, totals["first_aid"][keys_tr["t"]],
                             totals["counsellor"][keys_tr["t"]]) if len(keys_tr) else 0
         set_rows("team_role_total", -np.inf, per_role)
         set_rows("pool", 0.0, 0.0)
@@ -355,21 +408,20 @@ class PlanModel:
             "t": _safe_ids(sc.teams["team_id"]), "s": _safe_ids(sc.sessions["session_id"]),
             "d": _safe_ids(sc.districts["district_id"]), "p": _safe_ids(sc.points["point_id"]),
             "i": _safe_ids(sc.supplies["item_id"]), "r": np.array(ROLES, dtype=object),
-            "g": _safe_ids(sc.districts["district_id"]),
             "k": np.array([f"band{k}" for k in range(BANDS)], dtype=object),
         }
+        ids["g"] = ids["d"]  # the district of a point (fairness bands)
 
-        def label(prefix: str, frame: pd.DataFrame, keys: list[str]) -> list[str]:
-            out = np.full(len(frame), prefix, dtype=object)
-            for key in keys:
-                out = out + "_" + ids[key][frame[key].to_numpy()]
-            return list(out)
+        def label(prefix: str, frame: Keys, keys: list[str]) -> list[str]:
+            parts = [ids[key][frame[key]].tolist() for key in keys]
+            head = prefix + "_"
+            return [head + "_".join(each) for each in zip(*parts, strict=True)]
 
         cols = (label("serve", self.u, ["t", "s", "r"]) + label("assign", self.y, ["d", "p", "s", "r"])
                 + label("staffed", self.a, ["p", "s", "r"]) + label("band", self.f, ["g", "k"])
                 + label("give", self.q, ["i", "p"]) + label("share", self.share, ["i"]))
-        need_keys = self.a.loc[self.row_keys["need"]["need"].to_numpy(), ["p", "s", "r"]]
-        share_keys = self.q.loc[self.row_keys["share"]["qrow"].to_numpy(), ["i", "p"]]
+        need_keys = self.a.take(self.row_keys["need"]["need"])
+        share_keys = self.q.take(self.row_keys["share"]["qrow"])
         rows = (label("team_session", self.row_keys["team_session"], ["t", "s"])
                 + label("team_total", self.row_keys["team_total"], ["t"])
                 + label("team_role_total", self.row_keys["team_role_total"], ["t", "r"])
@@ -393,28 +445,13 @@ class PlanModel:
     def _to_pulp(self) -> pulp.LpProblem:
         col_names, row_names = self.names()
         prob = pulp.LpProblem(_safe_name(self.scenario.name), pulp.LpMinimize)
-        variables = [
-            prob.add_variable(name, lowBound=lo, upBound=None if math.isinf(hi) else hi)
-            for name, lo, hi in zip(col_names, self.col_lower.tolist(), self.col_upper.tolist(), strict=True)
-        ]
-        for j in self.integer_columns.tolist():
-            variables[j].cat = pulp.LpInteger
-        nonzero = np.nonzero(self.col_cost)[0]
-        costs = zip(nonzero.tolist(), self.col_cost[nonzero].tolist(), strict=True)
-        prob.setObjective(pulp.LpAffineExpression([(variables[j], c) for j, c in costs]))
-        ends = np.append(self._a_start[1:], len(self._a_index))[:self.num_rows].tolist()
-        index, value = self._a_index.tolist(), self._a_value.tolist()
-        for i, (start, end) in enumerate(zip(self._a_start.tolist(), ends, strict=True)):
-            terms = zip(index[start:end], value[start:end], strict=True)
-            expr = pulp.LpAffineExpression([(variables[j], v) for j, v in terms])
-            lo, hi = self.row_lower[i], self.row_upper[i]
-            if lo == hi:
-                sense, rhs = pulp.LpConstraintEQ, lo
-            elif math.isinf(lo):
-                sense, rhs = pulp.LpConstraintLE, hi
-            else:
-                sense, rhs = pulp.LpConstraintGE, lo
-            prob.addConstraint(pulp.LpConstraint(expr, sense=sense, rhs=float(rhs), name=row_names[i]))
+        integer = np.zeros(self.num_cols, dtype=bool)
+        integer[self.integer_columns] = True
+        with paused_gc():
+            variables = make_variables(prob, col_names, self.col_lower, self.col_upper, integer)
+            set_objective(prob, variables, self.col_cost)
+            add_constraints(prob, variables, row_names, self._a_start, self._a_index, self._a_value,
+                            self.row_lower, self.row_upper)
         self._variables = variables
         return prob
 
@@ -460,27 +497,129 @@ class PlanModel:
             self._highs.run()
         h = self._highs
         status = _highs_status(h)
-        values = np.asarray(h.getSolution().col_value)
-        duals = np.asarray(h.getSolution().row_dual) if status == "optimal" else None
-        used_integers = status == "optimal" and not _is_integral(values[self.integer_columns])
-        if used_integers:
-            columns = self.integer_columns
-            h.changeColsIntegrality(len(columns), columns, np.ones(len(columns), dtype=np.uint8))
-            # An absolute gap well under the least a whole volunteer adds, so no need that an
-            # idle team could fill is left unfilled for the sake of a gap.
-            h.setOptionValue("mip_rel_gap", 0.0)
-            h.setOptionValue("mip_abs_gap", 0.01)
-            if time_limit:
-                h.setOptionValue("time_limit", max(0.1, time_limit - (time.perf_counter() - started)))
-            h.run()
-            status = _highs_status(h)
-            values = np.asarray(h.getSolution().col_value)
-            # Back to an LP, so the next lever change starts from a basis.
-            h.changeColsIntegrality(len(columns), columns, np.zeros(len(columns), dtype=np.uint8))
+        solution = h.getSolution()
+        values = np.asarray(solution.col_value)
+        duals = np.asarray(solution.row_dual) if status == "optimal" else None
+        whole_by = "lp"
+        if status == "optimal" and not _is_integral(values[self.integer_columns]):
+            remaining = None if not time_limit else max(0.1, time_limit - (time.perf_counter() - started))
+            local = self._whole_in_districts(values, remaining)
+            if local is not None:
+                values, whole_by = local, "districts"
+            else:
+                status, values = self._integer_resolve(h, time_limit, started)
+                whole_by = "integer"
         if status == "none":
             raise NoPlanError(_no_plan_message(h.getModelStatus(), time_limit))
         return Solution(status=status, values=values, duals=duals, objective=float(self.col_cost @ values),
-                        solver="highs", used_integers=used_integers, seconds=time.perf_counter() - started)
+                        solver="highs", used_integers=whole_by != "lp", seconds=time.perf_counter() - started,
+                        whole_by=whole_by)
+
+    def _whole_in_districts(self, values: np.ndarray, time_limit: float | None) -> np.ndarray | None:
+        """Whole staffing from a fractional LP optimum, re-solving only the districts concerned.
+
+        The fractional part of an LP optimum is local: a few teams' shares (``u``), a few
+        pools' flows to points (``y``) and now and then a few needs' staffing (``a``). The
+        teams and flows of the districts holding a fractional ``u`` or ``y``, and the
+        fractional needs with their points' capacity and their districts' fairness bands,
+        are re-solved as a small integer program with the same rows and costs, everything
+        else fixed at the LP optimum. Its plan is kept only if the whole objective is within
+        the integer re-solve's absolute gap (:data:`MIP_ABS_GAP`) of the LP optimum, a bound
+        on the integer optimum, so it is as good as re-solving the whole model with integers
+        would guarantee; most often it is the LP optimum exactly. Returns None otherwise
+        (then the whole model is solved with integers).
+        """
+        def fractional(lo: int, hi: int) -> np.ndarray:
+            return np.abs(values[lo:hi] - np.rint(values[lo:hi])) > INTEGRALITY_TOLERANCE
+
+        u_d, y_d = self.u["d"], self.y["d"]
+        frac_u, frac_y = fractional(self.u0, self.y0), fractional(self.y0, self.a0)
+        frac_a = fractional(self.a0, self.f0)
+        districts = np.unique(np.concatenate([u_d[frac_u], y_d[frac_y]]))
+        free_y = np.isin(y_d, districts) if frac_y.any() else np.zeros(len(y_d), dtype=bool)
+        bands = np.unique(self.a["g"][frac_a])
+        free_f = np.isin(self.f["g"], bands)
+        sub_cols = np.concatenate([self.u0 + np.nonzero(np.isin(u_d, districts))[0], self.y0 + np.nonzero(free_y)[0],
+                                   self.a0 + np.nonzero(frac_a)[0], self.f0 + np.nonzero(free_f)[0]])
+        integer = np.arange(len(sub_cols)) < len(sub_cols) - int(free_f.sum())
+        col_map = -np.ones(self.num_cols, dtype="int64")
+        col_map[sub_cols] = np.arange(len(sub_cols))
+        # Rows: the teams' and pools' of those districts, and the needs, capacities and bands
+        # that a free column is in.
+        team_district = np.full(len(self.scenario.teams), -1, dtype="int64")
+        team_district[self.u["t"]] = u_d
+        a_of_need = np.full(len(self.need), -1, dtype="int64")
+        a_of_need[self.a["need_row"]] = np.arange(len(self.a))
+        needs = np.union1d(a_of_need[np.unique(self.y["need_row"][free_y])], np.nonzero(frac_a)[0])
+        point_sessions = self.a["p"][frac_a] * self.n_sessions + self.a["s"][frac_a]
+        capacity = self.row_keys["capacity"]
+        rows = [
+            self.row_offset["pool"] + np.nonzero(np.isin(self.row_keys["pool"]["d"], districts))[0],
+            self.row_offset["need"] + np.nonzero(np.isin(self.row_keys["need"]["need"], needs))[0],
+            self.row_offset["capacity"]
+            + np.nonzero(np.isin(capacity["p"] * self.n_sessions + capacity["s"], point_sessions))[0],
+            self.row_offset["district_cover"] + np.nonzero(np.isin(self.row_keys["district_cover"]["g"], bands))[0],
+        ]
+        for name in ("team_session", "team_total", "team_role_total"):
+            keys = self.row_keys[name]["t"]
+            rows.append(self.row_offset[name] + np.nonzero(np.isin(team_district[keys], districts))[0])
+        row_ids = np.sort(np.concatenate(rows))
+        # Gather the rows' entries from the CSR arrays; columns outside the block are fixed at
+        # their (whole) LP values and move to the row bounds.
+        ends = np.append(self._a_start[1:], len(self._a_index))
+        lengths = (ends[row_ids] - self._a_start[row_ids]).astype("int64")
+        first = np.cumsum(lengths) - lengths
+        nz = np.repeat(self._a_start[row_ids] - first, lengths) + np.arange(int(lengths.sum()))
+        row_of_nz = np.repeat(np.arange(len(row_ids)), lengths)
+        cols, coefs = self._a_index[nz], self._a_value[nz]
+        inside = col_map[cols] >= 0
+        fixed = np.rint(np.bincount(row_of_nz[~inside], weights=coefs[~inside] * values[cols[~inside]],
+                                    minlength=len(row_ids)))
+        starts = np.concatenate([[0], np.cumsum(np.bincount(row_of_nz[inside], minlength=len(row_ids)))[:-1]])
+        h = new_highs()
+        h.setOptionValue("mip_rel_gap", 0.0)
+        h.setOptionValue("mip_abs_gap", MIP_ABS_GAP / 2)
+        if time_limit:
+            h.setOptionValue("time_limit", float(time_limit))
+        n = len(sub_cols)
+        h.addCols(n, self.col_cost[sub_cols], self.col_lower[sub_cols], self.col_upper[sub_cols], 0,
+                  np.zeros(0, "int32"), np.zeros(0, "int32"), np.zeros(0))
+        lower, upper = self.row_lower[row_ids] - fixed, self.row_upper[row_ids] - fixed
+        h.addRows(len(row_ids), np.where(np.isinf(lower), -highspy.kHighsInf, lower),
+                  np.where(np.isinf(upper), highspy.kHighsInf, upper), int(inside.sum()),
+                  starts.astype("int32"), col_map[cols[inside]].astype("int32"), coefs[inside])
+        h.changeColsIntegrality(n, np.arange(n, dtype="int32"), integer.astype(np.uint8))
+        h.run()
+        if _highs_status(h) == "none":
+            log.info("no whole staffing within districts %s; solving with integers", districts.tolist())
+            return None
+        whole = values.copy()
+        solved = np.asarray(h.getSolution().col_value)
+        whole[sub_cols] = np.where(integer, np.rint(solved), solved)
+        lost = float(self.col_cost @ whole - self.col_cost @ values)
+        if lost > MIP_ABS_GAP:
+            log.info("whole staffing within districts %s loses %.4f; solving with integers", districts.tolist(), lost)
+            return None
+        log.info("whole staffing from %s fractional columns re-solved in %s district(s), objective +%.2g",
+                 int(frac_u.sum() + frac_y.sum() + frac_a.sum()), len(districts), lost)
+        return whole
+
+    def _integer_resolve(self, h: highspy.Highs, time_limit: float | None, started: float) -> tuple[str, np.ndarray]:
+        """Solve the whole model again with integer staffing, warm from the LP; back to an LP after."""
+        columns = self.integer_columns
+        h.changeColsIntegrality(len(columns), columns, np.ones(len(columns), dtype=np.uint8))
+        # An absolute gap well under the least a whole volunteer adds, so no need that an
+        # idle team could fill is left unfilled for the sake of a gap.
+        h.setOptionValue("mip_rel_gap", 0.0)
+        h.setOptionValue("mip_abs_gap", MIP_ABS_GAP)
+        if time_limit:
+            h.setOptionValue("time_limit", max(0.1, time_limit - (time.perf_counter() - started)))
+        h.run()
+        status = _highs_status(h)
+        values = np.asarray(h.getSolution().col_value)
+        # Back to an LP, so the next lever change starts from a basis.
+        h.changeColsIntegrality(len(columns), columns, np.zeros(len(columns), dtype=np.uint8))
+        return status, values
 
     def _solve_cbc(self, time_limit: float | None) -> Solution:
         started = time.perf_counter()
@@ -511,7 +650,24 @@ class PlanModel:
             raise NoPlanError(f"CBC found no plan ({pulp.LpStatus[lp_status]})"
                               + (f" within the time limit of {time_limit:g} s" if time_limit else ""))
         return Solution(status=status, values=values, duals=duals, objective=float(self.col_cost @ values),
-                        solver="cbc", used_integers=used_integers, seconds=time.perf_counter() - started)
+                        solver="cbc", used_integers=used_integers, seconds=time.perf_counter() - started,
+                        whole_by="integer" if used_integers else "lp")
+
+    def write_model(self, path: str | Path) -> None:
+        """Write the LP as HiGHS holds it (MPS, or LP by the file's extension), columns in model order.
+
+        Unnamed: HiGHS names columns ``c0, c1...`` and rows ``r0, r1...``; the PuLP problem
+        (:attr:`problem`) writes the same LP with readable names, sorted by name.
+        """
+        h = self._highs
+        if h is None:
+            if self._inputs is None:
+                self.set_inputs(apply_levers(self.scenario))
+            h = new_highs()
+            self.load_into_highs(h)
+        status = h.writeModel(str(path))
+        if status == highspy.HighsStatus.kError:
+            raise OSError(f"HiGHS could not write {path}")
 
     def load_into_highs(self, h: highspy.Highs) -> None:
         """Pass the whole LP to a HiGHS object in two calls (columns, then rows by CSR)."""
@@ -523,6 +679,38 @@ class PlanModel:
                   len(self._a_index), self._a_start, self._a_index, self._a_value)
 
 
+def _codes(ids: pd.Series, values: pd.Series) -> np.ndarray:
+    """Positions of ``values`` in ``ids`` (every value is a known id: the scenario was checked)."""
+    return pd.Index(ids).get_indexer(values).astype("int64")
+
+
+def _group(keys: dict[str, np.ndarray]) -> tuple[np.ndarray, Keys]:
+    """Group members by their keys (small whole numbers): each member's group, and the groups' keys.
+
+    Groups are numbered in key order (the first key most significant), as a sorted factorize
+    of the key tuples would number them, from one combined integer key.
+    """
+    names = list(keys)
+    arrays = [np.asarray(keys[name], dtype="int64") for name in names]
+    if len(arrays[0]) == 0:
+        return np.zeros(0, dtype="int64"), Keys(**{name: np.zeros(0, dtype="int64") for name in names})
+    combined = np.zeros(len(arrays[0]), dtype="int64")
+    for values in arrays:
+        combined = combined * (int(values.max()) + 1) + values
+    uniques, codes = np.unique(combined, return_inverse=True)
+    member = np.empty(len(uniques), dtype="int64")
+    member[codes] = np.arange(len(codes))
+    groups = Keys(**{name: values[member] for name, values in zip(names, arrays, strict=True)})
+    return codes.astype("int64"), groups
+
+
+def _distinct_per_group(group: np.ndarray, values: np.ndarray, n_values: int) -> np.ndarray:
+    """For each member, how many distinct ``values`` (0 to n_values - 1) its group holds."""
+    pairs = np.unique(group * n_values + values)
+    count = np.bincount(pairs // n_values, minlength=int(group.max()) + 1 if len(group) else 0)
+    return count[group]
+
+
 class _ArrayHiGHS(pulp.HiGHS):
     """PuLP's HiGHS interface, handed the model's arrays in one call instead of row by row.
 
@@ -532,7 +720,10 @@ class _ArrayHiGHS(pulp.HiGHS):
 
     def __init__(self, model: PlanModel, **kwargs: object):
         super().__init__(mip=False, **kwargs)
-        self.model = model
+        # A weak reference: the problem keeps its solver (prob.solver) and the model keeps
+        # the problem, and a cycle through a million PuLP objects would outlive the model
+        # until a full garbage collection, slowing every collection before it.
+        self.model = weakref.proxy(model)
 
     def createAndConfigureSolver(self, lp: pulp.LpProblem) -> None:
         lp.solverModel = new_highs()
@@ -542,12 +733,19 @@ class _ArrayHiGHS(pulp.HiGHS):
         for key, value in self.optionsDict.items():
             lp.solverModel.setOptionValue(key, value)
 
+    def actualSolve(self, lp: pulp.LpProblem) -> int:
+        # As pulp.HiGHS.actualSolve, without its two passes over every variable of every
+        # constraint (lp.variables()) to mark them unmodified: nothing here reads that flag.
+        self.createAndConfigureSolver(lp)
+        self.buildSolverModel(lp)
+        self.callSolver(lp)
+        status, sol_status = self.findSolutionValues(lp)
+        lp.assignStatus(status, sol_status)
+        return status
+
     def buildSolverModel(self, lp: pulp.LpProblem) -> None:
+        # Column j is the model's j-th variable and row i its i-th constraint, as PuLP made them.
         self.model.load_into_highs(lp.solverModel)
-        for j, var in enumerate(self.model._variables):
-            var.index = j
-        for i, constraint in enumerate(lp.constraints()):
-            constraint.index = i
 
     def findSolutionValues(self, lp: pulp.LpProblem) -> tuple[int, int]:
         # Statuses only: the model reads values and duals as arrays, not variable by variable.
@@ -563,7 +761,7 @@ _banner_shown = False
 
 
 def new_highs() -> highspy.Highs:
-    """A silent HiGHS object.
+    """A silent, single-threaded HiGHS object.
 
     HiGHS prints a banner on the process's stdout when the first object is made, which
     would mix into the command's own output; it is sent to /dev/null instead.
@@ -584,6 +782,9 @@ def new_highs() -> highspy.Highs:
     else:
         h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    # One thread: the same input, the same plan. HiGHS keeps one pool of threads per process,
+    # sized by the first model solved, so every model made here asks for the same.
+    h.setOptionValue("threads", 1)
     return h
 
 
@@ -641,9 +842,11 @@ def _safe_name(text: str) -> str:
 
 def _safe_ids(ids: pd.Series) -> np.ndarray:
     """Ids as name parts: letters, digits and _; ids that lose characters get their position."""
-    values = ids.astype(str).to_numpy()
+    values = ids.astype(str).to_numpy(dtype=object)
     safe = np.array([_UNSAFE.sub("_", v) for v in values], dtype=object)
-    lossy = (safe != values) | pd.Series(safe).duplicated(keep=False).to_numpy()
+    lossy = safe != values
+    if len(set(safe)) != len(safe):
+        lossy |= pd.Series(safe).duplicated(keep=False).to_numpy()
     if lossy.any():
         positions = np.arange(len(values)).astype(str)
         safe = np.where(lossy, safe + "_n" + positions, safe).astype(object)

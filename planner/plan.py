@@ -21,6 +21,13 @@ from planner.settings import ROLES, Weights
 if TYPE_CHECKING:
     from planner.model import PlanModel, Solution
 
+# summary.json "whole_numbers_by": how staffing became whole volunteers (docs/model.md).
+WHOLE_NUMBERS_BY = {
+    "lp": "LP optimum already whole",
+    "districts": "integer re-solve of the districts concerned",
+    "integer": "integer re-solve",
+}
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -125,20 +132,24 @@ def build_summary(inputs: Inputs, solution: Solution, assignments: pd.DataFrame,
 
     Only inputs and results go in, never timings, so the same input writes the same bytes.
     """
+    sc = inputs.scenario
     needed = int(shortfalls["needed"].sum())
     assigned = int(shortfalls["assigned"].sum())
-    supplies = {}
-    for item_id, stock in zip(inputs.scenario.supplies["item_id"], inputs.stock.tolist(), strict=True):
-        rows = distribution[distribution["item_id"] == item_id]
-        supplies[item_id] = {"stock": int(stock), "wanted": int(rows["wanted"].sum()),
-                             "distributed": int(rows["quantity"].sum())}
-    by_role = shortfalls.groupby("role")[["needed", "assigned", "missing"]].sum()
-    travel = assignments.merge(inputs.scenario.teams[["team_id", "district_id"]], on="team_id")
-    d_index = {d: i for i, d in enumerate(inputs.scenario.districts["district_id"])}
-    p_index = {p: i for i, p in enumerate(inputs.scenario.points["point_id"])}
-    km = model.km[travel["district_id"].map(d_index).to_numpy(dtype=int),
-                  travel["point_id"].map(p_index).to_numpy(dtype=int)]
-    volunteer_km = float((km * travel["volunteers"].to_numpy()).sum())
+    items = pd.Index(sc.supplies["item_id"])
+    item = items.get_indexer(distribution["item_id"])
+    wanted = _sums(item, distribution["wanted"], len(items))
+    distributed = _sums(item, distribution["quantity"], len(items))
+    supplies = {
+        item_id: {"stock": int(stock), "wanted": w, "distributed": d}
+        for item_id, stock, w, d in zip(items, inputs.stock.tolist(), wanted, distributed, strict=True)
+    }
+    role = pd.Index(ROLES).get_indexer(pd.Index(shortfalls["role"]))
+    needed_by_role = _sums(role, shortfalls["needed"], len(ROLES))
+    missing_by_role = _sums(role, shortfalls["missing"], len(ROLES))
+    team_district = pd.Index(sc.districts["district_id"]).get_indexer(sc.teams["district_id"])
+    team = pd.Index(sc.teams["team_id"]).get_indexer(assignments["team_id"])
+    point = pd.Index(sc.points["point_id"]).get_indexer(assignments["point_id"])
+    volunteer_km = float((model.km[team_district[team], point] * assignments["volunteers"].to_numpy()).sum())
     return {
         "status": solution.status,
         "needed": needed,
@@ -146,15 +157,22 @@ def build_summary(inputs: Inputs, solution: Solution, assignments: pd.DataFrame,
         "unmet": needed - assigned,
         "coverage": round(assigned / needed, 6) if needed else 1.0,
         "supplies": supplies,
-        "scenario": inputs.scenario.name,
+        "scenario": sc.name,
         "solver": solution.solver,
-        "unmet_by_role": {role: int(by_role["missing"].get(role, 0)) for role in ROLES},
-        "needed_by_role": {role: int(by_role["needed"].get(role, 0)) for role in ROLES},
+        "unmet_by_role": dict(zip(ROLES, missing_by_role, strict=True)),
+        "needed_by_role": dict(zip(ROLES, needed_by_role, strict=True)),
         "average_travel_km": round(volunteer_km / assigned, 3) if assigned else 0.0,
         "objective": round(solution.objective, 6),
-        "whole_numbers_by": "integer re-solve" if solution.used_integers else "LP optimum already whole",
+        "whole_numbers_by": WHOLE_NUMBERS_BY[solution.whole_by],
         "levers": _levers_json(inputs),
     }
+
+
+def _sums(group: np.ndarray, values: pd.Series, groups: int) -> list[int]:
+    """Whole-number sums of ``values`` per group (0 to groups - 1)."""
+    sums = np.zeros(groups, dtype="int64")
+    np.add.at(sums, group, values.to_numpy(dtype="int64"))
+    return [int(v) for v in sums]
 
 
 def _levers_json(inputs: Inputs) -> dict[str, Any]:

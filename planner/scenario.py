@@ -608,19 +608,20 @@ def wanted_supplies(scenario: Scenario, *, factors: Mapping[str, Fraction] | Non
         "staff": points["frontline_staff"].to_numpy(dtype=object),
         "point": np.ones(len(points), dtype=object),
     }
-    frames = []
+    wanted = []
     factors = factors or {}
-    for item_id, basis, per_unit in zip(scenario.supplies["item_id"], scenario.supplies["basis"],
-                                        scenario.supplies["per_unit"], strict=True):
+    items = scenario.supplies["item_id"]
+    for item_id, basis, per_unit in zip(items, scenario.supplies["basis"], scenario.supplies["per_unit"],
+                                        strict=True):
         rate = Fraction(per_unit) * factors.get(item_id, Fraction(1))
         # ceil(a / b) for whole numbers is -((-a) // b): exact where floats are not (0.1 x 30).
-        wanted = -((-rate.numerator * bases[basis]) // rate.denominator)
-        frames.append(pd.DataFrame({"item_id": item_id, "point_id": points["point_id"],
-                                    "wanted": wanted.astype("int64")}))
-    if not frames:
+        wanted.append((-((-rate.numerator * bases[basis]) // rate.denominator)).astype("int64"))
+    if not wanted:
         return pd.DataFrame({"item_id": pd.Series(dtype=str), "point_id": pd.Series(dtype=str),
                              "wanted": pd.Series(dtype="int64")})
-    return pd.concat(frames, ignore_index=True)
+    return pd.DataFrame({"item_id": np.repeat(items.to_numpy(), len(points)),
+                         "point_id": np.tile(points["point_id"].to_numpy(), len(items)),
+                         "wanted": np.concatenate(wanted)})
 
 
 def save_scenario(scenario: Scenario, path: str | Path, *, overwrite: bool = False) -> Path:

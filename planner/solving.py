@@ -98,9 +98,16 @@ def solve(
         supply_factors=supply_factors, max_travel_km=max_travel_km, weights=weights,
         closed_points=closed_points, need_factors=need_factors,
     )
-    inputs = apply_levers(scenario, levers)
-    model = PlanModel(scenario, inputs.reach_km)
-    return _solve_model(model, inputs, solver=solver, time_limit=time_limit, warm=False)
+    return solve_cold(apply_levers(scenario, levers), solver=solver, time_limit=time_limit)[1]
+
+
+def solve_cold(inputs: Inputs, *, solver: str = "highs", time_limit: float | None = None) -> tuple[PlanModel, Plan]:
+    """Build the model for these inputs and solve it from scratch: what :func:`solve` does.
+
+    Returns the model too, for tools that look inside it (the benchmark writes its LP out).
+    """
+    model = PlanModel(inputs.scenario, inputs.reach_km, base=inputs)
+    return model, _solve_model(model, inputs, solver=solver, time_limit=time_limit, warm=False)
 
 
 class LivePlanner:
@@ -138,14 +145,29 @@ class LivePlanner:
 
 
 def _solve_model(model: PlanModel, inputs: Inputs, *, solver: str, time_limit: float | None, warm: bool) -> Plan:
-    build = model.build_seconds if not warm or model._highs is None else 0.0
+    """Set the levers, solve and extract, timing each step into ``plan.timings`` (seconds).
+
+    ``arrays`` is building the model's arrays (on a cold solve) and setting the levers,
+    ``pulp`` building the named PuLP problem, ``build`` both; then ``solve``, ``extract``
+    and ``total``, their sum. A warm re-solve builds nothing.
+    """
+    cold = not warm or model._highs is None
     started = time.perf_counter()
     model.set_inputs(inputs)
+    levers_set = time.perf_counter()
+    builds_pulp = cold or solver == "cbc"
+    if builds_pulp:
+        model.problem  # noqa: B018 - the PuLP problem the cold solve goes through, timed on its own
+    built = time.perf_counter()
     solution = model.solve(solver=solver, time_limit=time_limit, warm=warm)
     solved = time.perf_counter()
     plan = extract_plan(model, inputs, solution)
     finished = time.perf_counter()
-    timings = {"build": build, "solve": solved - started, "extract": finished - solved}
+    arrays = (model.build_seconds if cold else 0.0) + (levers_set - started)
+    pulp_seconds = built - levers_set if builds_pulp else 0.0
+    timings = {"arrays": arrays, "pulp": pulp_seconds, "build": arrays + pulp_seconds,
+               "solve": solved - built, "extract": finished - solved}
+    timings["total"] = timings["build"] + timings["solve"] + timings["extract"]
     log.info("plan for %s: %s, coverage %.3f, times %s", inputs.scenario.name, solution.status,
              plan.summary["coverage"], {k: round(v, 4) for k, v in timings.items()})
     return replace(plan, timings=timings)
@@ -155,29 +177,36 @@ def extract_plan(model: PlanModel, inputs: Inputs, solution: Solution) -> Plan:
     """Whole volunteers and items from a solution, as the contract's tables."""
     sc = inputs.scenario
     values = solution.values
-    u = model.u.assign(amount=np.rint(values[model.u0:model.y0]).astype("int64"))
-    y = model.y.assign(amount=np.rint(values[model.y0:model.a0]).astype("int64"))
-    assignments = _split_pools(u[u["amount"] > 0], y[y["amount"] > 0], model.n_sessions)
-    team_ids = sc.teams["team_id"].to_numpy()
-    point_ids = sc.points["point_id"].to_numpy()
-    session_ids = sc.sessions["session_id"].to_numpy()
-    assignments = pd.DataFrame({
-        "team_id": team_ids[assignments["t"]],
-        "point_id": point_ids[assignments["p"]],
-        "session_id": session_ids[assignments["s"]],
-        "role": np.array(ROLES)[assignments["r"]],
-        "volunteers": assignments["amount"].astype("int64"),
-        "_p": assignments["p"], "_s": assignments["s"], "_r": assignments["r"], "_t": assignments["t"],
-    }).sort_values(["_p", "_s", "_r", "_t"]).drop(columns=["_p", "_s", "_r", "_t"]).reset_index(drop=True)
-
-    shortfalls = inputs.needs.rename(columns={"volunteers": "needed"})
-    given = assignments.groupby(["point_id", "session_id", "role"])["volunteers"].sum()
-    shortfalls = shortfalls.assign(
-        assigned=given.reindex(pd.MultiIndex.from_frame(shortfalls[["point_id", "session_id", "role"]]))
-        .fillna(0).astype("int64").to_numpy()
+    u_amount = np.rint(values[model.u0:model.y0]).astype("int64")
+    y_amount = np.rint(values[model.y0:model.a0]).astype("int64")
+    u_on, y_on = u_amount > 0, y_amount > 0
+    t, p, s, r, amount = _split_pools(
+        {key: model.u[key][u_on] for key in ("t", "s", "r", "d")}, u_amount[u_on],
+        {key: model.y[key][y_on] for key in ("p", "s", "r", "d")}, y_amount[y_on],
     )
-    shortfalls["missing"] = shortfalls["needed"] - shortfalls["assigned"]
-    shortfalls = shortfalls[["point_id", "session_id", "role", "needed", "assigned", "missing"]].reset_index(drop=True)
+    order = np.lexsort((t, r, s, p))  # point, session, role, team
+    t, p, s, r, amount = t[order], p[order], s[order], r[order], amount[order]
+    assignments = pd.DataFrame({
+        "team_id": sc.teams["team_id"].to_numpy()[t],
+        "point_id": sc.points["point_id"].to_numpy()[p],
+        "session_id": sc.sessions["session_id"].to_numpy()[s],
+        "role": np.array(ROLES, dtype=object)[r],
+        "volunteers": amount,
+    })
+
+    # One shortfall row per need: what the assignments give it.
+    n_s, n_r = len(sc.sessions), len(ROLES)
+    need_key = ((_codes(sc.points["point_id"], inputs.needs["point_id"]) * n_s
+                 + _codes(sc.sessions["session_id"], inputs.needs["session_id"])) * n_r
+                + _codes(pd.Series(ROLES), inputs.needs["role"]))
+    given = np.bincount((p * n_s + s) * n_r + r, weights=amount, minlength=len(sc.points) * n_s * n_r)
+    needed = inputs.needs["volunteers"].to_numpy(dtype="int64")
+    assigned = np.rint(given[need_key]).astype("int64")
+    shortfalls = pd.DataFrame({
+        "point_id": inputs.needs["point_id"].to_numpy(), "session_id": inputs.needs["session_id"].to_numpy(),
+        "role": inputs.needs["role"].to_numpy(), "needed": needed, "assigned": assigned,
+        "missing": needed - assigned,
+    })
 
     distribution = _round_supplies(model, inputs, values)
     marginal = _marginal_values(model, solution)
@@ -189,62 +218,70 @@ def extract_plan(model: PlanModel, inputs: Inputs, solution: Solution) -> Plan:
     )
 
 
-def _split_pools(u: pd.DataFrame, y: pd.DataFrame, n_sessions: int) -> pd.DataFrame:
+def _codes(ids: pd.Series, values: pd.Series) -> np.ndarray:
+    """Positions of ``values`` among ``ids`` (all known: the scenario was checked)."""
+    return pd.Index(ids).get_indexer(values).astype("int64")
+
+
+def _split_pools(u: dict[str, np.ndarray], u_amount: np.ndarray, y: dict[str, np.ndarray],
+                 y_amount: np.ndarray) -> tuple[np.ndarray, ...]:
     """Share each pool's flow to points among its teams, in id order (north-west corner).
 
     Teams and points of all pools are laid end to end in the same pool order, so the running
     totals of both meet at every pool's end; each piece between consecutive running totals
-    is one team's volunteers at one point.
+    is one team's volunteers at one point. Returns ``t, p, s, r, amount`` of the pieces; a
+    team meets a point at most once in a pool, so no two pieces share a team, point,
+    session and role.
     """
-    key = ["d", "s", "r"]
-    u = u.sort_values([*key, "t"], kind="stable")
-    y = y.sort_values([*key, "p"], kind="stable")
-    team_end = np.cumsum(u["amount"].to_numpy())
-    point_end = np.cumsum(y["amount"].to_numpy())
+    u_order = np.lexsort((u["t"], u["r"], u["s"], u["d"]))
+    y_order = np.lexsort((y["p"], y["r"], y["s"], y["d"]))
+    team_end = np.cumsum(u_amount[u_order])
+    point_end = np.cumsum(y_amount[y_order])
     if len(team_end) != 0 and (len(point_end) == 0 or team_end[-1] != point_end[-1]):
         raise AssertionError("pool totals differ: the model's pool rows were not met")
-    cuts = np.union1d(team_end, point_end)
+    cuts = np.union1d(team_end, point_end).astype("int64")
     if len(cuts) == 0:
-        return pd.DataFrame({c: pd.Series(dtype="int64") for c in ["t", "p", "s", "r", "amount"]})
-    starts = np.concatenate([[0], cuts[:-1]])
-    team_row = np.searchsorted(team_end, starts, side="right")
-    point_row = np.searchsorted(point_end, starts, side="right")
-    pieces = pd.DataFrame({
-        "t": u["t"].to_numpy()[team_row], "p": y["p"].to_numpy()[point_row],
-        "s": y["s"].to_numpy()[point_row], "r": y["r"].to_numpy()[point_row],
-        "check_s": u["s"].to_numpy()[team_row], "check_r": u["r"].to_numpy()[team_row],
-        "amount": cuts - starts,
-    })
-    if not ((pieces["s"] == pieces["check_s"]).all() and (pieces["r"] == pieces["check_r"]).all()):
-        raise AssertionError("a team was split into another session or role")
-    return pieces[["t", "p", "s", "r", "amount"]].groupby(["t", "p", "s", "r"], as_index=False).sum()
+        return tuple(np.zeros(0, dtype="int64") for _ in range(5))
+    starts = np.concatenate([[0], cuts[:-1]]).astype("int64")
+    team_row = u_order[np.searchsorted(team_end, starts, side="right")]
+    point_row = y_order[np.searchsorted(point_end, starts, side="right")]
+    for key in ("d", "s", "r"):
+        if not np.array_equal(u[key][team_row], y[key][point_row]):
+            raise AssertionError("a team was split into another pool")
+    return u["t"][team_row], y["p"][point_row], y["s"][point_row], y["r"][point_row], (cuts - starts).astype("int64")
 
 
 def _round_supplies(model: PlanModel, inputs: Inputs, values: np.ndarray) -> pd.DataFrame:
     """Whole units per point: floors, then the rest by largest remainder (ties in point order)."""
     wanted = inputs.wanted.copy()
+    want = wanted["wanted"].to_numpy()
     quantity = np.zeros(len(wanted), dtype="int64")
-    q = model.q
-    share = np.clip(values[model.q0:model.share0], 0, None)
-    rows = q["wanted_row"].to_numpy()
-    quantity[rows] = np.floor(share + 1e-9).astype("int64")
-    quantity = np.minimum(quantity, wanted["wanted"].to_numpy())
     remainder = np.zeros(len(wanted))
+    share = np.clip(values[model.q0:model.share0], 0, None)
+    rows = model.q["wanted_row"]
+    quantity[rows] = np.floor(share + 1e-9).astype("int64")
+    quantity = np.minimum(quantity, want)
     remainder[rows] = share - np.floor(share + 1e-9)
-    stock = dict(zip(inputs.scenario.supplies["item_id"], inputs.stock, strict=True))
-    for item_id, rows_of_item in wanted.groupby("item_id", sort=False).indices.items():
-        want = wanted["wanted"].to_numpy()[rows_of_item]
-        target = min(stock[item_id], int(want.sum()))
-        left = target - int(quantity[rows_of_item].sum())
-        while left > 0:
-            room = want - quantity[rows_of_item]
-            order = [i for i in np.lexsort((np.asarray(rows_of_item), -remainder[rows_of_item])) if room[i] > 0]
-            for i in order[:left]:
-                quantity[rows_of_item[i]] += 1
-            left -= min(left, len(order))
-            remainder[rows_of_item] = 0.0
+    n_items = len(inputs.scenario.supplies)
+    item = _codes(inputs.scenario.supplies["item_id"], wanted["item_id"])
+    left = np.minimum(inputs.stock, np.bincount(item, weights=want, minlength=n_items).astype("int64"))
+    left -= np.bincount(item, weights=quantity, minlength=n_items).astype("int64")
+    position = np.arange(len(wanted))
+    while (left > 0).any():
+        # One more unit each to the points with room and the largest remainders, item by item;
+        # a second round (rare: float noise) goes in point order.
+        order = np.lexsort((position, -remainder, item))
+        order = order[(want[order] > quantity[order]) & (left[item[order]] > 0)]
+        if len(order) == 0:
+            break
+        items_in_order = item[order]
+        rank = position[:len(order)] - np.searchsorted(items_in_order, items_in_order, side="left")
+        given = order[rank < left[items_in_order]]
+        quantity[given] += 1
+        left -= np.bincount(item[given], minlength=n_items)
+        remainder[:] = 0.0
     wanted["quantity"] = quantity
-    return wanted[wanted["wanted"] > 0][["item_id", "point_id", "quantity", "wanted"]].reset_index(drop=True)
+    return wanted[want > 0][["item_id", "point_id", "quantity", "wanted"]].reset_index(drop=True)
 
 
 def _marginal_values(model: PlanModel, solution: Solution) -> pd.DataFrame:
