@@ -57,6 +57,15 @@ class Levers:
     closed_points: frozenset[str] = frozenset()
     need_factors: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Callers pass plain dicts, lists or None; keep copies, so a later change to the
+        # caller's dict never changes these levers.
+        for name in ("district_availability", "stock", "supply_factors", "weights"):
+            object.__setattr__(self, name, dict(getattr(self, name) or {}))
+        factors = {session: dict(roles) for session, roles in (self.need_factors or {}).items()}
+        object.__setattr__(self, "need_factors", factors)
+        object.__setattr__(self, "closed_points", frozenset(self.closed_points or ()))
+
 
 @dataclass(frozen=True)
 class Inputs:

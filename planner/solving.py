@@ -16,6 +16,8 @@ import logging
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,30 +29,7 @@ from planner.scenario import Scenario
 from planner.settings import ROLES
 
 log = logging.getLogger(__name__)
-
-
-def make_levers(
-    *,
-    availability: float = 1.0,
-    district_availability: Mapping[str, float] | None = None,
-    stock: Mapping[str, int] | None = None,
-    supply_factors: Mapping[str, float] | None = None,
-    max_travel_km: float | None = None,
-    weights: Mapping[str, float] | None = None,
-    closed_points: Iterable[str] = (),
-    need_factors: Mapping[str, Mapping[str, float]] | None = None,
-) -> Levers:
-    """Levers from keyword overrides (see :class:`planner.levers.Levers`)."""
-    return Levers(
-        availability=availability,
-        district_availability=dict(district_availability or {}),
-        stock=dict(stock or {}),
-        supply_factors=dict(supply_factors or {}),
-        max_travel_km=max_travel_km,
-        weights=dict(weights or {}),
-        closed_points=frozenset(closed_points),
-        need_factors={session: dict(by_role) for session, by_role in (need_factors or {}).items()},
-    )
+NONE: Mapping[str, Any] = MappingProxyType({})  # no overrides (an immutable default)
 
 
 def solve(
@@ -59,13 +38,13 @@ def solve(
     solver: str = "highs",
     time_limit: float | None = None,
     availability: float = 1.0,
-    district_availability: Mapping[str, float] | None = None,
-    stock: Mapping[str, int] | None = None,
-    supply_factors: Mapping[str, float] | None = None,
+    district_availability: Mapping[str, float] = NONE,
+    stock: Mapping[str, int] = NONE,
+    supply_factors: Mapping[str, float] = NONE,
     max_travel_km: float | None = None,
-    weights: Mapping[str, float] | None = None,
+    weights: Mapping[str, float] = NONE,
     closed_points: Iterable[str] = (),
-    need_factors: Mapping[str, Mapping[str, float]] | None = None,
+    need_factors: Mapping[str, Mapping[str, float]] = NONE,
 ) -> Plan:
     """Solve a scenario into an optimal plan of whole volunteers and items.
 
@@ -93,10 +72,10 @@ def solve(
     SolverUnavailableError
         The solver is not installed.
     """
-    levers = make_levers(
+    levers = Levers(
         availability=availability, district_availability=district_availability, stock=stock,
         supply_factors=supply_factors, max_travel_km=max_travel_km, weights=weights,
-        closed_points=closed_points, need_factors=need_factors,
+        closed_points=frozenset(closed_points), need_factors=need_factors,
     )
     return solve_cold(apply_levers(scenario, levers), solver=solver, time_limit=time_limit)[1]
 
@@ -131,7 +110,7 @@ class LivePlanner:
     def plan(self, levers: Levers | None = None, **overrides: object) -> Plan:
         """A plan for these levers (a :class:`Levers`, or the keywords of :func:`solve`)."""
         if levers is None:
-            levers = make_levers(**overrides)  # type: ignore[arg-type]
+            levers = Levers(**overrides)  # type: ignore[arg-type]
         elif overrides:
             raise TypeError("pass either a Levers object or keyword overrides, not both")
         inputs = apply_levers(self.scenario, levers)
@@ -313,4 +292,4 @@ def _marginal_values(model: PlanModel, solution: Solution) -> pd.DataFrame:
     return out[columns]
 
 
-__all__ = ["LivePlanner", "make_levers", "solve"]
+__all__ = ["LivePlanner", "solve"]

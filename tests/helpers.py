@@ -1,12 +1,16 @@
-"""Helpers shared by the checker's tests: solving as a black box, and editing CSV files."""
+"""Helpers shared by the tests: solving as a black box, running the command in-process, files."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
+import io
 from collections.abc import Callable
 from pathlib import Path
 
 import planner
+from planner.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -51,3 +55,17 @@ def find_row(rows: Rows, **match: str) -> dict[str, str]:
     found = [row for row in rows if all(row[k] == v for k, v in match.items())]
     assert len(found) == 1, f"expected one row matching {match}, found {len(found)}"
     return found[0]
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """``planner ARGS`` in this process: exit code, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli_main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+def digest(folder: Path) -> dict[str, str]:
+    """Every file below ``folder`` (by relative path) and the SHA-256 of its bytes."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

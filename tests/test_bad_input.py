@@ -8,9 +8,6 @@ library raises :class:`ScenarioError` carrying the same problems.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import io
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -19,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from planner import ScenarioError, load_scenario
-from planner.cli import main
+
+from .helpers import digest, run_cli
 
 TEAMS = "team_id,name,union,district_id,volunteers,first_aid,counsellors,max_sessions"
 SUPPLIES = "item_id,name,category,stock,basis,per_unit"
@@ -163,16 +161,8 @@ def write_case(root: Path, case: Case) -> Path:
     return folder
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
-def digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +171,7 @@ def old_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from .conftest import SCENARIOS
 
     folder = tmp_path_factory.mktemp("old") / "plan"
-    code, _, err = run("solve", str(SCENARIOS / "demo-small"), "--out", str(folder))
+    code, _, err = run_cli("solve", str(SCENARIOS / "demo-small"), "--out", str(folder))
     assert code == 0, err
     return folder
 
@@ -192,7 +182,7 @@ def test_bad_input_is_reported_with_file_line_and_column(kind: str, tmp_path: Pa
     folder = write_case(tmp_path, case)
     before = digest(old_plan)
     for command in (["check", str(folder)], ["solve", str(folder), "--out", str(old_plan), "--force"]):
-        code, stdout, stderr = run(*command)
+        code, stdout, stderr = run_cli(*command)
         assert code == 2, (command, stderr)
         lines = stderr.splitlines()
         for expected in case.expected:
@@ -216,7 +206,7 @@ def test_every_problem_of_a_scenario_at_once(tmp_path: Path) -> None:
     folder = write_scenario(tmp_path / "scenario", teams_csv=f"{TEAMS}\nt1,T,U,zz,abc,0,0,2",
                             supplies_csv=f"{SUPPLIES}\nwater,Water,drinks,5,parent,2",
                             scenario_yaml="name: x\nweights: {fairness: 2}\n")
-    code, _, stderr = run("check", str(folder))
+    code, _, stderr = run_cli("check", str(folder))
     assert code == 2
     assert [line.removeprefix(f"{folder}/") for line in stderr.splitlines()] == [
         "scenario.yaml, line 2, column weights.fairness: expected a number 1 or less, got 2",
@@ -262,7 +252,7 @@ def test_what_is_not_a_scenario_is_named(tmp_path: Path) -> None:
         "nowhere": "does not exist; expected a scenario folder or an .xlsx workbook",
     }
     for name, message in expected.items():
-        code, _, stderr = run("check", str(tmp_path / name))
+        code, _, stderr = run_cli("check", str(tmp_path / name))
         assert code == 2
         assert stderr.splitlines()[0] == f"{tmp_path / name}: {message}"
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,6 +13,7 @@ from planner import cli
 from planner.errors import NoPlanError
 
 from .conftest import SCENARIOS
+from .helpers import digest
 
 PLANNER = [sys.executable, "-m", "planner.cli"]
 
@@ -23,8 +22,6 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*PLANNER, *args], capture_output=True, text=True, timeout=300)
 
 
-def digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
 def test_solve_writes_the_contract_files(tmp_path):

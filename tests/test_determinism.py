@@ -21,10 +21,7 @@ from planner.cli import main
 from planner.scenario import save_scenario
 
 from .conftest import SCENARIOS
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+from .helpers import digest
 
 
 def reorder(source: Path, target: Path, order: str) -> Path:

@@ -7,10 +7,7 @@ infeasible; and a run that fails leaves an existing plan folder exactly as it wa
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import hashlib
-import io
 import json
 import subprocess
 import sys
@@ -20,23 +17,16 @@ import pytest
 
 import planner.model
 from planner import load_scenario, solve
-from planner.cli import main
 from planner.verify import verify_plan
 
 from .conftest import SCENARIOS, write_scenario
+from .helpers import digest, run_cli
 
 BEIJING = SCENARIOS / "beijing-2023"
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
-def digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
 def rows(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -68,13 +58,14 @@ def big_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def old_plan(tmp_path: Path) -> Path:
     folder = tmp_path / "plan"
-    assert run("solve", str(SCENARIOS / "demo-small"), "--out", str(folder))[0] == 0
+    assert run_cli("solve", str(SCENARIOS / "demo-small"), "--out", str(folder))[0] == 0
     return folder
 
 
 def test_a_time_limit_without_a_plan_exits_3_and_writes_nothing(big_scenario: Path, old_plan: Path) -> None:
     before = digest(old_plan)
-    code, stdout, stderr = run("solve", str(big_scenario), "--out", str(old_plan), "--force", "--time-limit", "1e-6")
+    code, stdout, stderr = run_cli("solve", str(big_scenario), "--out", str(old_plan), "--force",
+                                   "--time-limit", "1e-6")
     assert code == 3
     assert stderr.strip() == ("no plan: HiGHS found no plan within the time limit of 1e-06 s; allow more time "
                               "(--time-limit); nothing was written")
@@ -98,7 +89,7 @@ def test_a_plan_without_proof_of_optimality_is_written_and_says_so(
 
     monkeypatch.setattr(planner.model, "new_highs", limited)
     out = tmp_path / "plan"
-    code, stdout, stderr = run("solve", str(BEIJING), "--out", str(out))
+    code, stdout, stderr = run_cli("solve", str(BEIJING), "--out", str(out))
     assert code == 0, stderr
     assert "feasible (not proven optimal) plan" in stdout
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -111,7 +102,7 @@ def test_a_plan_without_proof_of_optimality_is_written_and_says_so(
 def test_missing_cbc_names_highs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old_plan: Path) -> None:
     monkeypatch.setattr(planner.model, "cbc_path", lambda: None)
     before = digest(old_plan)
-    code, _, stderr = run("solve", str(SCENARIOS / "demo-small"), "--out", str(old_plan), "--force",
+    code, _, stderr = run_cli("solve", str(SCENARIOS / "demo-small"), "--out", str(old_plan), "--force",
                           "--solver", "cbc")
     assert code == 3
     assert stderr.strip() == ("no plan: CBC is not installed (pip install 'pulp[cbc]'); use HiGHS instead "
@@ -152,7 +143,7 @@ def test_absurd_shortages_still_give_an_optimal_plan(teams: str, tmp_path: Path)
                             points_csv="point_id,name,district_id,lat,lon,capacity,parents,frontline_staff\n"
                                        "p1,P,a,39.90,116.40,1000000,1000000000,0")
     out = tmp_path / "plan"
-    code, _, stderr = run("solve", str(folder), "--out", str(out))
+    code, _, stderr = run_cli("solve", str(folder), "--out", str(out))
     assert code == 0, stderr
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == "optimal"
@@ -171,7 +162,7 @@ def test_a_failed_write_leaves_the_old_plan_as_it_was(old_plan: Path, monkeypatc
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("planner.excel.write_plan_workbook", disk_full)  # the last file of a plan folder
-    code, _, stderr = run("solve", str(BEIJING), "--out", str(old_plan), "--force")
+    code, _, stderr = run_cli("solve", str(BEIJING), "--out", str(old_plan), "--force")
     assert code == 2
     assert stderr.strip() == f"{old_plan}: cannot write the plan (No space left on device); nothing was written"
     assert digest(old_plan) == before
@@ -181,9 +172,9 @@ def test_a_failed_write_leaves_the_old_plan_as_it_was(old_plan: Path, monkeypatc
 def test_a_plan_is_never_written_where_it_cannot_go(tmp_path: Path) -> None:
     a_file = tmp_path / "notes.txt"
     a_file.write_text("mine")
-    code, _, stderr = run("solve", str(SCENARIOS / "demo-small"), "--out", str(a_file / "plan"))
+    code, _, stderr = run_cli("solve", str(SCENARIOS / "demo-small"), "--out", str(a_file / "plan"))
     assert code == 2 and "cannot write the plan" in stderr and "Traceback" not in stderr
-    code, _, stderr = run("solve", str(SCENARIOS / "demo-small"), "--out", str(a_file), "--force")
+    code, _, stderr = run_cli("solve", str(SCENARIOS / "demo-small"), "--out", str(a_file), "--force")
     assert code == 2 and stderr.startswith(f"{a_file}: is a file")
     assert a_file.read_text() == "mine"
 
@@ -211,7 +202,7 @@ def test_a_plan_never_replaces_its_own_scenario(tmp_path: Path) -> None:
     for target in (folder, tmp_path):
         with pytest.raises(FileExistsError, match="holds the scenario"):
             plan.export(target, overwrite=True)
-        code, _, stderr = run("solve", str(folder), "--out", str(target), "--force")
+        code, _, stderr = run_cli("solve", str(folder), "--out", str(target), "--force")
         assert code == 2 and "holds the scenario" in stderr
     assert digest(folder) == before
     assert plan.export(folder / "plan").parent == folder  # a plan folder inside the scenario is fine

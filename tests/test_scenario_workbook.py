@@ -3,11 +3,9 @@ cells typed in Excel (numbers as floats, dates, formulas), and clear messages fo
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import hashlib
-import io
 import re
 import shutil
 import zipfile
@@ -17,24 +15,17 @@ import openpyxl
 import pytest
 
 from planner import ScenarioError, load_scenario
-from planner.cli import main
 from planner.scenario import TABLES, Scenario, save_scenario
 from planner.scenario_xlsx import convert_scenario
 
 from .conftest import SCENARIOS, write_scenario
+from .helpers import digest, run_cli
 
 TABLE_NAMES = tuple(TABLES)
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
-def digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
 def table_text(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -79,12 +70,12 @@ def test_a_folder_written_by_the_planner_comes_back_byte_identical(name: str, tm
 
 def test_solving_the_workbook_gives_the_plan_of_the_folder(tmp_path: Path) -> None:
     book = tmp_path / "beijing.xlsx"
-    assert run("convert", str(SCENARIOS / "beijing-2023"), str(book))[0] == 0
-    assert run("check", str(book))[0] == 0
-    assert run("solve", str(book), "--out", str(tmp_path / "from-book"))[0] == 0
-    assert run("solve", str(SCENARIOS / "beijing-2023"), "--out", str(tmp_path / "from-folder"))[0] == 0
+    assert run_cli("convert", str(SCENARIOS / "beijing-2023"), str(book))[0] == 0
+    assert run_cli("check", str(book))[0] == 0
+    assert run_cli("solve", str(book), "--out", str(tmp_path / "from-book"))[0] == 0
+    assert run_cli("solve", str(SCENARIOS / "beijing-2023"), "--out", str(tmp_path / "from-folder"))[0] == 0
     assert digest(tmp_path / "from-book") == digest(tmp_path / "from-folder")
-    code, stdout, _ = run("verify", str(book), str(tmp_path / "from-book"))
+    code, stdout, _ = run_cli("verify", str(book), str(tmp_path / "from-book"))
     assert code == 0, stdout
 
 
@@ -248,7 +239,7 @@ def test_bad_sheets_are_reported_with_sheet_row_and_column(kind: str, demo_book:
     (out / "keep.txt").write_text("mine")
     for command in (["check", str(demo_book)], ["solve", str(demo_book), "--out", str(out), "--force"],
                     ["convert", str(demo_book), str(tmp_path / "folder")]):
-        code, stdout, stderr = run(*command)
+        code, stdout, stderr = run_cli(*command)
         assert code == 2, stderr
         assert f"{demo_book.parent}/{expected}" in stderr.splitlines(), stderr
         assert "Traceback" not in stdout + stderr
@@ -262,21 +253,21 @@ def test_bad_sheets_are_reported_with_sheet_row_and_column(kind: str, demo_book:
 def test_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
     fake = tmp_path / "teams.xlsx"
     fake.write_text("team_id,name\n", encoding="utf-8")
-    code, _, stderr = run("check", str(fake))
+    code, _, stderr = run_cli("check", str(fake))
     assert code == 2
     assert stderr.startswith(f"{tmp_path}/teams.xlsx: is not an .xlsx workbook (an old .xls, a password-protected "
                              "workbook or another file renamed?)")
     broken = tmp_path / "broken.xlsx"
     with zipfile.ZipFile(broken, "w") as archive:
         archive.writestr("xl/workbook.xml", "<not really")
-    code, _, stderr = run("check", str(broken))
+    code, _, stderr = run_cli("check", str(broken))
     assert code == 2 and "broken.xlsx: cannot be read as an .xlsx workbook" in stderr
     assert "Traceback" not in stderr
 
 
 def test_other_sheets_are_noted_not_read(demo_book: Path) -> None:
     edit(demo_book, lambda wb: wb.create_sheet("my notes").append(["anything", "=1/0"]))
-    code, _, stderr = run("check", str(demo_book))
+    code, _, stderr = run_cli("check", str(demo_book))
     assert code == 0
     assert "note: demo.xlsx: sheet 'my notes' is not part of a scenario and was not read" in stderr
 
@@ -284,7 +275,7 @@ def test_other_sheets_are_noted_not_read(demo_book: Path) -> None:
 def test_convert_never_overwrites_without_force_and_writes_whole_files(demo_book: Path, tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     before = demo_book.read_bytes()
-    code, _, stderr = run("convert", str(SCENARIOS / "beijing-2023"), str(demo_book))
+    code, _, stderr = run_cli("convert", str(SCENARIOS / "beijing-2023"), str(demo_book))
     assert code == 2 and "already exists; pass --force" in stderr
     assert demo_book.read_bytes() == before
 
@@ -292,19 +283,19 @@ def test_convert_never_overwrites_without_force_and_writes_whole_files(demo_book
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("planner.scenario_xlsx.save_workbook", fail)
-    code, _, stderr = run("convert", str(SCENARIOS / "beijing-2023"), str(demo_book), "--force")
+    code, _, stderr = run_cli("convert", str(SCENARIOS / "beijing-2023"), str(demo_book), "--force")
     assert code == 2 and "cannot write (No space left on device); nothing was written" in stderr
     assert demo_book.read_bytes() == before
     assert sorted(p.name for p in demo_book.parent.iterdir()) == ["demo.xlsx"]  # no partial file left
     monkeypatch.undo()
-    assert run("convert", str(SCENARIOS / "beijing-2023"), str(demo_book), "--force")[0] == 0
+    assert run_cli("convert", str(SCENARIOS / "beijing-2023"), str(demo_book), "--force")[0] == 0
     assert load_scenario(demo_book).name.startswith("Beijing")
 
     folder = tmp_path / "folder"
     shutil.copytree(SCENARIOS / "demo-small", folder)
-    code, _, stderr = run("convert", str(demo_book), str(folder))
+    code, _, stderr = run_cli("convert", str(demo_book), str(folder))
     assert code == 2 and load_scenario(folder).name.startswith("Demo")
-    code, _, stderr = run("convert", str(folder / "scenario.yaml"), str(tmp_path / "x.xlsx"))
+    code, _, stderr = run_cli("convert", str(folder / "scenario.yaml"), str(tmp_path / "x.xlsx"))
     assert code == 2 and not (tmp_path / "x.xlsx").exists()
-    code, _, stderr = run("convert", str(folder), str(tmp_path), "--force")
+    code, _, stderr = run_cli("convert", str(folder), str(tmp_path), "--force")
     assert code == 2 and "holds the scenario" in stderr and folder.exists()

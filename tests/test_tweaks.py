@@ -8,9 +8,8 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from planner import load_scenario, solve
+from planner import Levers, load_scenario, solve
 from planner.scenario import save_scenario
-from planner.solving import make_levers
 from planner.tweaks import add_point, bake_levers, decimal_text, folder_name, save_tweaks
 from planner.weather import weather_levers
 
@@ -58,7 +57,7 @@ BEIJING_LEVERS = [
 def test_a_saved_scenario_plans_as_its_levers_did(beijing, levers, tmp_path):
     """Beijing's needs come from needs.csv: the saved scenario gives the very same tables."""
     expected = solve(beijing, **levers)
-    folder = save_tweaks(beijing, make_levers(**levers), tmp_path / "tweaked", name="调整 tweaked")
+    folder = save_tweaks(beijing, Levers(**levers), tmp_path / "tweaked", name="调整 tweaked")
     saved = load_scenario(folder)
     plan = solve(saved)
     assert saved.name == "调整 tweaked"
@@ -72,7 +71,7 @@ def test_weather_and_availability_baked_into_a_rules_scenario(demo, tmp_path):
     """demo-small derives needs from rules; baked, its needs become needs.csv with the same figures."""
     levers = {"availability": 0.75, **weather_levers(demo, "rain", ["2023-06-07"]), "stock": {"water": 100}}
     expected = solve(demo, **levers)
-    saved = load_scenario(save_tweaks(demo, make_levers(**levers), tmp_path / "rain"))
+    saved = load_scenario(save_tweaks(demo, Levers(**levers), tmp_path / "rain"))
     assert (tmp_path / "rain" / "needs.csv").is_file()
     plan = solve(saved)
     assert same_figures(plan, expected)
@@ -83,7 +82,7 @@ def test_weather_and_availability_baked_into_a_rules_scenario(demo, tmp_path):
 
 
 def test_bake_writes_levers_into_the_tables(beijing):
-    baked = bake_levers(beijing, make_levers(stock={"water": 10}, supply_factors={"raincoat": 1.286},
+    baked = bake_levers(beijing, Levers(stock={"water": 10}, supply_factors={"raincoat": 1.286},
                                              closed_points=["haidian-01"], max_travel_km=math.inf,
                                              weights={"travel": 0.2}))
     supplies = baked.supplies.set_index("item_id")
@@ -97,19 +96,19 @@ def test_bake_writes_levers_into_the_tables(beijing):
 
 
 def test_saving_never_overwrites_silently(demo, tmp_path):
-    folder = save_tweaks(demo, make_levers(availability=0.5), tmp_path / "mine")
+    folder = save_tweaks(demo, Levers(availability=0.5), tmp_path / "mine")
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     with pytest.raises(FileExistsError, match="already holds a scenario"):
-        save_tweaks(demo, make_levers(availability=0.9), folder)
+        save_tweaks(demo, Levers(availability=0.9), folder)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
-    save_tweaks(demo, make_levers(availability=0.9), folder, overwrite=True)
+    save_tweaks(demo, Levers(availability=0.9), folder, overwrite=True)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} != before
     assert [p.name for p in tmp_path.iterdir()] == ["mine"]  # no partial folders left behind
 
 
 def test_a_bad_lever_saves_nothing(demo, tmp_path):
     with pytest.raises(ValueError, match="availability must be a number 0 or more"):
-        save_tweaks(demo, make_levers(availability=-1), tmp_path / "bad")
+        save_tweaks(demo, Levers(availability=-1), tmp_path / "bad")
     assert not (tmp_path / "bad").exists()
 
 
