@@ -10,7 +10,8 @@ import pytest
 
 from planner import load_scenario, solve
 from planner.cli import main
-from planner.generate import DISTRICTS_CSV, generate_files, generate_scenario, write_generated
+from planner.generate import generate_files, generate_scenario, write_generated
+from planner.programme2023 import DISTRICTS_CSV
 from planner.scenario import CATEGORIES, TABLES
 from planner.settings import ROLES
 
