@@ -315,9 +315,11 @@ class LeverControls:
             widget.description = words(lang)
         weather = self.widgets["weather"]
         value = weather.value
-        with weather.hold_trait_notifications():
-            weather.options = [(label(f"weather_{k}", lang), k) for k in PRESETS]
-            weather.value = value
+        # New options select the first one (ipywidgets 8, even inside hold_trait_notifications),
+        # so the preset is set again after: observers see it go and come back (the explorer
+        # relabels quietly).
+        weather.options = [(label(f"weather_{k}", lang), k) for k in PRESETS]
+        weather.value = value
         self.close_hint.value = f'<span style="color:#57606a">{html.escape(label("ctl_close_hint", lang))}</span>'
 
     def state(self) -> dict[str, Any]:
@@ -417,7 +419,8 @@ class Explorer:
         The plan for the controls as they are.
     headline : Headline
     baseline : Headline
-        The scenario's own plan (no levers), which the headline cards compare with.
+        The plan of the scenario as loaded (no levers, no added point), which the headline
+        cards compare with.
     timings : dict
         Seconds of the last re-plan: ``plan`` (solve), ``headline`` (from the last change of
         a control to the figures shown, the wait included), ``chart``.
@@ -505,8 +508,10 @@ class Explorer:
         self._use(load_scenario(folder), folder=folder)
         self._say(f"{label('loaded', self.lang)}: {self.scenario.name}")
 
-    def _use(self, scenario: Scenario, *, folder: Path | None, state: Mapping[str, Any] | None = None) -> None:
-        """Plan a scenario: new controls (keeping ``state`` where it applies), a warm planner, a plan."""
+    def _use(self, scenario: Scenario, *, folder: Path | None, state: Mapping[str, Any] | None = None,
+             keep_baseline: bool = False) -> None:
+        """Plan a scenario: new controls (keeping ``state`` where it applies), a warm planner, a plan;
+        the cards compare with this scenario's own plan, or with the start's (``keep_baseline``)."""
         self.scenario = scenario
         self.folder = folder
         self.live = LivePlanner(scenario)
@@ -515,8 +520,8 @@ class Explorer:
             self.controls.set_state(state)
         for widget in self.controls.widgets.values():
             widget.observe(self._guard(self._on_change), "value")
-        base = self.live.plan()
-        self.baseline = headline(base)
+        if not keep_baseline:
+            self.baseline = headline(self.live.plan())
         self._fill_sidebar()
         self.title.value = (f'<b style="font-size:{"1.6em" if self.large else "1.25em"}">'
                             f"{html.escape(scenario.name)}</b>")
@@ -619,7 +624,11 @@ class Explorer:
 
     def _relabel(self) -> None:
         lang = self.lang
-        self.controls.relabel(lang)
+        quiet, self._quiet = self._quiet, True  # new words, same values: nothing to re-plan
+        try:
+            self.controls.relabel(lang)
+        finally:
+            self._quiet = quiet
         self.sidebar.titles = tuple(label(key, lang) for key in self._group_keys)
         self.chart_tabs.titles = tuple(label(f"tab_chart_{k}", lang) for k in self._chart_keys)
         self.tables.titles = tuple(label(k, lang) for k in self.table_html)
@@ -696,7 +705,8 @@ class Explorer:
         except ValueError as exc:
             self._say(f"{label('check_input', self.lang)}: {exc}", error=True)
             raise
-        self._use(scenario, folder=self.folder, state=self.controls.state())
+        # An added point is a tweak like the levers: the cards still compare with the start.
+        self._use(scenario, folder=self.folder, state=self.controls.state(), keep_baseline=True)
         self._say(f"{label('added_point', self.lang)}: {name} ({point_id})")
         return point_id
 
@@ -930,8 +940,10 @@ class ExportView:
         self.links.children = rows
         points = dict(zip(self.plan.scenario.points["point_id"], self.plan.scenario.points["name"], strict=True))
         options = [(f"{points[p.stem]} ({p.stem})", str(p)) for p in b.duty_sheets]
+        chosen = self.point.value
         self.point.options = options
-        self.point.value = options[0][1] if options else None
+        values = [value for _, value in options]
+        self.point.value = chosen if chosen in values else (values[0] if values else None)
 
     def _point_link(self, change: Mapping[str, Any]) -> None:
         self.point_link.value = download_link(Path(change["new"])).value if change["new"] else ""

@@ -160,6 +160,18 @@ def test_language_switch(fresh):
     assert "保障率" in fresh.headline_html.value
 
 
+def test_language_switch_keeps_every_lever_and_the_plan(fresh):
+    widgets = fresh.controls.widgets
+    widgets["weather"].value = "rain"
+    widgets["availability"].value = 85
+    state, plan = fresh.controls.state(), fresh.plan
+    for lang in ("en", "zh"):
+        fresh.language.value = lang
+        assert fresh.controls.state() == state
+        assert fresh.plan is plan  # new words only: nothing was re-planned
+    assert widgets["weather"].label == "降雨"
+
+
 def test_replan_is_quick(fresh):
     """Change to headline shown, solve included, on the default scenario: well under half a second."""
     seconds = []
@@ -200,8 +212,21 @@ def test_add_a_point_and_keep_the_controls(tmp_path):
     assert explorer.controls.widgets["availability"].value == 80
     assert explorer.headline.needed == needed + 2 * (5 + 1)  # general ceil(400/80), one first-aider, two sessions
     assert "haidian-new1" in {v for _, v in explorer.controls.widgets["closed"].options}
+    assert explorer.baseline == headline(solve(load_scenario(DEMO)))  # the cards still compare with the start
     reloaded = load_scenario(explorer.save("with a new point"))
     assert "haidian-new1" in set(reloaded.points["point_id"])
+
+
+def test_adding_a_point_keeps_the_weather(tmp_path):
+    explorer = Explorer(DEMO, debounce=0, lang="en")
+    explorer.controls.widgets["weather"].value = "rain"
+    state = explorer.controls.state()
+    explorer.add_point(district="haidian", name="HD new", parents=0, frontline_staff=0, capacity=5,
+                       lat=39.96, lon=116.30)
+    assert {k: v for k, v in explorer.controls.state().items() if k != "closed"} == {
+        k: v for k, v in state.items() if k != "closed"}
+    assert explorer.plan.levers.need_factors  # the rain still asks for more hands
+    assert explorer.plan.levers == explorer.controls.levers()
 
 
 def test_a_bad_point_is_explained(tmp_path):
@@ -265,6 +290,8 @@ def test_export_view(tmp_path):
     assert len(view.point.options) == 3
     view.point.value = view.point.options[2][1]
     assert 'download="hd-1.pdf"' in view.point_link.value
+    view.language.value = "en"
+    assert 'download="hd-1.pdf"' in view.point_link.value  # new words, the same point chosen
 
 
 def test_trainer_demo_tells_the_story_in_both_languages():
