@@ -2,7 +2,8 @@
 
 ``planner.solve`` takes these as keyword overrides and the workbook's controls set exactly
 these. :func:`apply_levers` turns a scenario and its levers into the numbers the model uses,
-so every lever is a bound or a cost of the LP and a warm model can follow it (model.py).
+so every lever but the travel reach (which decides the model's pairs) is a bound or a cost
+of the LP and a warm model can follow it (model.py).
 """
 
 from __future__ import annotations
