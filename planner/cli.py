@@ -21,6 +21,7 @@ from pathlib import Path
 from planner.errors import NoPlanError, Problem, ScenarioError, SolverUnavailableError, one_line
 from planner.labels import label
 from planner.model import SOLVERS
+from planner.textfiles import holds_working_folder
 
 EXIT_OK, EXIT_INVALID, EXIT_NO_PLAN = 0, 2, 3
 SCENARIO_HELP = "scenario folder, or .xlsx workbook"
@@ -127,6 +128,10 @@ def _solve(args: argparse.Namespace, scenario: object) -> int:
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not args.force)):
         what = "is a file" if not out.is_dir() else "already holds files; pass --force to replace it"
         print(f"{out}: {what}; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    if out.exists() and holds_working_folder(out):
+        print(f"{out}: is the folder you are working in (or holds it); write the plan to another folder; "
+              "nothing was written", file=sys.stderr)
         return EXIT_INVALID
     if _holds(out, Path(args.scenario)):
         print(f"{out}: holds the scenario {args.scenario}, which replacing it would delete; "

@@ -582,12 +582,12 @@ class PlanModel:
         if time_limit:
             h.setOptionValue("time_limit", float(time_limit))
         n = len(sub_cols)
-        h.addCols(n, self.col_cost[sub_cols], self.col_lower[sub_cols], self.col_upper[sub_cols], 0,
-                  np.zeros(0, "int32"), np.zeros(0, "int32"), np.zeros(0))
+        _accepted(h.addCols(n, self.col_cost[sub_cols], self.col_lower[sub_cols], self.col_upper[sub_cols], 0,
+                            np.zeros(0, "int32"), np.zeros(0, "int32"), np.zeros(0)), self)
         lower, upper = self.row_lower[row_ids] - fixed, self.row_upper[row_ids] - fixed
-        h.addRows(len(row_ids), np.where(np.isinf(lower), -highspy.kHighsInf, lower),
-                  np.where(np.isinf(upper), highspy.kHighsInf, upper), int(inside.sum()),
-                  starts.astype("int32"), col_map[cols[inside]].astype("int32"), coefs[inside])
+        _accepted(h.addRows(len(row_ids), np.where(np.isinf(lower), -highspy.kHighsInf, lower),
+                            np.where(np.isinf(upper), highspy.kHighsInf, upper), int(inside.sum()),
+                            starts.astype("int32"), col_map[cols[inside]].astype("int32"), coefs[inside]), self)
         h.changeColsIntegrality(n, np.arange(n, dtype="int32"), integer.astype(np.uint8))
         h.run()
         if _highs_status(h) == "none":
@@ -672,11 +672,20 @@ class PlanModel:
     def load_into_highs(self, h: highspy.Highs) -> None:
         """Pass the whole LP to a HiGHS object in two calls (columns, then rows by CSR)."""
         upper = np.where(np.isinf(self.col_upper), highspy.kHighsInf, self.col_upper)
-        h.addCols(self.num_cols, self.col_cost, self.col_lower, upper, 0,
-                  np.zeros(0, "int32"), np.zeros(0, "int32"), np.zeros(0))
-        h.addRows(self.num_rows, np.where(np.isinf(self.row_lower), -highspy.kHighsInf, self.row_lower),
-                  np.where(np.isinf(self.row_upper), highspy.kHighsInf, self.row_upper),
-                  len(self._a_index), self._a_start, self._a_index, self._a_value)
+        _accepted(h.addCols(self.num_cols, self.col_cost, self.col_lower, upper, 0,
+                            np.zeros(0, "int32"), np.zeros(0, "int32"), np.zeros(0)), self)
+        _accepted(h.addRows(self.num_rows, np.where(np.isinf(self.row_lower), -highspy.kHighsInf, self.row_lower),
+                            np.where(np.isinf(self.row_upper), highspy.kHighsInf, self.row_upper),
+                            len(self._a_index), self._a_start, self._a_index, self._a_value), self)
+
+
+def _accepted(status: highspy.HighsStatus, model: PlanModel) -> None:
+    """HiGHS refuses a model with numbers out of its range (leaving it without those rows, which
+    would solve to a wrong plan): say so instead."""
+    if status == highspy.HighsStatus.kError:
+        largest = float(np.abs(model._a_value).max()) if len(model._a_value) else 0.0
+        raise NoPlanError(f"HiGHS refused the model: a number in it is out of range (the largest "
+                          f"coefficient is {largest:,.0f}); check the scenario's largest figures")
 
 
 def _codes(ids: pd.Series, values: pd.Series) -> np.ndarray:

@@ -155,7 +155,7 @@ def build_summary(inputs: Inputs, solution: Solution, assignments: pd.DataFrame,
         "needed": needed,
         "assigned": assigned,
         "unmet": needed - assigned,
-        "coverage": round(assigned / needed, 6) if needed else 1.0,
+        "coverage": assigned / needed if needed else 1.0,  # exactly the contract's ratio, not rounded
         "supplies": supplies,
         "scenario": sc.name,
         "solver": solution.solver,

@@ -22,7 +22,7 @@ import pandas as pd
 import yaml as yaml_module
 
 from planner.errors import Problem, ScenarioError
-from planner.settings import MAX_COUNT, ROLES, ScenarioConfig, parse_config, unknown_setting_warnings
+from planner.settings import MAX_COUNT, MAX_WANTED, ROLES, ScenarioConfig, parse_config, unknown_setting_warnings
 from planner.textfiles import RawTable, decode, read_csv_text
 
 CATEGORIES = ("basic", "emergency", "leisure", "emotional", "pack")
@@ -490,6 +490,9 @@ def _check_references(tables: dict[str, pd.DataFrame], raw: Mapping[str, RawTabl
             continue
         frame = tables[name]
         known = set(tables[target][target_column])
+        target_raw = raw.get(target)
+        if target_raw is not None:  # an id in a row left out (reported already) is not unknown
+            known.update(cell for row in target_raw.left_out for cell in row)
         unknown = ~frame[column].isin(known) & (frame[column] != "")
         for i in unknown[unknown].index:
             problems.append(Problem(_file(raw, name), _line(frame, i), column,
@@ -525,6 +528,16 @@ def _check_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, RawTable | No
             availability.index = tables["availability"].index
             flag("availability", availability, availability["volunteers"] > availability["members"].fillna(np.inf),
                  "volunteers", "{volunteers} free is more than team {team_id}'s {members:.0f} volunteers")
+    if "supplies" in tables and "points" in tables and len(tables["points"]):
+        # The solver weighs an item's share by what a point wants: near 1e15 HiGHS refuses it.
+        supplies, points = tables["supplies"], tables["points"]
+        largest = {"parent": points["parents"].max(), "staff": points["frontline_staff"].max(), "point": 1}
+        base = supplies["basis"].map(largest).fillna(0).astype(float)
+        rate = pd.to_numeric(supplies["per_unit"], errors="coerce").fillna(0)
+        most = supplies.assign(_most=(rate * base).map(lambda x: f"{math.ceil(x):,}"))
+        flag("supplies", most, rate * base > MAX_WANTED, "per_unit",
+             f"{{per_unit}} per {{basis}} makes one point want {{_most}} units, more than {MAX_WANTED:,} "
+             "(a typing mistake?)")
     if "sessions" in tables:
         sessions = tables["sessions"]
         timed = sessions["start"].str.match(_TIME) & sessions["end"].str.match(_TIME)

@@ -19,6 +19,9 @@ ROLES = ("general", "first_aid", "counsellor")
 # Counts larger than this are typing mistakes (a billion volunteers); they also keep every
 # product the planner forms (needs x sessions, wanted units) far from overflowing.
 MAX_COUNT = 1_000_000_000
+# Units one point may want of an item: far beyond any real figure (absurd ones still solve),
+# and well inside what HiGHS takes as a coefficient (it refuses 1e15).
+MAX_WANTED = 1_000_000_000_000
 MIN_ROLE_WEIGHT = 0.5
 
 

@@ -22,6 +22,10 @@ from planner.errors import Problem
 
 # Excel and WPS run a cell as a formula when it starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Non-ASCII characters read as UTF-8 before a bad byte that show a file was meant to be UTF-8:
+# GBK text passes for UTF-8 about one character in ten, so eight in a row is not chance (none of
+# 50,000 random GBK names of twelve characters did; four gave 12 false alarms).
+UTF8_EVIDENCE = 8
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,9 @@ class RawTable:
     """A table as text (a CSV file or a workbook sheet): header, rows and the line each row starts on.
 
     Cells are trimmed of surrounding spaces; ``header_line`` is the line of the header row.
+    ``left_out`` holds the cells of rows left out because their count is wrong (each one
+    reported): which cell is which is unknown, but another table may still refer to an id
+    among them.
     """
 
     file: str
@@ -36,6 +43,7 @@ class RawTable:
     rows: list[list[str]]
     lines: list[int]
     header_line: int = 1
+    left_out: tuple[tuple[str, ...], ...] = ()
 
 
 def decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
@@ -48,17 +56,27 @@ def decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
         )
     try:
         return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        utf8_stop = exc.start
+    # GB18030 reads almost any bytes, so a UTF-8 file with one stray byte would be read as
+    # nonsense. Chinese text written in GBK is almost never valid UTF-8 for long: a file with a
+    # BOM, or whose first few non-ASCII characters are valid UTF-8, was meant to be UTF-8.
+    read_as_utf8 = data[:utf8_stop].decode("utf-8-sig")
+    if data.startswith(b"\xef\xbb\xbf") or sum(not ch.isascii() for ch in read_as_utf8) >= UTF8_EVIDENCE:
+        return None, Problem(
+            file, data[:utf8_stop].count(b"\n") + 1, None,
+            "holds bytes that are not UTF-8 text, though the file before them is; "
+            "retype what is on this line, or save the file again as 'CSV UTF-8'",
+        )
     try:
         return data.decode("gb18030"), None
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return None, Problem(
-            file, line, None,
-            "holds bytes that are neither UTF-8 nor GBK/GB18030 text; "
-            "save the file as 'CSV UTF-8'",
-        )
+        gb_stop = exc.start
+    return None, Problem(
+        file, data[: max(utf8_stop, gb_stop)].count(b"\n") + 1, None,
+        "holds bytes that are neither UTF-8 nor GBK/GB18030 text; "
+        "save the file as 'CSV UTF-8'",
+    )
 
 
 def unescape_cell(text: str) -> str:
@@ -109,6 +127,10 @@ def parse_csv(text: str, file: str) -> tuple[RawTable | None, list[Problem]]:
                 continue
             records.append((start, record))
     except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            # A quote opened and never closed swallows the rest of the file: name where it opened.
+            return None, [Problem(file, previous_end + 1, None,
+                                  'is not valid CSV: a quote (") opens a cell on this line and is never closed')]
         return None, [Problem(file, reader.line_num, None, f"is not valid CSV ({exc})")]
     if not records:
         return None, [Problem(file, None, None, "is empty; expected a header row and data rows")]
@@ -120,6 +142,7 @@ def parse_csv(text: str, file: str) -> tuple[RawTable | None, list[Problem]]:
     problems.extend(check_header(file, header_line, header))
     rows: list[list[str]] = []
     lines: list[int] = []
+    left_out: list[tuple[str, ...]] = []
     for line, record in records[1:]:
         if len(record) != len(header):
             # Trailing empty cells are what Excel writes after a deleted column: harmless.
@@ -131,11 +154,12 @@ def parse_csv(text: str, file: str) -> tuple[RawTable | None, list[Problem]]:
                     file, line, None,
                     f"has {len(record)} values but the header has {len(header)} columns",
                 ))
+                left_out.append(tuple(unescape_cell(cell.strip()) for cell in record))
                 continue
             record = trimmed
         rows.append([unescape_cell(cell.strip()) for cell in record])
         lines.append(line)
-    return RawTable(file, header, rows, lines, header_line), problems
+    return RawTable(file, header, rows, lines, header_line, tuple(left_out)), problems
 
 
 def check_header(file: str, line: int, header: list[str]) -> list[Problem]:
@@ -176,29 +200,56 @@ def write_folder_atomically(folder: str | Path, write: Callable[[Path], None], *
     Raises
     ------
     FileExistsError
-        ``folder`` holds files and ``overwrite`` is false, or it is a file.
+        ``folder`` holds files and ``overwrite`` is false, or it is a file, or it is (or
+        holds) the working folder.
     """
-    folder = Path(folder)
+    given = folder
+    folder = Path(os.path.abspath(folder))  # "." and ".." have no name and no parent of their own
     if folder.exists() and not folder.is_dir():
-        raise FileExistsError(f"{folder} is a file, not a folder")
+        raise FileExistsError(f"{given} is a file, not a folder")
+    if folder.exists() and holds_working_folder(folder):
+        raise FileExistsError(f"{given} is the folder you are working in (or holds it); choose another folder")
     if folder.is_dir() and any(folder.iterdir()) and not overwrite:
-        raise FileExistsError(f"{folder} already holds files; choose a new folder or allow replacing it (--force)")
+        raise FileExistsError(f"{given} already holds files; choose a new folder or allow replacing it (--force)")
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
     try:
         write(tmp)
         tmp.chmod(0o755)
         if folder.is_dir() and any(folder.iterdir()):
-            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
-            os.replace(folder, old / folder.name)
-            os.replace(tmp, folder)
-            shutil.rmtree(old, ignore_errors=True)
+            _replace_folder(folder, tmp)
         else:
             os.replace(tmp, folder)  # replaces an empty folder, or creates it
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return folder
+    return Path(given)
+
+
+def _replace_folder(folder: Path, new: Path) -> None:
+    """Move ``folder`` aside, ``new`` into its place, then delete the old one; on failure as it was."""
+    old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
+    try:
+        os.replace(folder, old / folder.name)
+    except BaseException:
+        old.rmdir()
+        raise
+    try:
+        os.replace(new, folder)
+    except BaseException:
+        os.replace(old / folder.name, folder)
+        old.rmdir()
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def holds_working_folder(folder: Path) -> bool:
+    """True when ``folder`` is the working folder or holds it: replacing it would leave the
+    shell in a deleted folder, where the new files cannot be seen."""
+    try:
+        return Path.cwd().resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
 
 
 def write_file_atomically(path: str | Path, write: Callable[[Path], None], *, overwrite: bool) -> Path:
@@ -209,7 +260,8 @@ def write_file_atomically(path: str | Path, write: Callable[[Path], None], *, ov
     FileExistsError
         ``path`` exists and ``overwrite`` is false, or it is a folder.
     """
-    path = Path(path)
+    given = Path(path)
+    path = Path(os.path.abspath(path))
     if path.is_dir():
         raise FileExistsError(f"{path} is a folder, not a file")
     if path.exists() and not overwrite:
@@ -225,7 +277,7 @@ def write_file_atomically(path: str | Path, write: Callable[[Path], None], *, ov
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return path
+    return given
 
 
 # Characters no file name may hold on Linux, Windows or macOS, and Windows' reserved names.

@@ -47,7 +47,7 @@ CATEGORIES = ("basic", "emergency", "leisure", "emotional", "pack")
 STATUSES = ("optimal", "feasible")
 EARTH_RADIUS_KM = 6371.0
 TRAVEL_EPSILON_KM = 1e-6
-COVERAGE_TOLERANCE = 1e-6  # summary.json may round coverage to six decimals
+COVERAGE_TOLERANCE = 1e-9  # assigned / needed, as a float
 
 # Default needs rules when scenario.yaml has no ``needs:`` (docs/scenario-format.md).
 DEFAULT_NEEDS_RULES: dict[str, dict[str, Any]] = {

@@ -97,6 +97,17 @@ CASES: dict[str, Case] = {
         "teams.csv, line 2, column team_id: expected an id (text that is not empty), got an empty cell"]),
     "ragged row": Case({"teams.csv": f"{TEAMS}\nt1,T,U,a,3,0,0\n"}, [
         "teams.csv, line 2: has 7 values but the header has 8 columns"]),
+    "ragged row that others refer to": Case({"districts.csv": "district_id,name_zh,name_en,lat,lon\n"
+                                                             "a,甲区,A,39.90,116.40,extra\nb,乙区,B,39.90,116.50\n"}, [
+        "districts.csv, line 2: has 6 values but the header has 5 columns"]),  # and no 'a' is unknown
+    "a quote never closed": Case({"teams.csv": f'{TEAMS}\nt1,"T,U,a,3,0,0,2\nt2,T,U,a,3,0,0,2\nt3,T,U,a,3,0,0,2\n'}, [
+        'teams.csv, line 2: is not valid CSV: a quote (") opens a cell on this line and is never closed']),
+    "a point that wants more than a trillion": Case({
+        "points.csv": "point_id,name,district_id,lat,lon,capacity,parents,frontline_staff\n"
+                      "p1,P,a,39.9,116.4,10,1000000000,10\n",
+        "supplies.csv": f"{SUPPLIES}\nwater,Water,basic,5,parent,5000\n"}, [
+        "supplies.csv, line 2, column per_unit: 5000 per parent makes one point want 5,000,000,000,000 units, "
+        "more than 1,000,000,000,000 (a typing mistake?)"]),
     "column twice in the header": Case({"teams.csv": f"{TEAMS},name\nt1,T,U,a,3,0,0,2,T2\n"}, [
         "teams.csv, line 1, column name: the column appears twice in the header"]),
     "broken quoting": Case({"teams.csv": f'{TEAMS}\nt1,"T"x,U,a,3,0,0,2\n'}, [
@@ -128,6 +139,11 @@ CASES: dict[str, Case] = {
         "write the value out in full"]),
     "latin-1 text": Case({"teams.csv": f"{TEAMS}\nt1,Zürich ÿþ,U,a,3,0,0,2\n".encode("latin-1")}, [
         "teams.csv, line 2: holds bytes that are neither UTF-8 nor GBK/GB18030 text; save the file as 'CSV UTF-8'"]),
+    "one latin-1 line in a utf-8 file": Case({"teams.csv": (
+        f"{TEAMS}\nt1,东城区志愿队,U,a,3,0,0,2\nt2,西城区志愿队,U,a,3,0,0,2\n".encode()
+        + "t3,Zürich,U,a,3,0,0,2\n".encode("latin-1"))}, [
+        "teams.csv, line 4: holds bytes that are not UTF-8 text, though the file before them is; retype what is on "
+        "this line, or save the file again as 'CSV UTF-8'"]),
     "utf-16 text": Case({"teams.csv": f"{TEAMS}\nt1,T,U,a,3,0,0,2\n".encode("utf-16")}, [
         "teams.csv: is UTF-16 or binary, not text the planner reads; in Excel choose Save As > "
         "'CSV UTF-8 (Comma delimited)'"]),

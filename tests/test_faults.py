@@ -149,7 +149,7 @@ def test_absurd_shortages_still_give_an_optimal_plan(teams: str, tmp_path: Path)
     assert summary["status"] == "optimal"
     assert summary["needed"] == 1_005_000_000
     assert summary["assigned"] == (0 if "t1" not in teams else 4)
-    assert summary["coverage"] == pytest.approx(summary["assigned"] / summary["needed"], abs=1e-6)
+    assert summary["coverage"] == summary["assigned"] / summary["needed"]
     assert summary["supplies"] == {"packs": {"stock": 0, "wanted": 1_000_000_000_000, "distributed": 0},
                                    "water": {"stock": 3, "wanted": 1, "distributed": 1}}
     assert verify_plan(folder, out) == []
@@ -206,3 +206,57 @@ def test_a_plan_never_replaces_its_own_scenario(tmp_path: Path) -> None:
         assert code == 2 and "holds the scenario" in stderr
     assert digest(folder) == before
     assert plan.export(folder / "plan").parent == folder  # a plan folder inside the scenario is fine
+
+
+def test_the_working_folder_is_never_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--out .`` (or ``..``) would leave the shell in a deleted folder: refused, nothing left behind."""
+    here = tmp_path / "work"
+    (here / "sub").mkdir(parents=True)
+    (here / "notes.txt").write_text("mine")
+    monkeypatch.chdir(here / "sub")
+    before = digest(tmp_path)
+    for out in (".", ".."):
+        code, _, stderr = run_cli("solve", str(SCENARIOS / "demo-small"), "--out", out, "--force")
+        assert code == 2, stderr
+        assert stderr.strip() == (f"{out}: is the folder you are working in (or holds it); "
+                                  "write the plan to another folder; nothing was written")
+    plan = solve(load_scenario(SCENARIOS / "demo-small"))
+    with pytest.raises(FileExistsError, match="is the folder you are working in"):
+        plan.export("..", overwrite=True)
+    assert digest(tmp_path) == before
+    assert plan.export("../plan") == Path("../plan") and (here / "plan" / "summary.json").is_file()
+
+
+def test_a_failed_move_puts_the_old_plan_back(old_plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the new plan cannot take the old one's place, the old one goes back where it was."""
+    import os
+
+    from planner import textfiles
+
+    before = digest(old_plan)
+    real_replace = os.replace
+
+    def refuse_new(source: object, target: object) -> None:
+        if ".partial-" in str(source):
+            raise OSError(13, "Permission denied")
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(textfiles.os, "replace", refuse_new)
+    code, _, stderr = run_cli("solve", str(BEIJING), "--out", str(old_plan), "--force")
+    assert code == 2 and "Permission denied" in stderr
+    assert digest(old_plan) == before
+    assert sorted(p.name for p in old_plan.parent.iterdir()) == ["plan"]
+
+
+def test_a_model_the_solver_refuses_is_no_plan_not_a_wrong_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HiGHS drops every row of a model with a number beyond its range; the planner says so."""
+    set_inputs = planner.model.PlanModel.set_inputs
+
+    def with_a_huge_coefficient(self: planner.model.PlanModel, inputs: object) -> None:
+        set_inputs(self, inputs)  # type: ignore[arg-type]
+        self._a_value = self._a_value.copy()
+        self._a_value[self._share_coef_nz] = -1e16
+
+    monkeypatch.setattr(planner.model.PlanModel, "set_inputs", with_a_huge_coefficient)
+    with pytest.raises(planner.model.NoPlanError, match="HiGHS refused the model: a number in it is out of range"):
+        solve(load_scenario(SCENARIOS / "demo-small"))
