@@ -162,7 +162,7 @@ def _holds(target: Path, source: Path) -> bool:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from planner.scenario_xlsx import convert_scenario
+    from planner.scenario_xlsx import convert_scenario, left_behind
 
     source, target = Path(args.source), Path(args.target)
     if target.suffix.lower() == ".xlsx" and target.is_dir():
@@ -180,6 +180,9 @@ def _convert(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     kind = "workbook" if written.suffix.lower() == ".xlsx" else "scenario folder"
     print(f"wrote the {kind} {written}")
+    others = left_behind(source)
+    if others:
+        print(f"note: not part of the scenario, so not in the {kind}: {', '.join(others)}", file=sys.stderr)
     return EXIT_OK
 
 

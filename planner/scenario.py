@@ -665,7 +665,8 @@ def save_scenario(scenario: Scenario, path: str | Path, *, overwrite: bool = Fal
     if Path(path).suffix.lower() == ".xlsx":
         from planner.scenario_xlsx import save_workbook_scenario
 
-        return save_workbook_scenario(scenario.config, tables, path, overwrite=overwrite)
+        return save_workbook_scenario(scenario.config, tables, path, overwrite=overwrite,
+                                      yaml_text=config_yaml(scenario.config))
 
     def write(tmp: Path) -> None:
         (tmp / "scenario.yaml").write_text(config_yaml(scenario.config), encoding="utf-8")

@@ -41,7 +41,6 @@ from planner.errors import Problem, ScenarioError
 from planner.excel import save_workbook
 from planner.labels import label
 from planner.scenario import (
-    KEYS,
     OPTIONAL,
     REQUIRED,
     TABLES,
@@ -52,7 +51,7 @@ from planner.scenario import (
     not_a_scenario,
     read_folder,
 )
-from planner.settings import ROLES, NeedRule, ScenarioConfig, Weights, config_from_data
+from planner.settings import ROLES, NeedRule, ScenarioConfig, Weights, config_from_data, parse_config
 from planner.textfiles import (
     RawTable,
     check_header,
@@ -64,6 +63,9 @@ from planner.textfiles import (
 log = logging.getLogger(__name__)
 
 CONFIG_SHEET = "scenario"
+# A hidden sheet holding a folder's scenario.yaml as written (comments and all), so that a
+# folder turned into a workbook and back gets it again, unless the scenario sheet was edited.
+YAML_SHEET = "scenario.yaml"
 TABLE_SHEETS = REQUIRED + OPTIONAL
 # Excel's own limit for the text of one cell.
 CELL_LIMIT = 32_767
@@ -112,7 +114,7 @@ def load_workbook_scenario(path: str | Path) -> Scenario:
         Every problem found, each naming the workbook and sheet, the row and the column.
     """
     path = Path(path)
-    config, raw, problems, notes = read_workbook(path)
+    config, raw, problems, notes, _ = read_workbook(path)
     return _build(config, raw, problems, notes, source=str(path))
 
 
@@ -135,7 +137,7 @@ def _with_letter(problem: Problem, letters: Mapping[str, Mapping[str, str]]) -> 
 
 
 def read_workbook(path: Path) -> tuple[ScenarioConfig | None, dict[str, RawTable | None], list[Problem],
-                                       tuple[str, ...]]:
+                                       tuple[str, ...], str | None]:
     """The scenario sheet and the tables of a workbook, as a folder's files would give them.
 
     Returns
@@ -148,19 +150,25 @@ def read_workbook(path: Path) -> tuple[ScenarioConfig | None, dict[str, RawTable
     problems : list of Problem
     notes : tuple of str
         Sheets that are not part of a scenario (not read).
+    yaml_text : str or None
+        The scenario.yaml a folder had when it was converted (the hidden sheet), if any.
     """
     name = path.name
     problem = _not_a_workbook(path)
     if problem is not None:
-        return None, {table: None for table in REQUIRED}, [problem], ()
+        return None, {table: None for table in REQUIRED}, [problem], (), None
     try:
         workbook = load_workbook(path, read_only=True, data_only=False, keep_links=False)
         sheets, problems, notes = _sheets(workbook, name)
     except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
-        return None, {table: None for table in REQUIRED}, [_unreadable(path, exc)], ()
+        return None, {table: None for table in REQUIRED}, [_unreadable(path, exc)], (), None
     try:
         config: ScenarioConfig | None = None
         raw: dict[str, RawTable | None] = {}
+        yaml_text: str | None = None
+        if YAML_SHEET in sheets:
+            first = next(sheets[YAML_SHEET].iter_rows(min_row=1, max_row=1, max_col=1, values_only=True), (None,))
+            yaml_text = first[0] if isinstance(first[0], str) else None
         if CONFIG_SHEET in sheets:
             rows = _sheet_rows(path, sheets[CONFIG_SHEET], f"{name}, sheet {CONFIG_SHEET}", problems)
             config = _read_config(rows, f"{name}, sheet {CONFIG_SHEET}", problems)
@@ -179,10 +187,12 @@ def read_workbook(path: Path) -> tuple[ScenarioConfig | None, dict[str, RawTable
             rows = _sheet_rows(path, sheets[table], file, problems)
             raw[table] = _read_table(rows, file, TABLES[table], problems)
     except _Damaged as exc:
-        return None, {table: None for table in REQUIRED}, [_unreadable(path, exc.__cause__ or exc)], ()
+        return None, {table: None for table in REQUIRED}, [_unreadable(path, exc.__cause__ or exc)], (), None
+    except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
+        return None, {table: None for table in REQUIRED}, [_unreadable(path, exc)], (), None
     finally:
         workbook.close()
-    return config, raw, problems, notes
+    return config, raw, problems, notes, yaml_text
 
 
 def _unreadable(path: Path, exc: BaseException) -> Problem:
@@ -218,7 +228,7 @@ def _sheets(workbook: Any, name: str) -> tuple[dict[str, Any], list[Problem], tu
     notes: list[str] = []
     for sheet in workbook.worksheets:
         key = sheet.title.strip().lower()
-        if key not in (CONFIG_SHEET, *TABLE_SHEETS):
+        if key not in (CONFIG_SHEET, YAML_SHEET, *TABLE_SHEETS):
             notes.append(f"{name}: sheet '{sheet.title}' is not part of a scenario and was not read")
         elif key in sheets:
             problems.append(Problem(name, None, None,
@@ -470,7 +480,7 @@ def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> bool:
 # --- Writing -----------------------------------------------------------------------------------
 
 def save_workbook_scenario(config: ScenarioConfig, tables: Mapping[str, tuple[list[str], Sequence[Sequence[object]]]],
-                           path: str | Path, *, overwrite: bool = False) -> Path:
+                           path: str | Path, *, overwrite: bool = False, yaml_text: str | None = None) -> Path:
     """Write a scenario workbook: the scenario sheet, then one sheet per table given.
 
     Parameters
@@ -482,6 +492,8 @@ def save_workbook_scenario(config: ScenarioConfig, tables: Mapping[str, tuple[li
         The ``.xlsx`` file; written aside and moved into place when complete.
     overwrite : bool
         Replace an existing file.
+    yaml_text : str, optional
+        A folder's scenario.yaml as written, kept in a hidden sheet (when one cell can hold it).
 
     Raises
     ------
@@ -492,7 +504,10 @@ def save_workbook_scenario(config: ScenarioConfig, tables: Mapping[str, tuple[li
     """
     texts = {name: (header, [[_text(v) for v in row] for row in rows]) for name, (header, rows) in tables.items()}
     _check_storable(config, texts, Path(path).name)
-    return write_file_atomically(path, lambda tmp: _write_workbook(config, texts, tmp), overwrite=overwrite)
+    if yaml_text is not None and _unstorable(yaml_text, "", None, ""):
+        yaml_text = None  # too long or not storable: the scenario sheet alone will do
+    return write_file_atomically(path, lambda tmp: _write_workbook(config, texts, tmp, yaml_text),
+                                 overwrite=overwrite)
 
 
 def _text(value: object) -> str:
@@ -527,13 +542,18 @@ def _unstorable(text: str, file: str, line: int | None, column: str) -> list[Pro
 
 
 def _write_workbook(config: ScenarioConfig, tables: Mapping[str, tuple[list[str], list[list[str]]]],
-                    path: Path) -> None:
+                    path: Path, yaml_text: str | None = None) -> None:
     workbook = Workbook()
     workbook.remove(workbook.active)
     _write_config_sheet(workbook.create_sheet(CONFIG_SHEET), config)
     for table in TABLE_SHEETS:
         if table in tables:
             _write_table_sheet(workbook.create_sheet(table), TABLES[table], *tables[table])
+    if yaml_text is not None:
+        sheet = workbook.create_sheet(YAML_SHEET)
+        sheet["A1"] = yaml_text
+        sheet["A1"].data_type = "s"  # text, never a formula
+        sheet.sheet_state = "hidden"
     save_workbook(workbook, path)
 
 
@@ -680,20 +700,23 @@ def convert_scenario(source: str | Path, target: str | Path, *, overwrite: bool 
     if _would_lose(target, source):
         raise FileExistsError(f"{target} holds the scenario {source} itself; write to another place")
     if source.is_file() and source.suffix.lower() == ".xlsx":
-        config, raw, problems, notes = read_workbook(source)
+        config, raw, problems, notes, yaml_text = read_workbook(source)
         scenario = _build(config, raw, problems, notes, source=str(source))
     elif source.is_dir():
-        config_text, raw, problems = read_folder(source)
-        scenario = build_scenario(config_text, raw, source=str(source), problems=problems)
+        yaml_text, raw, problems = read_folder(source)
+        scenario = build_scenario(yaml_text, raw, source=str(source), problems=problems)
     else:
         raise ScenarioError([Problem(str(source), None, None, not_a_scenario(source))])
-    tables = {name: ordered(table, name, scenario) for name, table in raw.items() if table is not None}
+    tables = {name: table for name, table in raw.items() if table is not None}
     if target.suffix.lower() == ".xlsx":
         return save_workbook_scenario(scenario.config, {n: (t.header, t.rows) for n, t in tables.items()}, target,
-                                      overwrite=overwrite)
+                                      overwrite=overwrite, yaml_text=yaml_text)
+    if yaml_text is None or parse_config(yaml_text)[0] != scenario.config:
+        yaml_text = config_yaml(scenario.config)  # none kept, or the scenario sheet was edited since
+    config_text = yaml_text
 
     def write(tmp: Path) -> None:
-        (tmp / "scenario.yaml").write_text(config_yaml(scenario.config), encoding="utf-8")
+        (tmp / "scenario.yaml").write_text(config_text, encoding="utf-8")
         for name, table in tables.items():
             numbers = [i for i, column in enumerate(table.header)
                        if next((c.kind for c in TABLES[name] if c.name == column), None) in NUMBER_KINDS]
@@ -711,22 +734,11 @@ def _would_lose(target: Path, source: Path) -> bool:
     return target_path != source_path and source_path.is_relative_to(target_path)
 
 
-def ordered(table: RawTable, name: str, scenario: Scenario) -> RawTable:
-    """A checked table's rows in the scenario's order.
-
-    By id; sessions by time; needs and availability by point or team, then session time
-    (and role): the order :func:`planner.scenario.save_scenario` writes.
-    """
-    header = table.header
-    session_rank = {sid: i for i, sid in enumerate(scenario.sessions["session_id"])}
-    keys = KEYS[name]
-    at = [header.index(k) for k in keys]
-
-    def sort_key(row: Sequence[str]) -> tuple[Any, ...]:
-        values = [row[i] for i in at]
-        if name == "sessions":
-            return (session_rank[values[0]],)
-        return tuple(session_rank[v] if key == "session_id" else v for key, v in zip(keys, values, strict=True))
-
-    pairs = sorted(zip(table.rows, table.lines, strict=True), key=lambda pair: sort_key(pair[0]))
-    return RawTable(table.file, header, [row for row, _ in pairs], [line for _, line in pairs], table.header_line)
+def left_behind(source: str | Path) -> list[str]:
+    """Files and folders of a scenario folder that are not part of the scenario (a workbook
+    made from it does not carry them)."""
+    folder = Path(source)
+    if not folder.is_dir():
+        return []
+    parts = {"scenario.yaml", *(f"{table}.csv" for table in TABLE_SHEETS)}
+    return sorted(p.name for p in folder.iterdir() if p.name not in parts and not p.name.startswith("."))

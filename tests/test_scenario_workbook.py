@@ -53,6 +53,7 @@ def test_folder_to_workbook_and_back_keeps_every_table(name: str, tmp_path: Path
         assert table_text(back / csv_file.name) == table_text(csv_file), csv_file.name
     assert_same_scenario(load_scenario(back), load_scenario(source))
     assert_same_scenario(load_scenario(book), load_scenario(source))
+    assert digest(back) == digest(source)  # rows in their order, scenario.yaml as written: the same bytes
 
 
 @pytest.mark.parametrize("name", ["demo-small", "beijing-2023"])
@@ -263,6 +264,32 @@ def test_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
     code, _, stderr = run_cli("check", str(broken))
     assert code == 2 and "broken.xlsx: cannot be read as an .xlsx workbook" in stderr
     assert "Traceback" not in stderr
+
+
+def test_comments_in_scenario_yaml_come_back_unless_the_sheet_was_edited(tmp_path: Path) -> None:
+    folder = write_scenario(tmp_path / "mine", scenario_yaml="# Written by hand\nname: mine  # short\n"
+                                                               "settings:\n  max_travel_km: 20  # on foot\n")
+    (folder / "README.md").write_text("notes for the office")
+    book = tmp_path / "mine.xlsx"
+    code, _, stderr = run_cli("convert", str(folder), str(book))
+    assert code == 0
+    assert stderr.strip() == "note: not part of the scenario, so not in the workbook: README.md"
+    assert openpyxl.load_workbook(book)["scenario.yaml"].sheet_state == "hidden"
+    assert run_cli("check", str(book))[2] == ""  # the hidden sheet is the scenario's own, not "not read"
+    back = convert_scenario(book, tmp_path / "back")
+    assert (back / "scenario.yaml").read_text(encoding="utf-8") == (folder / "scenario.yaml").read_text(
+        encoding="utf-8")
+
+    def travel_40(workbook: openpyxl.Workbook) -> None:
+        sheet = workbook["scenario"]
+        row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "settings.max_travel_km")
+        row[1].value = 40
+
+    edit(book, travel_40)  # a planner changes a setting in Excel: the sheet wins, written out in full
+    edited = convert_scenario(book, tmp_path / "edited")
+    text = (edited / "scenario.yaml").read_text(encoding="utf-8")
+    assert "max_travel_km: 40" in text and "# on foot" not in text
+    assert load_scenario(edited).config.settings.max_travel_km == 40
 
 
 def test_other_sheets_are_noted_not_read(demo_book: Path) -> None:
