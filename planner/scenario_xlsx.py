@@ -41,6 +41,7 @@ from planner.errors import Problem, ScenarioError
 from planner.excel import save_workbook
 from planner.labels import label
 from planner.scenario import (
+    KEYS,
     OPTIONAL,
     REQUIRED,
     TABLES,
@@ -670,9 +671,11 @@ def convert_scenario(source: str | Path, target: str | Path, *, overwrite: bool 
 
     The scenario is checked first (nothing is written when it has problems). Every table
     keeps its columns and the text of every cell exactly; rows are put in the scenario's
-    order (ids; sessions by time), so the same scenario always gives the same bytes.
-    scenario.yaml is written with every key spelled out, as :func:`planner.scenario.save_scenario`
-    does (comments in a hand-written scenario.yaml are not kept).
+    order (ids; sessions by time), so the same scenario always gives the same bytes. A
+    folder's scenario.yaml travels in a hidden sheet and comes back as written, comments and
+    all, unless the scenario sheet was edited meanwhile; then it is written from that sheet
+    with every key spelled out. Files of the folder that are not part of a scenario stay
+    behind (:func:`left_behind` names them).
 
     Parameters
     ----------
@@ -707,7 +710,8 @@ def convert_scenario(source: str | Path, target: str | Path, *, overwrite: bool 
         scenario = build_scenario(yaml_text, raw, source=str(source), problems=problems)
     else:
         raise ScenarioError([Problem(str(source), None, None, not_a_scenario(source))])
-    tables = {name: table for name, table in raw.items() if table is not None}
+    # Rows in the scenario's order: row order means nothing, so it changes no byte written.
+    tables = {name: ordered(table, name, scenario) for name, table in raw.items() if table is not None}
     if target.suffix.lower() == ".xlsx":
         return save_workbook_scenario(scenario.config, {n: (t.header, t.rows) for n, t in tables.items()}, target,
                                       overwrite=overwrite, yaml_text=yaml_text)
@@ -732,6 +736,27 @@ def _would_lose(target: Path, source: Path) -> bool:
     except (OSError, RuntimeError):
         return True
     return target_path != source_path and source_path.is_relative_to(target_path)
+
+
+def ordered(table: RawTable, name: str, scenario: Scenario) -> RawTable:
+    """A checked table's rows in the scenario's order.
+
+    By id; sessions by time; needs and availability by point or team, then session time
+    (and role): the order :func:`planner.scenario.save_scenario` writes.
+    """
+    header = table.header
+    session_rank = {sid: i for i, sid in enumerate(scenario.sessions["session_id"])}
+    keys = KEYS[name]
+    at = [header.index(k) for k in keys]
+
+    def sort_key(row: Sequence[str]) -> tuple[Any, ...]:
+        values = [row[i] for i in at]
+        if name == "sessions":
+            return (session_rank[values[0]],)
+        return tuple(session_rank[v] if key == "session_id" else v for key, v in zip(keys, values, strict=True))
+
+    pairs = sorted(zip(table.rows, table.lines, strict=True), key=lambda pair: sort_key(pair[0]))
+    return RawTable(table.file, header, [row for row, _ in pairs], [line for _, line in pairs], table.header_line)
 
 
 def left_behind(source: str | Path) -> list[str]:

@@ -53,7 +53,7 @@ def test_folder_to_workbook_and_back_keeps_every_table(name: str, tmp_path: Path
         assert table_text(back / csv_file.name) == table_text(csv_file), csv_file.name
     assert_same_scenario(load_scenario(back), load_scenario(source))
     assert_same_scenario(load_scenario(book), load_scenario(source))
-    assert digest(back) == digest(source)  # rows in their order, scenario.yaml as written: the same bytes
+    assert (back / "scenario.yaml").read_bytes() == (source / "scenario.yaml").read_bytes()  # as written
 
 
 @pytest.mark.parametrize("name", ["demo-small", "beijing-2023"])
