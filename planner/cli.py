@@ -35,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("scenario", help=SCENARIO_HELP)
     solve.add_argument("--out", required=True, help="plan folder to write (new or empty, or any with --force)")
     solve.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
-    solve.add_argument("--time-limit", type=_positive_float, metavar="S", help="seconds the solver may take")
+    solve.add_argument("--time-limit", type=_positive_float, metavar="S",
+                       help="seconds the solver may take (HiGHS stops on time; CBC checks only between "
+                            "its steps, so it may run over)")
     solve.add_argument("--force", action="store_true", help="replace a plan folder that already holds files")
     solve.add_argument("--lang", choices=("both", "zh", "en"), default="both", help="headers of plan.xlsx")
     check = commands.add_parser("check", help="check a scenario without solving it")

@@ -647,8 +647,11 @@ class PlanModel:
             status = _pulp_status(prob)
             values = np.array([v.varValue or 0.0 for v in variables])
         if status == "none":
+            # CBC checks its limit only between steps (never inside the first LP), so say how long it ran.
+            ran = time.perf_counter() - started
             raise NoPlanError(f"CBC found no plan ({pulp.LpStatus[lp_status]})"
-                              + (f" within the time limit of {time_limit:g} s" if time_limit else ""))
+                              + (f" within the time limit of {time_limit:g} s (it ran {ran:.0f} s: CBC checks "
+                                 "the limit only between its steps)" if time_limit else ""))
         return Solution(status=status, values=values, duals=duals, objective=float(self.col_cost @ values),
                         solver="cbc", used_integers=used_integers, seconds=time.perf_counter() - started,
                         whole_by="integer" if used_integers else "lp")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -260,3 +261,15 @@ def test_a_model_the_solver_refuses_is_no_plan_not_a_wrong_one(monkeypatch: pyte
     monkeypatch.setattr(planner.model.PlanModel, "set_inputs", with_a_huge_coefficient)
     with pytest.raises(planner.model.NoPlanError, match="HiGHS refused the model: a number in it is out of range"):
         solve(load_scenario(SCENARIOS / "demo-small"))
+
+
+def test_cbc_without_a_plan_in_time_says_how_long_it_ran(monkeypatch: pytest.MonkeyPatch, old_plan: Path) -> None:
+    """CBC checks its limit only between steps: the message says so rather than claim it stopped on time."""
+    monkeypatch.setattr(planner.model, "_pulp_status", lambda prob: "none")  # as when CBC gives up at its limit
+    before = digest(old_plan)
+    code, _, stderr = run_cli("solve", str(SCENARIOS / "demo-small"), "--out", str(old_plan), "--force",
+                              "--solver", "cbc", "--time-limit", "5")
+    assert code == 3
+    assert re.fullmatch(r"no plan: CBC found no plan \(\w+\) within the time limit of 5 s \(it ran \d+ s: CBC "
+                        r"checks the limit only between its steps\); nothing was written", stderr.strip()), stderr
+    assert digest(old_plan) == before
