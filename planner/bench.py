@@ -281,7 +281,8 @@ def tables(sizes: list[Size], live: dict[str, Any] | None) -> str:
                   "|---|---:|---:|"]
         lines += [f"| {name} | {_s(t)} | {_s(live['first'][name])} |" for name, t in live["by_change"].items()]
         for extra in live.get("others", []):
-            lines += ["", f"At {extra['label']}: re-solve median {_s(extra['median'])}, max {_s(extra['max'])} "
+            lines += ["", f"At {extra['label']} (one round, so the new travel reaches count with their "
+                      f"builds): re-solve median {_s(extra['median'])}, max {_s(extra['max'])} "
                       f"(first plan, cold, {_s(extra['cold'])})."]
     return "\n".join(lines)
 
