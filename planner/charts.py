@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import io
 import logging
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -99,10 +100,16 @@ def chart_style(*, large: bool = False) -> dict[str, Any]:
     }
 
 
+# rcParams are global: a block that sets them must not end while a chart in another thread
+# (the explorer draws in the background) is still making its tick labels, or those labels
+# get the default font and lose their Chinese glyphs. One styled block at a time.
+_STYLING = threading.RLock()
+
+
 @contextmanager
 def styled(*, large: bool = False) -> Iterator[None]:
     """Within this block, new figures and their text take :func:`chart_style`."""
-    with mpl.rc_context(cast(Any, chart_style(large=large))):
+    with _STYLING, mpl.rc_context(cast(Any, chart_style(large=large))):
         yield
 
 

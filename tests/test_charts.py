@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import warnings
 from dataclasses import replace
 from pathlib import Path
@@ -177,3 +179,29 @@ def test_changes_name_what_they_compare_with_and_hide_what_rounds_to_nothing(bas
     assert "与现状相比" in page and "与初始相比" not in page
     nudged = replace(headline(base), average_travel_km=headline(base).average_travel_km + 0.02)
     assert "▲" not in headline_html(nudged, "en", baseline=headline(base))  # +0.02 km shows as 5.7 km both times
+
+
+def test_a_chart_in_another_thread_keeps_its_font():
+    """Tick labels are made while a figure is drawn, from the rcParams of that moment: a styled
+    block ending in one thread must not take the Chinese font from a chart drawing in another."""
+    entered, release, seen = threading.Event(), threading.Event(), []
+
+    def first() -> None:
+        with charts.styled():
+            entered.set()
+            release.wait(5)
+
+    def second() -> None:
+        entered.wait(5)
+        with charts.styled():
+            time.sleep(0.2)  # still drawing when the first block would have ended
+            seen.append(list(mpl.rcParams["font.family"]))
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.1)  # the second thread is at its block's door (or, unguarded, inside it)
+    release.set()
+    for thread in threads:
+        thread.join(5)
+    assert seen == [charts.chart_style()["font.family"]]
