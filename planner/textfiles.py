@@ -60,7 +60,7 @@ def decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
         utf8_stop = exc.start
     # GB18030 reads almost any bytes, so a UTF-8 file with one stray byte would be read as
     # nonsense. Chinese text written in GBK is almost never valid UTF-8 for long: a file with a
-    # BOM, or whose first few non-ASCII characters are valid UTF-8, was meant to be UTF-8.
+    # BOM, or whose first UTF8_EVIDENCE non-ASCII characters are valid UTF-8, was meant to be UTF-8.
     read_as_utf8 = data[:utf8_stop].decode("utf-8-sig")
     if data.startswith(b"\xef\xbb\xbf") or sum(not ch.isascii() for ch in read_as_utf8) >= UTF8_EVIDENCE:
         return None, Problem(
