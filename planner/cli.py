@@ -21,7 +21,7 @@ from pathlib import Path
 from planner.errors import NoPlanError, Problem, ScenarioError, SolverUnavailableError, one_line
 from planner.labels import label
 from planner.model import SOLVERS
-from planner.textfiles import holds_working_folder
+from planner.textfiles import holds_working_folder, lies_within
 
 EXIT_OK, EXIT_INVALID, EXIT_NO_PLAN = 0, 2, 3
 SCENARIO_HELP = "scenario folder, or .xlsx workbook"
@@ -135,7 +135,7 @@ def _solve(args: argparse.Namespace, scenario: object) -> int:
         print(f"{out}: is the folder you are working in (or holds it); write the plan to another folder; "
               "nothing was written", file=sys.stderr)
         return EXIT_INVALID
-    if _holds(out, Path(args.scenario)):
+    if lies_within(Path(args.scenario), out, unknown=True):
         print(f"{out}: holds the scenario {args.scenario}, which replacing it would delete; "
               "write the plan to another folder; nothing was written", file=sys.stderr)
         return EXIT_INVALID
@@ -153,14 +153,6 @@ def _solve(args: argparse.Namespace, scenario: object) -> int:
         return EXIT_INVALID
     print(_human_summary(plan, seconds, out))
     return EXIT_OK
-
-
-def _holds(target: Path, source: Path) -> bool:
-    """True when ``source`` is ``target`` or lies inside it (replacing the target would delete it)."""
-    try:
-        return source.resolve().is_relative_to(target.resolve())
-    except (OSError, RuntimeError):
-        return True
 
 
 def _convert(args: argparse.Namespace) -> int:

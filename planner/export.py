@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from planner.textfiles import write_csv, write_folder_atomically
+from planner.textfiles import lies_within, write_csv, write_folder_atomically
 
 if TYPE_CHECKING:
     from planner.plan import Plan
@@ -48,7 +48,7 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
     from planner.excel import write_plan_workbook
 
     source = plan.scenario.source
-    if source and overwrite and _inside(Path(source), Path(folder)):
+    if source and overwrite and lies_within(Path(source), Path(folder), unknown=True):
         raise FileExistsError(f"{folder} holds the scenario {source}, which replacing it would delete; "
                               "write the plan to another folder")
 
@@ -61,14 +61,6 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
         write_plan_workbook(plan, tmp / "plan.xlsx", lang=lang)
 
     return write_folder_atomically(folder, write, overwrite=overwrite)
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    """True when ``path`` is ``folder`` or lies within it (following links)."""
-    try:
-        return path.resolve().is_relative_to(folder.resolve())
-    except (OSError, RuntimeError):
-        return True
 
 
 def _write_table(frame: pd.DataFrame, path: Path) -> None:

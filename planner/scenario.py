@@ -23,7 +23,7 @@ import yaml as yaml_module
 
 from planner.errors import Problem, ScenarioError
 from planner.settings import MAX_COUNT, MAX_WANTED, ROLES, ScenarioConfig, parse_config, unknown_setting_warnings
-from planner.textfiles import RawTable, decode, read_csv_text
+from planner.textfiles import RawTable, decode, lies_within, read_csv_text
 
 CATEGORIES = ("basic", "emergency", "leisure", "emotional", "pack")
 BASES = ("parent", "staff", "point")
@@ -196,7 +196,7 @@ def read_folder(folder: Path) -> tuple[str | None, dict[str, RawTable | None], l
     problems: list[Problem] = []
     config_text: str | None = None
     yaml_path = folder / "scenario.yaml"
-    if (yaml_path.exists() or yaml_path.is_symlink()) and not _inside(folder, yaml_path):
+    if (yaml_path.exists() or yaml_path.is_symlink()) and not lies_within(yaml_path, folder, unknown=False):
         problems.append(Problem("scenario.yaml", None, None, "points outside the scenario folder"))
     elif yaml_path.is_file():
         problem: Problem | None
@@ -221,7 +221,7 @@ def read_folder(folder: Path) -> tuple[str | None, dict[str, RawTable | None], l
                 raw[table] = None
             continue
         raw[table] = None
-        if not _inside(folder, csv_path):
+        if not lies_within(csv_path, folder, unknown=False):
             problems.append(Problem(file, None, None, "points outside the scenario folder"))
         elif not csv_path.is_file():
             problems.append(Problem(file, None, None, "is not a file"))
@@ -229,14 +229,6 @@ def read_folder(folder: Path) -> tuple[str | None, dict[str, RawTable | None], l
             raw[table], found = read_csv_text(csv_path, file)
             problems.extend(found)
     return config_text, raw, problems
-
-
-def _inside(folder: Path, path: Path) -> bool:
-    """True when ``path`` (following links) stays within ``folder``."""
-    try:
-        return path.resolve().is_relative_to(folder.resolve())
-    except (OSError, RuntimeError):  # RuntimeError: a loop of links
-        return False
 
 
 def build_scenario(

@@ -168,8 +168,9 @@ def read_workbook(path: Path) -> tuple[ScenarioConfig | None, dict[str, RawTable
         raw: dict[str, RawTable | None] = {}
         yaml_text: str | None = None
         if YAML_SHEET in sheets:
-            first = next(sheets[YAML_SHEET].iter_rows(min_row=1, max_row=1, max_col=1, values_only=True), (None,))
-            yaml_text = first[0] if isinstance(first[0], str) else None
+            rows = _sheet_rows(path, sheets[YAML_SHEET], f"{name}, sheet {YAML_SHEET}", problems)
+            first = rows[0][1][0] if rows and rows[0][1] else None
+            yaml_text = first if isinstance(first, str) else None
         if CONFIG_SHEET in sheets:
             rows = _sheet_rows(path, sheets[CONFIG_SHEET], f"{name}, sheet {CONFIG_SHEET}", problems)
             config = _read_config(rows, f"{name}, sheet {CONFIG_SHEET}", problems)
@@ -189,8 +190,6 @@ def read_workbook(path: Path) -> tuple[ScenarioConfig | None, dict[str, RawTable
             raw[table] = _read_table(rows, file, TABLES[table], problems)
     except _Damaged as exc:
         return None, {table: None for table in REQUIRED}, [_unreadable(path, exc.__cause__ or exc)], (), None
-    except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
-        return None, {table: None for table in REQUIRED}, [_unreadable(path, exc)], (), None
     finally:
         workbook.close()
     return config, raw, problems, notes, yaml_text

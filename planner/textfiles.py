@@ -243,13 +243,23 @@ def _replace_folder(folder: Path, new: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def lies_within(path: Path, folder: Path, *, unknown: bool) -> bool:
+    """True when ``path`` is ``folder`` or lies inside it, links followed; ``unknown`` when the
+    links cannot be followed (a loop, a missing folder): each caller answers what is safe."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links
+        return unknown
+
+
 def holds_working_folder(folder: Path) -> bool:
     """True when ``folder`` is the working folder or holds it: replacing it would leave the
     shell in a deleted folder, where the new files cannot be seen."""
     try:
-        return Path.cwd().resolve().is_relative_to(folder.resolve())
-    except OSError:
+        working = Path.cwd()
+    except OSError:  # the working folder was deleted: nothing to protect
         return False
+    return lies_within(working, folder, unknown=False)
 
 
 def write_file_atomically(path: str | Path, write: Callable[[Path], None], *, overwrite: bool) -> Path:
