@@ -1,25 +1,52 @@
 """Plan volunteer service points: who staffs which point in which session, and where supplies go.
 
->>> from planner import load_scenario, solve
+>>> from planner import load_scenario, solve, export_plan
 >>> plan = solve(load_scenario("scenarios/demo-small"))   # doctest: +SKIP
->>> plan.export("plans/demo-small")                        # doctest: +SKIP
+>>> export_plan(plan, "plans/demo-small")                  # doctest: +SKIP
+
+The package is layered, and data flows one way (README, "Layout"):
+``io`` (scenario files) -> ``model`` (levers and the LP) -> ``results`` (the plan) ->
+``exports`` (files for people and machines) -> ``workbook`` (the notebooks' widgets).
+The names below are loaded when first used, so ``planner verify`` and other light tools
+import none of the solver stack.
 """
 
-from planner.errors import NoPlanError, Problem, ScenarioError, SolverUnavailableError
-from planner.levers import Levers
-from planner.plan import Plan
-from planner.scenario import Scenario, load_scenario
-from planner.solving import LivePlanner, solve
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from planner.errors import NoPlanError, Problem, ScenarioError, SolverUnavailableError
+    from planner.exports.files import export_plan
+    from planner.io import load_scenario, save_scenario
+    from planner.io.scenario import Scenario
+    from planner.model.levers import Levers
+    from planner.results.plan import Plan
+    from planner.results.solving import LivePlanner, solve
+
+_HOMES = {
+    "NoPlanError": "planner.errors", "Problem": "planner.errors", "ScenarioError": "planner.errors",
+    "SolverUnavailableError": "planner.errors", "export_plan": "planner.exports.files",
+    "load_scenario": "planner.io", "save_scenario": "planner.io", "Scenario": "planner.io.scenario",
+    "Levers": "planner.model.levers", "Plan": "planner.results.plan",
+    "LivePlanner": "planner.results.solving", "solve": "planner.results.solving",
+}
 
 __all__ = [
-    "Levers",
-    "LivePlanner",
-    "NoPlanError",
-    "Plan",
-    "Problem",
-    "Scenario",
-    "ScenarioError",
-    "SolverUnavailableError",
-    "load_scenario",
-    "solve",
+    "Levers", "LivePlanner", "NoPlanError", "Plan", "Problem", "Scenario", "ScenarioError",
+    "SolverUnavailableError", "export_plan", "load_scenario", "save_scenario", "solve",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: the public names, imported from their layer on first use.
+    if name not in _HOMES:
+        raise AttributeError(f"module 'planner' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)

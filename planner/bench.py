@@ -4,7 +4,7 @@ For the default scenario and generated scenarios 10 and 100 times the 2023 progr
 measures, each in fresh processes:
 
 * **steps** (``--child solve``): load the scenario, build the arrays and the PuLP problem,
-  solve, extract the plan, as :func:`planner.solving.solve` does; peak memory of that process;
+  solve, extract the plan, as :func:`planner.results.solving.solve` does; peak memory of that process;
   the LP written out as HiGHS holds it (MPS).
 * **HiGHS alone** (``--child highs``): a fresh ``highspy.Highs`` reads that MPS file and
   ``run()`` alone is timed, one thread as the planner uses: the solver's own time on the
@@ -76,9 +76,9 @@ def _peak_rss_mb() -> float:
 def child_solve(scenario_dir: str, mps: str | None) -> dict[str, Any]:
     """The planner's steps on one scenario, timed; the LP written to ``mps`` afterwards."""
     started = time.perf_counter()
-    from planner.levers import apply_levers
-    from planner.scenario import load_scenario
-    from planner.solving import solve_cold
+    from planner.io import load_scenario
+    from planner.model.levers import apply_levers
+    from planner.results.solving import solve_cold
 
     imported = time.perf_counter()
     scenario = load_scenario(scenario_dir)
@@ -119,8 +119,8 @@ def child_highs(mps: str, repeats: int) -> dict[str, Any]:
 
 def child_live(scenario_dir: str, rounds: int) -> dict[str, Any]:
     """Re-plans after lever changes, each timed whole; the first plan (cold) on its own."""
-    from planner.scenario import load_scenario
-    from planner.solving import LivePlanner
+    from planner.io import load_scenario
+    from planner.results.solving import LivePlanner
 
     scenario = load_scenario(scenario_dir)
     first_point = str(scenario.points["point_id"].iloc[0])

@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from planner.errors import NoPlanError, Problem, ScenarioError, SolverUnavailableError, one_line
+from planner.io.textfiles import holds_working_folder, lies_within
 from planner.labels import label
-from planner.model import SOLVERS
-from planner.textfiles import holds_working_folder, lies_within
+from planner.model.formulation import SOLVERS
 
 EXIT_OK, EXIT_INVALID, EXIT_NO_PLAN = 0, 2, 3
 SCENARIO_HELP = "scenario folder, or .xlsx workbook"
@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _convert(args)
     if args.command == "generate":
         return _generate(args)
-    from planner.scenario import load_scenario
+    from planner.io import load_scenario
 
     try:
         scenario = load_scenario(args.scenario)
@@ -124,7 +124,8 @@ def _located(source: str, text: str) -> str:
 
 
 def _solve(args: argparse.Namespace, scenario: object) -> int:
-    from planner.solving import solve
+    from planner.exports.files import export_plan
+    from planner.results.solving import solve
 
     out = Path(args.out)
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not args.force)):
@@ -147,7 +148,7 @@ def _solve(args: argparse.Namespace, scenario: object) -> int:
         return EXIT_NO_PLAN
     seconds = time.perf_counter() - started
     try:
-        plan.export(out, overwrite=args.force, lang=args.lang)
+        export_plan(plan, out, overwrite=args.force, lang=args.lang)
     except OSError as exc:  # FileExistsError too: the folder filled up while the solver ran
         print(f"{out}: cannot write the plan ({exc.strerror or exc}); nothing was written", file=sys.stderr)
         return EXIT_INVALID
@@ -156,7 +157,7 @@ def _solve(args: argparse.Namespace, scenario: object) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from planner.scenario_xlsx import convert_scenario, left_behind
+    from planner.io.scenario_workbook import convert_scenario, left_behind
 
     source, target = Path(args.source), Path(args.target)
     if target.suffix.lower() == ".xlsx" and target.is_dir():
@@ -186,7 +187,7 @@ def _verify(args: argparse.Namespace) -> int:
     if not (Path(args.scenario).is_file() and args.scenario.lower().endswith(".xlsx")):
         return verify_main([args.scenario, args.plan])
     # The checker reads folders only (it shares no reading code with the planner): give it one.
-    from planner.scenario_xlsx import convert_scenario
+    from planner.io.scenario_workbook import convert_scenario
 
     with tempfile.TemporaryDirectory(prefix="planner-verify-") as tmp:
         try:

@@ -42,6 +42,8 @@ from pathlib import Path
 
 import numpy as np
 
+from planner.io.scenario import Scenario, build_scenario
+from planner.io.textfiles import RawTable, parse_csv, write_folder_atomically
 from planner.programme2023 import (
     CANDIDATES,
     CANDIDATES_PER_ROOM,
@@ -62,8 +64,6 @@ from planner.programme2023 import (
     WEEKEND,
     hamilton,
 )
-from planner.scenario import Scenario, build_scenario
-from planner.textfiles import RawTable, parse_csv, write_folder_atomically
 
 POINT_DISC_SHARE = 0.6  # points lie within this share of the district's equivalent radius
 DEFAULT_DISC_KM = 3.0  # the development area has no published area

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import planner
 from planner.cli import main as cli_main
+from planner.exports.files import export_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -22,7 +23,7 @@ Rows = list[dict[str, str]]
 def solve_to(scenario_dir: Path, plan_dir: Path, *, solver: str = "highs") -> planner.Plan:
     """Solve a scenario folder with the planner's public API and export the plan folder."""
     plan = planner.solve(planner.load_scenario(scenario_dir), solver=solver)
-    plan.export(plan_dir)
+    export_plan(plan, plan_dir)
     return plan
 
 

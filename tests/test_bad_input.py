@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from planner import ScenarioError, load_scenario
+from planner.exports.files import export_plan
 
 from .helpers import digest, run_cli
 
@@ -288,5 +289,5 @@ def test_role_weights_too_small_to_outrank_travel_are_refused(tmp_path: Path) ->
     from planner import solve
     from planner.verify import verify_plan
 
-    plan = solve(load_scenario(folder)).export(tmp_path / "plan")
+    plan = export_plan(solve(load_scenario(folder)), tmp_path / "plan")
     assert verify_plan(folder, plan) == []

@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from planner import load_scenario, solve
-from planner.bundle import district_tables, export_bundle
-from planner.duty import duty_points, duty_sheets_pdf, sheet_rows
+from planner.exports.bundle import district_tables, export_bundle
+from planner.exports.duty import duty_points, duty_sheets_pdf, sheet_rows
 
 from .conftest import SCENARIOS
 
@@ -64,7 +64,7 @@ def test_english_duty_sheet(demo_plan):
 
 
 def test_duty_sheets_need_a_cjk_font(demo_plan, monkeypatch):
-    monkeypatch.setattr("planner.duty.cjk_font_file", lambda: None)
+    monkeypatch.setattr("planner.exports.duty.cjk_font_file", lambda: None)
     with pytest.raises(RuntimeError, match=r"setup-system\.sh font"):
         duty_sheets_pdf(demo_plan)
 

@@ -14,8 +14,9 @@ import pytest
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from planner import LivePlanner, charts, load_scenario
-from planner.headline import headline, headline_html, headline_rows
+from planner import LivePlanner, load_scenario
+from planner.exports import charts
+from planner.results.headline import headline, headline_html, headline_rows
 
 from .conftest import SCENARIOS
 

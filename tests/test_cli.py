@@ -90,7 +90,7 @@ def test_no_plan_exits_3_and_leaves_the_folder_as_it_was(tmp_path, monkeypatch, 
     def no_plan(*args, **kwargs):
         raise NoPlanError("HiGHS found no plan within the time limit of 0.001 s")
 
-    monkeypatch.setattr("planner.solving.solve", no_plan)
+    monkeypatch.setattr("planner.results.solving.solve", no_plan)
     code = cli.main(["solve", str(SCENARIOS / "demo-small"), "--out", str(out), "--time-limit", "0.001"])
     assert code == 3
     assert "no plan: HiGHS found no plan within the time limit" in capsys.readouterr().err

@@ -6,8 +6,14 @@ import openpyxl
 import pytest
 
 from planner import LivePlanner, load_scenario
-from planner.compare import compare_districts, compare_figures, comparison_sheet, plan_variants, write_comparison
-from planner.headline import headline
+from planner.exports.compare import (
+    compare_districts,
+    compare_figures,
+    comparison_sheet,
+    plan_variants,
+    write_comparison,
+)
+from planner.results.headline import headline
 
 from .conftest import SCENARIOS
 

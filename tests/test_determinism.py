@@ -18,7 +18,7 @@ import pytest
 
 from planner import load_scenario
 from planner.cli import main
-from planner.scenario import save_scenario
+from planner.io import save_scenario
 
 from .conftest import SCENARIOS
 from .helpers import digest

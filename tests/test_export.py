@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from planner import load_scenario, solve
-from planner.export import export_plan
-from planner.scenario import save_scenario
+from planner.exports.files import export_plan
+from planner.io import save_scenario
 
 from .conftest import SCENARIOS
 

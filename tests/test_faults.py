@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-import planner.model
 from planner import load_scenario, solve
+from planner.exports.files import export_plan
+from planner.model import formulation
 from planner.verify import verify_plan
 
 from .conftest import SCENARIOS, write_scenario
@@ -79,7 +80,7 @@ def test_a_plan_without_proof_of_optimality_is_written_and_says_so(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """HiGHS stopped by an iteration limit with a plan in hand (primal simplex keeps every iterate
     feasible); an iteration limit, unlike a time limit, stops at the same point on every machine."""
-    new_highs = planner.model.new_highs
+    new_highs = formulation.new_highs
 
     def limited() -> object:
         h = new_highs()
@@ -88,7 +89,7 @@ def test_a_plan_without_proof_of_optimality_is_written_and_says_so(
         h.setOptionValue("simplex_iteration_limit", 100)
         return h
 
-    monkeypatch.setattr(planner.model, "new_highs", limited)
+    monkeypatch.setattr(formulation, "new_highs", limited)
     out = tmp_path / "plan"
     code, stdout, stderr = run_cli("solve", str(BEIJING), "--out", str(out))
     assert code == 0, stderr
@@ -101,7 +102,7 @@ def test_a_plan_without_proof_of_optimality_is_written_and_says_so(
 
 
 def test_missing_cbc_names_highs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old_plan: Path) -> None:
-    monkeypatch.setattr(planner.model, "cbc_path", lambda: None)
+    monkeypatch.setattr(formulation, "cbc_path", lambda: None)
     before = digest(old_plan)
     code, _, stderr = run_cli("solve", str(SCENARIOS / "demo-small"), "--out", str(old_plan), "--force",
                           "--solver", "cbc")
@@ -162,7 +163,7 @@ def test_a_failed_write_leaves_the_old_plan_as_it_was(old_plan: Path, monkeypatc
     def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("planner.excel.write_plan_workbook", disk_full)  # the last file of a plan folder
+    monkeypatch.setattr("planner.exports.plan_workbook.write_plan_workbook", disk_full)  # a plan folder's last file
     code, _, stderr = run_cli("solve", str(BEIJING), "--out", str(old_plan), "--force")
     assert code == 2
     assert stderr.strip() == f"{old_plan}: cannot write the plan (No space left on device); nothing was written"
@@ -186,9 +187,9 @@ def test_library_export_refuses_a_folder_with_files(tmp_path: Path) -> None:
     target.mkdir()
     (target / "keep.txt").write_text("mine")
     with pytest.raises(FileExistsError):
-        plan.export(target)
+        export_plan(plan, target)
     assert [p.name for p in target.iterdir()] == ["keep.txt"]
-    plan.export(target, overwrite=True)
+    export_plan(plan, target, overwrite=True)
     assert sorted(p.name for p in target.iterdir()) == [
         "assignments.csv", "distribution.csv", "plan.xlsx", "shortfalls.csv", "summary.json"]
 
@@ -202,11 +203,11 @@ def test_a_plan_never_replaces_its_own_scenario(tmp_path: Path) -> None:
     plan = solve(load_scenario(folder))
     for target in (folder, tmp_path):
         with pytest.raises(FileExistsError, match="holds the scenario"):
-            plan.export(target, overwrite=True)
+            export_plan(plan, target, overwrite=True)
         code, _, stderr = run_cli("solve", str(folder), "--out", str(target), "--force")
         assert code == 2 and "holds the scenario" in stderr
     assert digest(folder) == before
-    assert plan.export(folder / "plan").parent == folder  # a plan folder inside the scenario is fine
+    assert export_plan(plan, folder / "plan").parent == folder  # a plan folder inside the scenario is fine
 
 
 def test_the_working_folder_is_never_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -223,16 +224,16 @@ def test_the_working_folder_is_never_replaced(tmp_path: Path, monkeypatch: pytes
                                   "write the plan to another folder; nothing was written")
     plan = solve(load_scenario(SCENARIOS / "demo-small"))
     with pytest.raises(FileExistsError, match="is the folder you are working in"):
-        plan.export("..", overwrite=True)
+        export_plan(plan, "..", overwrite=True)
     assert digest(tmp_path) == before
-    assert plan.export("../plan") == Path("../plan") and (here / "plan" / "summary.json").is_file()
+    assert export_plan(plan, "../plan") == Path("../plan") and (here / "plan" / "summary.json").is_file()
 
 
 def test_a_failed_move_puts_the_old_plan_back(old_plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """If the new plan cannot take the old one's place, the old one goes back where it was."""
     import os
 
-    from planner import textfiles
+    from planner.io import textfiles
 
     before = digest(old_plan)
     real_replace = os.replace
@@ -251,21 +252,21 @@ def test_a_failed_move_puts_the_old_plan_back(old_plan: Path, monkeypatch: pytes
 
 def test_a_model_the_solver_refuses_is_no_plan_not_a_wrong_one(monkeypatch: pytest.MonkeyPatch) -> None:
     """HiGHS drops every row of a model with a number beyond its range; the planner says so."""
-    set_inputs = planner.model.PlanModel.set_inputs
+    set_inputs = formulation.PlanModel.set_inputs
 
-    def with_a_huge_coefficient(self: planner.model.PlanModel, inputs: object) -> None:
+    def with_a_huge_coefficient(self: formulation.PlanModel, inputs: object) -> None:
         set_inputs(self, inputs)  # type: ignore[arg-type]
         self._a_value = self._a_value.copy()
         self._a_value[self._share_coef_nz] = -1e16
 
-    monkeypatch.setattr(planner.model.PlanModel, "set_inputs", with_a_huge_coefficient)
-    with pytest.raises(planner.model.NoPlanError, match="HiGHS refused the model: a number in it is out of range"):
+    monkeypatch.setattr(formulation.PlanModel, "set_inputs", with_a_huge_coefficient)
+    with pytest.raises(formulation.NoPlanError, match="HiGHS refused the model: a number in it is out of range"):
         solve(load_scenario(SCENARIOS / "demo-small"))
 
 
 def test_cbc_without_a_plan_in_time_says_how_long_it_ran(monkeypatch: pytest.MonkeyPatch, old_plan: Path) -> None:
     """CBC checks its limit only between steps: the message says so rather than claim it stopped on time."""
-    monkeypatch.setattr(planner.model, "_pulp_status", lambda prob: "none")  # as when CBC gives up at its limit
+    monkeypatch.setattr(formulation, "_pulp_status", lambda prob: "none")  # as when CBC gives up at its limit
     before = digest(old_plan)
     code, _, stderr = run_cli("solve", str(SCENARIOS / "demo-small"), "--out", str(old_plan), "--force",
                               "--solver", "cbc", "--time-limit", "5")

@@ -10,10 +10,11 @@ import pytest
 
 from planner import load_scenario, solve
 from planner.cli import main
+from planner.exports.files import export_plan
 from planner.generate import generate_files, generate_scenario, write_generated
+from planner.io.scenario import CATEGORIES, TABLES
+from planner.io.settings import ROLES
 from planner.programme2023 import DISTRICTS_CSV
-from planner.scenario import CATEGORIES, TABLES
-from planner.settings import ROLES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -139,7 +140,7 @@ def test_a_generated_scenario_solves():
 def test_a_generated_plan_passes_the_rule_checker(x2, tmp_path):
     verify = pytest.importorskip("planner.verify")
     plan = solve(load_scenario(x2))
-    plan.export(tmp_path / "plan")
+    export_plan(plan, tmp_path / "plan")
     assert verify.verify_plan(x2, tmp_path / "plan") == []
 
 

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from planner import LivePlanner, load_scenario, solve
 from planner.generate import generate_scenario
-from planner.levers import apply_levers
-from planner.model import PlanModel, _group, new_highs
-from planner.pulp_objects import add_constraints, make_variables, paused_gc, set_objective
+from planner.model.formulation import PlanModel, _group, new_highs
+from planner.model.levers import apply_levers
+from planner.model.pulp_objects import add_constraints, make_variables, paused_gc, set_objective
 
 
 def teams(*rows: str) -> str:

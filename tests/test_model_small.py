@@ -13,7 +13,7 @@ import math
 import pytest
 
 from planner import load_scenario, solve
-from planner.scenario import wanted_supplies
+from planner.io.scenario import wanted_supplies
 
 TEAM_HEADER = "team_id,name,union,district_id,volunteers,first_aid,counsellors,max_sessions"
 NEEDS_HEADER = "point_id,session_id,role,volunteers"

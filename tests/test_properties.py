@@ -17,7 +17,8 @@ import pulp
 from hypothesis import HealthCheck, given, settings
 
 import planner
-import planner.model
+import planner.model.formulation
+from planner.exports.files import export_plan
 from planner.verify import verify_plan
 
 from .strategies import ScenarioData, scenarios, write_scenario
@@ -37,7 +38,7 @@ def scenario_folder(data: ScenarioData) -> Iterator[Path]:
 def test_every_solved_plan_keeps_the_contract(data: ScenarioData) -> None:
     with scenario_folder(data) as folder:
         plan = planner.solve(planner.load_scenario(folder))
-        out = plan.export(folder.parent / "plan")
+        out = export_plan(plan, folder.parent / "plan")
         assert verify_plan(folder, out) == []
 
 
@@ -45,8 +46,8 @@ def test_every_solved_plan_keeps_the_contract(data: ScenarioData) -> None:
 @given(scenarios())
 def test_same_input_writes_the_same_bytes(data: ScenarioData) -> None:
     with scenario_folder(data) as folder:
-        first = planner.solve(planner.load_scenario(folder)).export(folder.parent / "first")
-        second = planner.solve(planner.load_scenario(folder)).export(folder.parent / "second")
+        first = planner.export_plan(planner.solve(planner.load_scenario(folder)), folder.parent / "first")
+        second = planner.export_plan(planner.solve(planner.load_scenario(folder)), folder.parent / "second")
         for name in PLAN_FILES:
             assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
@@ -60,7 +61,7 @@ def test_highs_and_cbc_reach_the_same_optimum(data: ScenarioData) -> None:
         cbc = planner.solve(scenario, solver="cbc")
         assert highs.summary["status"] == cbc.summary["status"] == "optimal"
         assert math.isclose(highs.summary["objective"], cbc.summary["objective"], rel_tol=1e-6, abs_tol=1e-6)
-        out = cbc.export(folder.parent / "cbc")
+        out = export_plan(cbc, folder.parent / "cbc")
         assert verify_plan(folder, out) == []
 
 
@@ -72,8 +73,8 @@ def test_whole_volunteers_lose_nothing_against_the_integer_program(data: Scenari
         scenario = planner.load_scenario(folder)
         plan = planner.solve(scenario)
         reach = math.inf if scenario.max_travel_km is None else scenario.max_travel_km
-        problem = planner.model.PlanModel(scenario, reach).problem
-        problem.solve(pulp.COIN_CMD(path=planner.model.cbc_path(), msg=False))
+        problem = planner.model.formulation.PlanModel(scenario, reach).problem
+        problem.solve(pulp.COIN_CMD(path=planner.model.formulation.cbc_path(), msg=False))
         assert pulp.LpStatus[problem.status] == "Optimal"
         optimum = pulp.value(problem.objective) or 0.0  # None when there is nothing to decide
         assert math.isclose(plan.summary["objective"], optimum, rel_tol=1e-6, abs_tol=1e-6)

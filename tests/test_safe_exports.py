@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from planner import load_scenario, solve
 from planner.cli import main
-from planner.scenario import save_scenario
-from planner.textfiles import FORMULA_STARTS, parse_csv, write_csv
+from planner.exports.files import export_plan
+from planner.io import save_scenario
+from planner.io.textfiles import FORMULA_STARTS, parse_csv, write_csv
 from planner.verify import verify_plan
 
 from .conftest import write_scenario
@@ -60,7 +61,7 @@ def test_formula_like_ids_and_names_never_run_in_either_export(hostile: Path, tm
     assert scenario.points.loc[0, "point_id"] == "=p1"
     plan = solve(scenario)
     assert plan.summary["assigned"] == 12  # every team's two members at the one point
-    out = plan.export(tmp_path / "plan")
+    out = export_plan(plan, tmp_path / "plan")
     for name in ("assignments.csv", "shortfalls.csv", "distribution.csv"):
         for row in cells(out / name):
             for cell in row:
@@ -178,7 +179,7 @@ def test_workbooks_are_parsed_safe_from_xml_bombs() -> None:
 
 def test_option_names_that_look_like_formulas_stay_text_in_a_comparison(tmp_path: Path) -> None:
     """Option names are typed by planners and become column headers of the comparison sheet."""
-    from planner.compare import write_comparison
+    from planner.exports.compare import write_comparison
 
     from .conftest import SCENARIOS
 
@@ -194,7 +195,7 @@ def test_option_names_that_look_like_formulas_stay_text_in_a_comparison(tmp_path
 
 def test_ids_never_make_staff_exports_write_outside_their_folder(tmp_path: Path) -> None:
     """Districts and points give the file names of the bundle's workbooks and duty sheets."""
-    from planner.bundle import export_bundle
+    from planner.exports.bundle import export_bundle
 
     ids = {"districts": ["../../escaped", "CON"], "points": ["../../../escaped", "a/b", "A", "a", "dc-1"]}
     districts = "district_id,name_zh,name_en,lat,lon\n" + "\n".join(

@@ -7,7 +7,8 @@ import shutil
 import pytest
 
 from planner import ScenarioError, load_scenario, solve
-from planner.scenario import derive_needs, save_scenario
+from planner.io import save_scenario
+from planner.io.scenario import derive_needs
 
 from .conftest import SCENARIOS
 

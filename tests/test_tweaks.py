@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from planner import Levers, load_scenario, solve
-from planner.scenario import save_scenario
-from planner.tweaks import add_point, bake_levers, decimal_text, folder_name, save_tweaks
-from planner.weather import weather_levers
+from planner.io import save_scenario
+from planner.model.tweaks import add_point, bake_levers, decimal_text, folder_name, save_tweaks
+from planner.model.weather import weather_levers
 
 from .conftest import SCENARIOS
 

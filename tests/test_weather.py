@@ -7,7 +7,7 @@ import math
 import pytest
 
 from planner import LivePlanner, load_scenario, solve
-from planner.weather import exam_days, weather_levers
+from planner.model.weather import exam_days, weather_levers
 
 from .conftest import SCENARIOS
 

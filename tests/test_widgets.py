@@ -20,10 +20,10 @@ import pandas as pd
 import pytest
 
 from planner import load_scenario, solve
-from planner.compare import plan_variants
-from planner.headline import headline
-from planner.trainer import TrainerDemo
-from planner.widgets import CompareView, Debouncer, Explorer, ExportView
+from planner.exports.compare import plan_variants
+from planner.results.headline import headline
+from planner.workbook.trainer import TrainerDemo
+from planner.workbook.widgets import CompareView, Debouncer, Explorer, ExportView
 
 from .conftest import SCENARIOS
 
@@ -314,7 +314,7 @@ def test_trainer_demo_tells_the_story_in_both_languages():
 
 
 def test_tables_read_as_people_write_numbers():
-    from planner.widgets import table_html
+    from planner.workbook.widgets import table_html
 
     page = table_html(pd.DataFrame({"a": [1968.0, 93.456, float("nan")], "b": [12345, 7, 0], "c": ["x", None, "z"]}))
     assert "<td>1,968</td>" in page and "<td>93.46</td>" in page and "<td>12,345</td>" in page

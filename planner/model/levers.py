@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from planner.scenario import Scenario, wanted_supplies
-from planner.settings import ROLES, Weights
+from planner.io.scenario import Scenario, wanted_supplies
+from planner.io.settings import ROLES, Weights
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 
 from planner.geo import distance_km
 from planner.labels import label
-from planner.plan import Plan
+from planner.results.plan import Plan
 
 log = logging.getLogger(__name__)
 

@@ -38,9 +38,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.errors import Problem, ScenarioError
-from planner.excel import save_workbook
-from planner.labels import label
-from planner.scenario import (
+from planner.io.scenario import (
     KEYS,
     OPTIONAL,
     REQUIRED,
@@ -52,14 +50,16 @@ from planner.scenario import (
     not_a_scenario,
     read_folder,
 )
-from planner.settings import ROLES, NeedRule, ScenarioConfig, Weights, config_from_data, parse_config
-from planner.textfiles import (
+from planner.io.settings import ROLES, NeedRule, ScenarioConfig, Weights, config_from_data, parse_config
+from planner.io.textfiles import (
     RawTable,
     check_header,
     write_csv,
     write_file_atomically,
     write_folder_atomically,
 )
+from planner.io.xlsx import save_workbook
+from planner.labels import label
 
 log = logging.getLogger(__name__)
 
@@ -741,7 +741,7 @@ def ordered(table: RawTable, name: str, scenario: Scenario) -> RawTable:
     """A checked table's rows in the scenario's order.
 
     By id; sessions by time; needs and availability by point or team, then session time
-    (and role): the order :func:`planner.scenario.save_scenario` writes.
+    (and role): the order :func:`planner.io.scenario.save_scenario` writes.
     """
     header = table.header
     session_rank = {sid: i for i, sid in enumerate(scenario.sessions["session_id"])}

@@ -1,41 +1,23 @@
 """plan.xlsx: the plan for people, one sheet per view, with Chinese and English headers.
 
-Opens in Excel and WPS: plain cell styles, frozen header rows, filters, widths fitted to
-the text (a Chinese character counts twice). Text is always stored as text, so a name
-starting with ``=`` shows as written and never runs as a formula. The file's bytes depend
-only on the plan (fixed dates inside), so the same input gives the same workbook.
+Sheets are written by :mod:`planner.io.xlsx` (text stays text, never a formula; the same
+plan gives the same bytes).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import unicodedata
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.io.xlsx import Percent, save_workbook, write_sheet
 from planner.labels import label
-from planner.settings import ROLES
+from planner.io.settings import ROLES
 
 if TYPE_CHECKING:
-    from planner.plan import Plan
-
-FIXED_TIME = dt.datetime(2000, 1, 1)
-PERCENT_FORMAT = "0.0%"
-
-
-class Percent(float):
-    """A share shown as a percentage in the workbook (and as a plain number to any reader)."""
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-SHORT_FILL = PatternFill("solid", fgColor="FCE4D6")
-
+    from planner.results.plan import Plan
 
 def session_labels(plan: Plan) -> pd.Series:
     """``2023-06-07 09:00-11:30`` for each session id."""
@@ -141,87 +123,3 @@ def write_plan_workbook(plan: Plan, path: Path, *, lang: str = "both") -> None:
         title = label(sheet_key, lang) if lang != "both" else f"{label(sheet_key, 'zh')} {label(sheet_key, 'en')}"
         write_sheet(workbook.create_sheet(title[:31]), table, lang)
     save_workbook(workbook, path)
-
-
-def write_sheet(ws: Worksheet, table: pd.DataFrame, lang: str) -> None:
-    """A table as a sheet: labelled header row, frozen, filtered, widths fitted."""
-    headers = [label(c, lang) if isinstance(c, str) and not c[:1].isdigit() else str(c) for c in table.columns]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.data_type = "s"  # a header may be user text too (an option's name): never a formula
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in table.itertuples(index=False):
-        ws.append([_cell_value(v) for v in row])
-    percent = [isinstance(v, Percent) for v in table.itertuples(index=False) for v in v]
-    for row, flags in zip(ws.iter_rows(min_row=2), _chunks(percent, len(table.columns)), strict=False):
-        for cell, is_percent in zip(row, flags, strict=True):
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever it starts with
-            elif is_percent:
-                cell.number_format = PERCENT_FORMAT
-    if "missing" in table.columns:
-        col = list(table.columns).index("missing") + 1
-        for row in ws.iter_rows(min_row=2, min_col=col, max_col=col):
-            if isinstance(row[0].value, int | float) and row[0].value > 0:
-                row[0].fill = SHORT_FILL
-    ws.freeze_panes = "A2"
-    if len(table):
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(table) + 1}"
-    for index, column in enumerate(table.columns, start=1):
-        texts = [headers[index - 1].split("\n")[0], headers[index - 1].split("\n")[-1]]
-        texts += [str(v) for v in table[column].head(500)]
-        ws.column_dimensions[get_column_letter(index)].width = min(48, max(8, max(_width(t) for t in texts) + 2))
-    ws.row_dimensions[1].height = 32 if lang == "both" else 18
-    # Printed from Excel or WPS: landscape, one page wide, the header row on every page.
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = "1:1"
-
-
-def _chunks(values: list[bool], size: int) -> list[list[bool]]:
-    return [values[i:i + size] for i in range(0, len(values), size)]
-
-
-def _cell_value(value: object) -> object:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if isinstance(value, Percent):
-        return float(value)
-    if hasattr(value, "item"):
-        return value.item()  # numpy scalar -> Python
-    return value
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def save_workbook(workbook: Workbook, path: Path) -> None:
-    """Save with fixed dates inside and in the zip, so equal workbooks have equal bytes."""
-    workbook.properties.created = FIXED_TIME
-    workbook.properties.modified = FIXED_TIME
-    workbook.properties.creator = "planner"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = _fixed_core_dates(data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, data)
-
-
-def _fixed_core_dates(data: bytes) -> bytes:
-    # openpyxl stamps "modified" with the time of saving, whatever the property says.
-    import re
-
-    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data)

@@ -10,7 +10,7 @@ district, a duty sheet per point, and a ZIP of it all.
   duty-sheets.pdf       all of them in one file, for printing at once
   <folder name>.zip     all of the above
 ```
-The folder is written whole or not at all (:func:`planner.textfiles.write_folder_atomically`).
+The folder is written whole or not at all (:func:`planner.io.textfiles.write_folder_atomically`).
 """
 
 from __future__ import annotations
@@ -23,13 +23,14 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from planner.duty import duty_sheets_pdf, write_duty_sheets
-from planner.excel import plan_tables, save_workbook, write_sheet
-from planner.export import PLAN_FILES, export_plan
+from planner.exports.duty import duty_sheets_pdf, write_duty_sheets
+from planner.exports.plan_workbook import plan_tables
+from planner.io.xlsx import save_workbook, write_sheet
+from planner.exports.files import PLAN_FILES, export_plan
 from planner.labels import label
-from planner.plan import Plan
-from planner.settings import ROLES
-from planner.textfiles import file_names, write_folder_atomically
+from planner.results.plan import Plan
+from planner.io.settings import ROLES
+from planner.io.textfiles import file_names, write_folder_atomically
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def district_tables(plan: Plan, district_id: str, lang: str = "both", *,
     """The plan's sheets cut to one district: a summary of the district, then every sheet that
     lists points, with only that district's points (sheets about the whole city are left out).
 
-    ``tables`` are the plan's sheets (:func:`planner.excel.plan_tables`) when already made.
+    ``tables`` are the plan's sheets (:func:`planner.exports.plan_workbook.plan_tables`) when already made.
 
     Raises
     ------

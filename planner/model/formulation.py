@@ -31,10 +31,10 @@ import pulp
 
 from planner.errors import NoPlanError, SolverUnavailableError
 from planner.geo import distance_km
-from planner.levers import Inputs, Levers, apply_levers, role_capacity, role_totals
-from planner.pulp_objects import add_constraints, make_variables, paused_gc, set_objective
-from planner.scenario import Scenario
-from planner.settings import ROLES
+from planner.io.scenario import Scenario
+from planner.io.settings import ROLES
+from planner.model.levers import Inputs, Levers, apply_levers, role_capacity, role_totals
+from planner.model.pulp_objects import add_constraints, make_variables, paused_gc, set_objective
 
 try:
     import highspy

@@ -11,9 +11,9 @@ import html
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from planner.io.settings import ROLES
 from planner.labels import label
-from planner.plan import Plan
-from planner.settings import ROLES
+from planner.results.plan import Plan
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """A planner's tweaks as a scenario: levers baked into the tables, a point added, saved.
 
-Levers change numbers without touching files (:mod:`planner.levers`). To keep them across
+Levers change numbers without touching files (:mod:`planner.model.levers`). To keep them across
 a kernel restart, :func:`bake_levers` writes them into a copy of the scenario's tables, so
 that solving the copy with no levers gives the plan that the original gave with them, and
 :func:`save_tweaks` saves that copy as a new scenario folder, checked by loading it back.
@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from planner.geo import distance_km
-from planner.levers import Levers, apply_levers
-from planner.scenario import Scenario, derive_needs, load_scenario, save_scenario
+from planner.io import load_scenario, save_scenario
+from planner.io.scenario import Scenario, derive_needs
+from planner.model.levers import Levers, apply_levers
 
 
 def decimal_text(value: Fraction) -> str:
@@ -58,7 +59,7 @@ def bake_levers(scenario: Scenario, levers: Levers, *, name: str | None = None) 
     Raises
     ------
     ValueError
-        A lever out of range (as :func:`planner.levers.apply_levers` says).
+        A lever out of range (as :func:`planner.model.levers.apply_levers` says).
     """
     inputs = apply_levers(scenario, levers)
     teams = scenario.teams.assign(volunteers=inputs.volunteers, first_aid=inputs.first_aid,

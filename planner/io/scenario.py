@@ -22,8 +22,8 @@ import pandas as pd
 import yaml as yaml_module
 
 from planner.errors import Problem, ScenarioError
-from planner.settings import MAX_COUNT, MAX_WANTED, ROLES, ScenarioConfig, parse_config, unknown_setting_warnings
-from planner.textfiles import RawTable, decode, lies_within, read_csv_text
+from planner.io.settings import MAX_COUNT, MAX_WANTED, ROLES, ScenarioConfig, parse_config, unknown_setting_warnings
+from planner.io.textfiles import RawTable, decode, lies_within, read_csv_text
 
 CATEGORIES = ("basic", "emergency", "leisure", "emotional", "pack")
 BASES = ("parent", "staff", "point")
@@ -139,35 +139,6 @@ class Scenario:
     def replace(self, **changes: object) -> Scenario:
         """A copy with some fields replaced (tables are not re-checked)."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
-
-
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and check a scenario: a folder of CSV files, or one ``.xlsx`` workbook.
-
-    Parameters
-    ----------
-    path : str or Path
-        A folder in the format of SCENARIO-FORMAT.md, or a workbook with one sheet per table
-        (see docs/scenario-format.md and :mod:`planner.scenario_xlsx`).
-
-    Returns
-    -------
-    Scenario
-
-    Raises
-    ------
-    ScenarioError
-        Listing every problem found, each with file (or sheet), line (or row) and column.
-    """
-    path = Path(path)
-    if path.is_file() and path.suffix.lower() == ".xlsx":
-        from planner.scenario_xlsx import load_workbook_scenario
-
-        return load_workbook_scenario(path)
-    if not path.is_dir():
-        raise ScenarioError([Problem(str(path), None, None, not_a_scenario(path))])
-    config_text, raw, problems = read_folder(path)
-    return build_scenario(config_text, raw, source=str(path), problems=problems)
 
 
 def not_a_scenario(path: Path) -> str:
@@ -627,45 +598,6 @@ def wanted_supplies(scenario: Scenario, *, factors: Mapping[str, Fraction] | Non
     return pd.DataFrame({"item_id": np.repeat(items.to_numpy(), len(points)),
                          "point_id": np.tile(points["point_id"].to_numpy(), len(items)),
                          "wanted": np.concatenate(wanted)})
-
-
-def save_scenario(scenario: Scenario, path: str | Path, *, overwrite: bool = False) -> Path:
-    """Write a scenario as a folder in the contract's format, or as an ``.xlsx`` workbook.
-
-    It loads back to the same scenario and plan. The folder (or workbook) appears whole or
-    not at all: it is written aside, then moved into place. Needs are written to needs.csv
-    when they came from a file (else the rules in scenario.yaml derive them again);
-    availability.csv lists only the sessions where fewer than all are free. Rows are in the
-    scenario's order, so the same scenario always gives the same bytes.
-
-    Parameters
-    ----------
-    scenario : Scenario
-    path : str or Path
-        A folder, or a file name ending in ``.xlsx`` for a workbook (one sheet per table).
-    overwrite : bool
-        Replace a folder that holds files, or an existing workbook.
-
-    Raises
-    ------
-    FileExistsError
-        ``path`` already holds files (or exists) and ``overwrite`` is false.
-    """
-    from planner.textfiles import write_csv, write_folder_atomically
-
-    tables = scenario_tables(scenario)
-    if Path(path).suffix.lower() == ".xlsx":
-        from planner.scenario_xlsx import save_workbook_scenario
-
-        return save_workbook_scenario(scenario.config, tables, path, overwrite=overwrite,
-                                      yaml_text=config_yaml(scenario.config))
-
-    def write(tmp: Path) -> None:
-        (tmp / "scenario.yaml").write_text(config_yaml(scenario.config), encoding="utf-8")
-        for name, (header, rows) in tables.items():
-            write_csv(tmp / f"{name}.csv", header, rows)
-
-    return write_folder_atomically(path, write, overwrite=overwrite)
 
 
 def scenario_tables(scenario: Scenario) -> dict[str, tuple[list[str], list[list[object]]]]:

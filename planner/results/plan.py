@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from planner.levers import Inputs, Levers
-from planner.scenario import Scenario
-from planner.settings import ROLES, Weights
+from planner.io.scenario import Scenario
+from planner.io.settings import ROLES, Weights
+from planner.model.levers import Inputs, Levers
 
 if TYPE_CHECKING:
-    from planner.model import PlanModel, Solution
+    from planner.model.formulation import PlanModel, Solution
 
 # summary.json "whole_numbers_by": how staffing became whole volunteers (docs/model.md).
 WHOLE_NUMBERS_BY = {
@@ -64,13 +63,6 @@ class Plan:
     marginal_values: pd.DataFrame
     timings: Mapping[str, float] = field(default_factory=dict)
 
-    def export(self, folder: str | Path, *, overwrite: bool = False, lang: str = "both") -> Path:
-        """Write the contract's files (csv, json, xlsx) into ``folder``; see :func:`planner.export.export_plan`."""
-        from planner.export import export_plan
-
-        return export_plan(self, folder, overwrite=overwrite, lang=lang)
-
-    # Views ------------------------------------------------------------------------------
     def by_district(self) -> pd.DataFrame:
         """Needs and staffing per district of the points, with coverage per role."""
         points = self.scenario.points[["point_id", "district_id"]]

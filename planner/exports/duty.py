@@ -26,11 +26,11 @@ import pandas as pd
 from fontTools import subset
 from fpdf import FPDF
 
-from planner.charts import cjk_font_file
+from planner.exports.charts import cjk_font_file
 from planner.labels import TEXT, label
-from planner.plan import Plan
-from planner.settings import ROLES
-from planner.textfiles import file_names
+from planner.results.plan import Plan
+from planner.io.settings import ROLES
+from planner.io.textfiles import file_names
 
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 SHORT_FILL = (252, 228, 214)
@@ -240,7 +240,7 @@ class _Table:
 
 
 def write_duty_sheets(plan: Plan, folder: Path, *, lang: str = "both") -> list[Path]:
-    """One PDF per point (``<point_id>.pdf``, see :func:`planner.textfiles.file_names`) in ``folder`` (created)."""
+    """One PDF per point (``<point_id>.pdf``, see :func:`planner.io.textfiles.file_names`) in ``folder`` (created)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     points = duty_points(plan)

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from planner.scenario import Scenario
-from planner.settings import ROLES
+from planner.io.scenario import Scenario
+from planner.io.settings import ROLES
 
 
 @dataclass(frozen=True)

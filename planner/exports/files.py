@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from planner.textfiles import lies_within, write_csv, write_folder_atomically
+from planner.io.textfiles import lies_within, write_csv, write_folder_atomically
 
 if TYPE_CHECKING:
-    from planner.plan import Plan
+    from planner.results.plan import Plan
 
 PLAN_FILES = ("assignments.csv", "shortfalls.csv", "distribution.csv", "summary.json", "plan.xlsx")
 
@@ -45,7 +45,7 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
         ``folder`` holds files and ``overwrite`` is false, or it holds the plan's own scenario
         (replacing it would delete the scenario).
     """
-    from planner.excel import write_plan_workbook
+    from planner.exports.plan_workbook import write_plan_workbook
 
     source = plan.scenario.source
     if source and overwrite and lies_within(Path(source), Path(folder), unknown=True):

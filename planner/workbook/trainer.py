@@ -6,7 +6,7 @@
 
 Each step compares the scenario as planned with the what-if: headline cards side by side,
 a chart on shared axes, and a sentence whose every number comes from the two plans. A
-:class:`TrainerDemo` also holds a live panel (a large :class:`planner.widgets.Explorer` with
+:class:`TrainerDemo` also holds a live panel (a large :class:`planner.workbook.widgets.Explorer` with
 a few controls) so the room can ask its own what-if; the language buttons switch everything.
 """
 
@@ -20,14 +20,14 @@ from typing import Any
 
 import ipywidgets as w
 
-from planner import charts
-from planner.headline import Headline, headline, headline_html
+from planner.exports import charts
+from planner.io.scenario import Scenario
+from planner.io.settings import ROLES
 from planner.labels import label
-from planner.plan import Plan
-from planner.scenario import Scenario
-from planner.settings import ROLES
-from planner.weather import exam_days, weather_levers
-from planner.widgets import Explorer, guarded, png_image
+from planner.model.weather import exam_days, weather_levers
+from planner.results.headline import Headline, headline, headline_html
+from planner.results.plan import Plan
+from planner.workbook.widgets import Explorer, guarded, png_image
 
 LIVE_GROUPS = ("ctl_availability", "ctl_weather", "ctl_stock")
 

@@ -22,11 +22,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.levers import Inputs, Levers, apply_levers
-from planner.model import PlanModel, Solution
-from planner.plan import Plan, build_summary
-from planner.scenario import Scenario
-from planner.settings import ROLES
+from planner.io.scenario import Scenario
+from planner.io.settings import ROLES
+from planner.model.formulation import PlanModel, Solution
+from planner.model.levers import Inputs, Levers, apply_levers
+from planner.results.plan import Plan, build_summary
 
 log = logging.getLogger(__name__)
 NONE: Mapping[str, Any] = MappingProxyType({})  # no overrides (an immutable default)
@@ -57,7 +57,7 @@ def solve(
     time_limit : float, optional
         Seconds; at the limit the best plan so far is returned with status "feasible".
     availability, district_availability, stock, supply_factors, max_travel_km, weights, closed_points, need_factors
-        Levers overriding the scenario's numbers; see :class:`planner.levers.Levers`.
+        Levers overriding the scenario's numbers; see :class:`planner.model.levers.Levers`.
 
     Returns
     -------

@@ -14,13 +14,13 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 
-from planner.excel import save_workbook, write_sheet
-from planner.headline import headline
+from planner.io.xlsx import save_workbook, write_sheet
+from planner.results.headline import headline
 from planner.labels import label
-from planner.plan import Plan
-from planner.scenario import Scenario
-from planner.settings import ROLES
-from planner.solving import LivePlanner
+from planner.results.plan import Plan
+from planner.io.scenario import Scenario
+from planner.io.settings import ROLES
+from planner.results.solving import LivePlanner
 
 MIN_VARIANTS, MAX_VARIANTS = 2, 4
 

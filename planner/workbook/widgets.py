@@ -31,19 +31,20 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
-from planner import charts
-from planner.bundle import Bundle, export_bundle
-from planner.compare import compare_districts, compare_figures, comparison_sheet, write_comparison
-from planner.folders import default_scenario, exports_dir, project_root, saved_scenarios_dir, scenario_folders
-from planner.headline import headline, headline_html
+from planner.exports import charts
+from planner.exports.bundle import Bundle, export_bundle
+from planner.exports.compare import compare_districts, compare_figures, comparison_sheet, write_comparison
+from planner.io import load_scenario
+from planner.io.scenario import Scenario, wanted_supplies
+from planner.io.settings import ROLES
 from planner.labels import label
-from planner.levers import Levers
-from planner.plan import Plan
-from planner.scenario import Scenario, load_scenario, wanted_supplies
-from planner.settings import ROLES
-from planner.solving import LivePlanner, solve
-from planner.tweaks import add_point, folder_name, save_tweaks
-from planner.weather import PRESETS, exam_days, weather_levers
+from planner.model.levers import Levers
+from planner.model.tweaks import add_point, folder_name, save_tweaks
+from planner.model.weather import PRESETS, exam_days, weather_levers
+from planner.results.headline import headline, headline_html
+from planner.results.plan import Plan
+from planner.results.solving import LivePlanner, solve
+from planner.workbook.folders import default_scenario, exports_dir, project_root, saved_scenarios_dir, scenario_folders
 
 log = logging.getLogger(__name__)
 
@@ -810,7 +811,7 @@ class CompareView:
     Parameters
     ----------
     plans : mapping of name to Plan
-        From :func:`planner.compare.plan_variants`.
+        From :func:`planner.exports.compare.plan_variants`.
     lang : {"zh", "en"}
     large : bool
         Large type, for a projector.

@@ -1,0 +1,1 @@
+"""The workbook: the notebooks' widgets (explorer, comparison, exports, the trainer's demo)."""
