@@ -1,0 +1,142 @@
+"""Classes of identical team members: the unit the model plans, so every plan can be rostered.
+
+Team-level limits are a relaxation: a team of 3 with one first-aider, 2 sessions each, can
+be asked for first aid twice and for all three members once, and no roster gives that. Members
+alike in skills and in the sessions they are free are interchangeable, so the model plans per
+*class* of such members: per class and session at most its members are on duty, over the exam
+at most members x max_sessions, each in the roles its members are trained for. Those limits are
+exact: identical members can always be rostered round-robin (docs/model.md, "Exact per person").
+
+Without named volunteers a team's members are numbered as the contract says (version 2): members
+1 to ``first_aid`` are the first-aiders, the last ``counsellors`` the counsellors, so a member is
+both only when first_aid + counsellors exceeds volunteers. The members free in a session are the
+first ``available`` of the order *trained first*: both skills, first aid only, counsellor only,
+neither. A class is then a run of members of one kind whose free sessions are the same.
+
+Which classes exist is fixed by the scenario alone, so a model built once follows every lever
+(levers change class sizes, which are bounds): availability levers scale the counts monotonically,
+so the sessions a member is free in always form one of the sets ``{s: A[t, s] >= a}`` of the
+scenario's own availability, and a member's kind is one of the four whatever the levers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from planner.model.levers import Inputs
+
+# Kinds of member, in the order "trained first" (who is free first when fewer are free).
+BOTH, FIRST_AID, COUNSELLOR, NEITHER = 0, 1, 2, 3
+KINDS = ("both", "first_aid", "counsellor", "neither")
+# Roles a kind may serve (general, first_aid, counsellor: the order of planner.io.settings.ROLES).
+KIND_ROLES = np.array([[True, True, True], [True, True, False], [True, False, True], [True, False, False]])
+
+
+@dataclass(frozen=True)
+class MemberClasses:
+    """The classes of every team, as aligned arrays (one entry per class).
+
+    ``team`` is the team's row in ``scenario.teams``; ``kind`` one of :data:`KINDS`;
+    ``level`` the class's availability level: its members are free in session ``s`` exactly
+    when ``free[class, s]``. ``structure`` classes exist whatever the levers; ``size`` (members
+    now, under the inputs' levers, possibly 0) and ``first`` (the 0-based position, in the
+    team's numbering, of the class's first member) follow the inputs.
+    """
+
+    team: np.ndarray
+    kind: np.ndarray
+    level: np.ndarray
+    free: np.ndarray  # classes x sessions, bool: the level's sessions (under the scenario's own numbers)
+    size: np.ndarray
+    first: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.team)
+
+    @property
+    def roles(self) -> np.ndarray:
+        """classes x roles: whether the class's members may serve the role."""
+        return KIND_ROLES[self.kind]
+
+
+def _scenario_available(inputs: Inputs) -> np.ndarray:
+    """Members free per team and session, as the scenario says (no levers): teams x sessions."""
+    sc = inputs.scenario
+    return sc.availability["volunteers"].to_numpy(dtype="int64").reshape(len(sc.teams), len(sc.sessions))
+
+
+def _levels(available: np.ndarray) -> list[np.ndarray]:
+    """Per team, the distinct positive availability values, ascending (the levels' thresholds)."""
+    return [np.unique(row[row > 0]) for row in available]
+
+
+def class_structure(base: Inputs) -> MemberClasses:
+    """The classes that exist for a scenario, whatever the levers, with their sizes under ``base``.
+
+    A kind exists where the scenario's counts allow it under some lever: first aid only where
+    the team has first-aiders, counsellor only where it has counsellors, both where it has
+    both (rounding under a lever can make a member both), neither always; one class per kind
+    and availability level.
+    """
+    available = _scenario_available(base)
+    first_aid = base.scenario.teams["first_aid"].to_numpy()
+    counsellors = base.scenario.teams["counsellors"].to_numpy()
+    team, kind, level, free = [], [], [], []
+    for t, thresholds in enumerate(_levels(available)):
+        kinds = [k for k, present in ((BOTH, first_aid[t] > 0 and counsellors[t] > 0), (FIRST_AID, first_aid[t] > 0),
+                                      (COUNSELLOR, counsellors[t] > 0), (NEITHER, True)) if present]
+        for k in kinds:
+            for ell, threshold in enumerate(thresholds):
+                team.append(t)
+                kind.append(k)
+                level.append(ell)
+                free.append(available[t] >= threshold)
+    n_sessions = available.shape[1]
+    structure = MemberClasses(
+        team=np.array(team, dtype="int64"), kind=np.array(kind, dtype="int64"),
+        level=np.array(level, dtype="int64"),
+        free=np.array(free, dtype=bool).reshape(len(team), n_sessions),
+        size=np.zeros(len(team), dtype="int64"), first=np.zeros(len(team), dtype="int64"),
+    )
+    return with_sizes(structure, base)
+
+
+def kind_runs(volunteers: np.ndarray, first_aid: np.ndarray, counsellors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per team (rows) and kind (columns), the run [start, end) of positions in the trained-first order."""
+    both = np.maximum(0, first_aid + counsellors - volunteers)
+    start = np.stack([np.zeros_like(both), both, first_aid, first_aid + counsellors - both], axis=1)
+    end = np.stack([both, first_aid, first_aid + counsellors - both, volunteers], axis=1)
+    return start, end
+
+
+def with_sizes(structure: MemberClasses, inputs: Inputs) -> MemberClasses:
+    """The classes' sizes and first positions under ``inputs`` (its levers).
+
+    Level ``ell`` (threshold a_ell of the scenario's distinct availability values a_1 < a_2 ...)
+    holds the members free exactly in the sessions with A[t, s] >= a_ell. Under a lever a team's
+    free count A'[t, s] depends only on A[t, s], never decreasing with it, so the member at
+    position j is free exactly there when A'(a_(ell-1)) <= j < A'(a_ell) (A'(a_0) = 0): the level
+    is that run of positions, cut by the kind's run.
+    """
+    kind_start, kind_end = kind_runs(inputs.volunteers, inputs.first_aid, inputs.counsellors)
+    available = _scenario_available(inputs)
+    thresholds = _levels(available)
+    size = np.zeros(len(structure), dtype="int64")
+    first = np.zeros(len(structure), dtype="int64")
+    for c in range(len(structure)):
+        t, k, ell = int(structure.team[c]), int(structure.kind[c]), int(structure.level[c])
+        levels = thresholds[t]
+
+        def free_now(threshold: int, t: int = t) -> int:
+            # A'(a): the free count now in a session the scenario gives a free members.
+            return int(inputs.available[t][np.argmax(available[t] == threshold)])
+
+        upper = free_now(int(levels[ell]))
+        lower = free_now(int(levels[ell - 1])) if ell > 0 else 0
+        start, end = max(lower, int(kind_start[t, k])), min(upper, int(kind_end[t, k]))
+        if end > start:
+            size[c], first[c] = end - start, start
+    return MemberClasses(team=structure.team, kind=structure.kind, level=structure.level, free=structure.free,
+                         size=size, first=first)
