@@ -187,7 +187,7 @@ def workbook_edits(draw: st.DrawFn) -> tuple[ScenarioData, list[tuple[str, int, 
 @given(case=workbook_edits())
 def test_edited_workbooks_end_in_a_plan_or_clear_problems(case: tuple[ScenarioData, list[Any]]) -> None:
     from planner import load_scenario
-    from planner.io.scenario_workbook import convert_scenario
+    from planner.io.convert import convert_scenario
 
     from .strategies import write_scenario
 

@@ -12,7 +12,7 @@ from planner import load_scenario, solve
 from planner.cli import main
 from planner.exports.files import export_plan
 from planner.generate import generate_files, generate_scenario, write_generated
-from planner.io.scenario import CATEGORIES, TABLES
+from planner.io.schema import CATEGORIES, TABLES
 from planner.io.settings import ROLES
 from planner.programme2023 import DISTRICTS_CSV
 

@@ -16,8 +16,9 @@ import pytest
 
 from planner import ScenarioError, load_scenario
 from planner.io import save_scenario
-from planner.io.scenario import TABLES, Scenario
-from planner.io.scenario_workbook import convert_scenario
+from planner.io.convert import convert_scenario
+from planner.io.scenario import Scenario
+from planner.io.schema import TABLES
 
 from .conftest import SCENARIOS, write_scenario
 from .helpers import digest, run_cli
@@ -310,7 +311,7 @@ def test_convert_never_overwrites_without_force_and_writes_whole_files(demo_book
     def fail(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("planner.io.scenario_workbook.save_workbook", fail)
+    monkeypatch.setattr("planner.io.workbook_write.save_workbook", fail)
     code, _, stderr = run_cli("convert", str(SCENARIOS / "beijing-2023"), str(demo_book), "--force")
     assert code == 2 and "cannot write (No space left on device); nothing was written" in stderr
     assert demo_book.read_bytes() == before
