@@ -7,8 +7,10 @@
 * :func:`language_toggle`, :func:`png_image` and :func:`download_link` are the widgets
   every view shows the same way.
 
-Every view has a synchronous mode (``debounce=0``) in which a control's change re-plans
-before the assignment returns: the tests drive ``.value`` and read the results.
+With ``delay`` 0 a :class:`Debouncer` calls at once, and a :class:`Drawer` not in the
+background draws inline: the explorer's synchronous mode (``debounce=0``), in which a
+control's change re-plans before the assignment returns, so tests drive ``.value`` and
+read the results.
 """
 
 from __future__ import annotations
