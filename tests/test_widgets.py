@@ -21,9 +21,12 @@ import pytest
 
 from planner import load_scenario, solve
 from planner.exports.compare import plan_variants
+from planner.model.levers import Levers
 from planner.results.headline import headline
-from planner.workbook.trainer import TrainerDemo
-from planner.workbook.widgets import CompareView, Debouncer, Explorer, ExportView
+from planner.workbook import CompareView, Explorer, ExportView, LeverControls, TrainerDemo
+from planner.workbook.common import Debouncer
+from planner.workbook.lever_state import default_state, levers_from_state
+from planner.workbook.tables import table_html
 
 from .conftest import SCENARIOS
 
@@ -204,10 +207,11 @@ def test_add_a_point_and_keep_the_controls(tmp_path):
     explorer = Explorer(DEMO, debounce=0)
     explorer.controls.widgets["availability"].value = 80
     needed = explorer.headline.needed
-    explorer._add_widgets["district"].value = "haidian"
-    assert explorer._add_widgets["lat"].value != 0  # placed near the district's centre
-    explorer._add_widgets["parents"].value = 400
-    explorer._add_button.click()
+    form = explorer.add_form
+    form.widgets["district"].value = "haidian"
+    assert form.widgets["lat"].value != 0  # placed near the district's centre
+    form.widgets["parents"].value = 400
+    form.button.click()
     assert "haidian-new1" in set(explorer.scenario.points["point_id"])
     assert explorer.controls.widgets["availability"].value == 80
     assert explorer.headline.needed == needed + 2 * (5 + 1)  # general ceil(400/80), one first-aider, two sessions
@@ -227,6 +231,34 @@ def test_adding_a_point_keeps_the_weather(tmp_path):
         k: v for k, v in state.items() if k != "closed"}
     assert explorer.plan.levers.need_factors  # the rain still asks for more hands
     assert explorer.plan.levers == explorer.controls.levers()
+
+
+def test_the_save_form_names_an_unnamed_save_and_replaces_only_when_ticked(tmp_path):
+    explorer = Explorer(DEMO, debounce=0, lang="en")
+    explorer.controls.widgets["availability"].value = 60
+    form = explorer.save_form
+    form.button.click()  # no name typed: the scenario's name and "(Levers)"
+    folder = tmp_path / "saved" / "Demo-(small)---演示（小）-(Levers)"  # "/" and spaces become "-"
+    assert load_scenario(folder).name == "Demo (small) / 演示（小） (Levers)"
+    form.button.click()  # the same name again, "replace" not ticked: refused, and said so
+    assert "#c62828" in explorer.message.value
+    form.replace.value = True
+    form.button.click()
+    assert "#1a7f37" in explorer.message.value
+
+
+@pytest.mark.parametrize("folder", [BEIJING, DEMO], ids=lambda p: p.name)
+def test_the_controls_start_at_the_default_state_and_say_its_levers(folder):
+    """LeverControls and lever_state agree: the widgets start where default_state says, and
+    the levers the controls say are levers_from_state's of their state."""
+    scenario = load_scenario(folder)
+    controls = LeverControls(scenario)
+    assert controls.state() == default_state(scenario)
+    assert controls.levers() == levers_from_state(scenario, default_state(scenario)) == Levers()
+    controls.widgets["availability"].value = 70
+    controls.widgets["weather"].value = "heat"
+    controls.widgets["no_limit"].value = True
+    assert controls.levers() == levers_from_state(scenario, controls.state())
 
 
 def test_a_bad_point_is_explained(tmp_path):
@@ -314,8 +346,6 @@ def test_trainer_demo_tells_the_story_in_both_languages():
 
 
 def test_tables_read_as_people_write_numbers():
-    from planner.workbook.widgets import table_html
-
     page = table_html(pd.DataFrame({"a": [1968.0, 93.456, float("nan")], "b": [12345, 7, 0], "c": ["x", None, "z"]}))
     assert "<td>1,968</td>" in page and "<td>93.46</td>" in page and "<td>12,345</td>" in page
     assert "1968.0" not in page and ">nan<" not in page and ">None<" not in page
