@@ -21,14 +21,8 @@ from planner.exports.files import export_plan
 from planner.model import formulation
 from planner.verify import verify_plan
 
-from .conftest import SCENARIOS, write_scenario
+from .conftest import BEIJING, SCENARIOS, write_scenario
 from .helpers import digest, run_cli
-
-BEIJING = SCENARIOS / "beijing-2023"
-
-
-
-
 
 
 def rows(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -96,9 +90,12 @@ def test_a_plan_without_proof_of_optimality_is_written_and_says_so(
     assert "feasible (not proven optimal) plan" in stdout
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == "feasible"
-    assert 0 < summary["unmet"] <= summary["needed"]
-    # A plan cut short keeps every hard rule; only "no need left while a team sits idle" may fail.
-    assert {violation.rule for violation in verify_plan(BEIJING, out)} <= {"maximality"}
+    # 100 primal simplex iterations from an all-slack start staff only 12 of the 1,968
+    # volunteer-sessions (the optimum staffs 1,840); the iteration limit makes it the same
+    # on every machine (for one HiGHS release).
+    assert (summary["needed"], summary["assigned"], summary["unmet"]) == (1968, 12, 1956)
+    # A plan cut short keeps every hard rule; it breaks only "no need left while a team sits idle".
+    assert {violation.rule for violation in verify_plan(BEIJING, out)} == {"maximality"}
 
 
 def test_missing_cbc_names_highs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old_plan: Path) -> None:
@@ -112,6 +109,7 @@ def test_missing_cbc_names_highs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert digest(old_plan) == before
 
 
+@pytest.mark.slow
 def test_missing_highs_names_cbc(tmp_path: Path) -> None:
     """A Python where ``import highspy`` fails, as when it is not installed."""
     program = ("import sys; sys.modules['highspy'] = None\n"

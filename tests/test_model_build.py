@@ -17,6 +17,8 @@ from planner.model.formulation import PlanModel, _group, new_highs
 from planner.model.levers import apply_levers
 from planner.model.pulp_objects import add_constraints, make_variables, paused_gc, set_objective
 
+from .conftest import DEMO, SCENARIOS
+
 
 def teams(*rows: str) -> str:
     return "\n".join(["team_id,name,union,district_id,volunteers,first_aid,counsellors,max_sessions", *rows])
@@ -50,9 +52,9 @@ def build(model: PlanModel, *, fast: bool) -> pulp.LpProblem:
     return prob
 
 
-@pytest.mark.parametrize("folder", ["scenarios/demo-small", "scenarios/beijing-2023"])
+@pytest.mark.parametrize("folder", ["demo-small", "beijing-2023"])
 def test_fast_pulp_objects_are_those_of_the_public_calls(folder, tmp_path):
-    model = model_for(folder)
+    model = model_for(SCENARIOS / folder)
     fast, public = build(model, fast=True), build(model, fast=False)
     for prob, name in ((fast, "fast.lp"), (public, "public.lp")):
         prob.writeLP(str(tmp_path / name))
@@ -65,7 +67,7 @@ def test_fast_pulp_objects_are_those_of_the_public_calls(folder, tmp_path):
 
 def test_the_problem_the_planner_solves_is_that_lp(tmp_path):
     """model.problem (fast path) writes the same LP as the public calls, and its objective is the plan's."""
-    model = model_for("scenarios/demo-small")
+    model = model_for(DEMO)
     model.problem.writeLP(str(tmp_path / "planner.lp"))
     build(model, fast=False).writeLP(str(tmp_path / "public.lp"))
     assert (tmp_path / "planner.lp").read_text().split("\n", 1)[1] == (tmp_path / "public.lp").read_text().split(
@@ -156,8 +158,8 @@ def test_whole_plan_is_as_good_as_the_integer_program():
     assert plan.summary["status"] == "optimal"
 
 
-def test_live_planner_follows_levers_like_cold_solves():
-    scenario = load_scenario("scenarios/beijing-2023")
+def test_live_planner_follows_levers_like_cold_solves(beijing):
+    scenario = beijing
     live = LivePlanner(scenario)
     changes = [{}, {"availability": 0.8}, {"stock": {"parent-pack": 2000}}, {"weights": {"fairness": 0}},
                {"closed_points": ["haidian-01"]}, {}]

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pulp
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 import planner
@@ -21,7 +22,7 @@ import planner.model.formulation
 from planner.exports.files import export_plan
 from planner.verify import verify_plan
 
-from .strategies import ScenarioData, scenarios, write_scenario
+from .strategies import ScenarioData, scenarios
 
 FILTERED = [HealthCheck.filter_too_much, HealthCheck.too_slow]
 PLAN_FILES = ("assignments.csv", "shortfalls.csv", "distribution.csv", "summary.json")
@@ -30,9 +31,10 @@ PLAN_FILES = ("assignments.csv", "shortfalls.csv", "distribution.csv", "summary.
 @contextmanager
 def scenario_folder(data: ScenarioData) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="scenario-") as tmp:
-        yield write_scenario(Path(tmp) / "scenario", data)
+        yield data.write(Path(tmp) / "scenario")
 
 
+@pytest.mark.slow
 @settings(max_examples=40, suppress_health_check=FILTERED, deadline=None)
 @given(scenarios())
 def test_every_solved_plan_keeps_the_contract(data: ScenarioData) -> None:
@@ -42,6 +44,7 @@ def test_every_solved_plan_keeps_the_contract(data: ScenarioData) -> None:
         assert verify_plan(folder, out) == []
 
 
+@pytest.mark.slow
 @settings(max_examples=12, suppress_health_check=FILTERED, deadline=None)
 @given(scenarios())
 def test_same_input_writes_the_same_bytes(data: ScenarioData) -> None:
@@ -52,6 +55,7 @@ def test_same_input_writes_the_same_bytes(data: ScenarioData) -> None:
             assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
+@pytest.mark.slow
 @settings(max_examples=10, suppress_health_check=FILTERED, deadline=None)
 @given(scenarios(max_points=4, max_teams=4))
 def test_highs_and_cbc_reach_the_same_optimum(data: ScenarioData) -> None:
@@ -65,6 +69,7 @@ def test_highs_and_cbc_reach_the_same_optimum(data: ScenarioData) -> None:
         assert verify_plan(folder, out) == []
 
 
+@pytest.mark.slow
 @settings(max_examples=15, suppress_health_check=FILTERED, deadline=None)
 @given(scenarios())
 def test_whole_volunteers_lose_nothing_against_the_integer_program(data: ScenarioData) -> None:
