@@ -28,7 +28,7 @@ from planner.workbook.common import Debouncer
 from planner.workbook.lever_state import default_state, levers_from_state
 from planner.workbook.tables import table_html
 
-from .conftest import DEMO
+from .conftest import BEIJING, DEMO
 
 
 @pytest.fixture(autouse=True)
