@@ -21,7 +21,7 @@ from pathlib import Path
 from planner.errors import NoPlanError, Problem, ScenarioError, SolverUnavailableError, one_line
 from planner.io.textfiles import holds_working_folder, lies_within
 from planner.labels import label
-from planner.model.formulation import SOLVERS
+from planner.model.solution import SOLVERS
 
 EXIT_OK, EXIT_INVALID, EXIT_NO_PLAN = 0, 2, 3
 SCENARIO_HELP = "scenario folder, or .xlsx workbook"

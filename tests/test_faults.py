@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from planner import load_scenario, solve
+from planner.errors import NoPlanError
 from planner.exports.files import export_plan
-from planner.model import formulation
+from planner.model import PlanModel, cbc, highs
 from planner.verify import verify_plan
 
 from .conftest import BEIJING, SCENARIOS, write_scenario
@@ -74,7 +75,7 @@ def test_a_plan_without_proof_of_optimality_is_written_and_says_so(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """HiGHS stopped by an iteration limit with a plan in hand (primal simplex keeps every iterate
     feasible); an iteration limit, unlike a time limit, stops at the same point on every machine."""
-    new_highs = formulation.new_highs
+    new_highs = highs.new_highs
 
     def limited() -> object:
         h = new_highs()
@@ -83,7 +84,7 @@ def test_a_plan_without_proof_of_optimality_is_written_and_says_so(
         h.setOptionValue("simplex_iteration_limit", 100)
         return h
 
-    monkeypatch.setattr(formulation, "new_highs", limited)
+    monkeypatch.setattr(highs, "new_highs", limited)
     out = tmp_path / "plan"
     code, stdout, stderr = run_cli("solve", str(BEIJING), "--out", str(out))
     assert code == 0, stderr
@@ -99,7 +100,7 @@ def test_a_plan_without_proof_of_optimality_is_written_and_says_so(
 
 
 def test_missing_cbc_names_highs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old_plan: Path) -> None:
-    monkeypatch.setattr(formulation, "cbc_path", lambda: None)
+    monkeypatch.setattr(cbc, "cbc_path", lambda: None)
     before = digest(old_plan)
     code, _, stderr = run_cli("solve", str(SCENARIOS / "demo-small"), "--out", str(old_plan), "--force",
                           "--solver", "cbc")
@@ -250,21 +251,21 @@ def test_a_failed_move_puts_the_old_plan_back(old_plan: Path, monkeypatch: pytes
 
 def test_a_model_the_solver_refuses_is_no_plan_not_a_wrong_one(monkeypatch: pytest.MonkeyPatch) -> None:
     """HiGHS drops every row of a model with a number beyond its range; the planner says so."""
-    set_inputs = formulation.PlanModel.set_inputs
+    set_inputs = PlanModel.set_inputs
 
-    def with_a_huge_coefficient(self: formulation.PlanModel, inputs: object) -> None:
+    def with_a_huge_coefficient(self: PlanModel, inputs: object) -> None:
         set_inputs(self, inputs)  # type: ignore[arg-type]
         self._a_value = self._a_value.copy()
-        self._a_value[self._share_coef_nz] = -1e16
+        self._a_value[self._lever_nz] = -1e16
 
-    monkeypatch.setattr(formulation.PlanModel, "set_inputs", with_a_huge_coefficient)
-    with pytest.raises(formulation.NoPlanError, match="HiGHS refused the model: a number in it is out of range"):
+    monkeypatch.setattr(PlanModel, "set_inputs", with_a_huge_coefficient)
+    with pytest.raises(NoPlanError, match="HiGHS refused the model: a number in it is out of range"):
         solve(load_scenario(SCENARIOS / "demo-small"))
 
 
 def test_cbc_without_a_plan_in_time_says_how_long_it_ran(monkeypatch: pytest.MonkeyPatch, old_plan: Path) -> None:
     """CBC checks its limit only between steps: the message says so rather than claim it stopped on time."""
-    monkeypatch.setattr(formulation, "_pulp_status", lambda prob: "none")  # as when CBC gives up at its limit
+    monkeypatch.setattr(cbc, "_pulp_status", lambda prob: "none")  # as when CBC gives up at its limit
     before = digest(old_plan)
     code, _, stderr = run_cli("solve", str(SCENARIOS / "demo-small"), "--out", str(old_plan), "--force",
                               "--solver", "cbc", "--time-limit", "5")

@@ -18,7 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import planner
-import planner.model.formulation
+import planner.model
+import planner.model.cbc
 from planner.exports.files import export_plan
 from planner.verify import verify_plan
 
@@ -78,8 +79,8 @@ def test_whole_volunteers_lose_nothing_against_the_integer_program(data: Scenari
         scenario = planner.load_scenario(folder)
         plan = planner.solve(scenario)
         reach = math.inf if scenario.max_travel_km is None else scenario.max_travel_km
-        problem = planner.model.formulation.PlanModel(scenario, reach).problem
-        problem.solve(pulp.COIN_CMD(path=planner.model.formulation.cbc_path(), msg=False))
+        problem = planner.model.PlanModel(scenario, reach).problem
+        problem.solve(pulp.COIN_CMD(path=planner.model.cbc.cbc_path(), msg=False))
         assert pulp.LpStatus[problem.status] == "Optimal"
         optimum = pulp.value(problem.objective) or 0.0  # None when there is nothing to decide
         assert math.isclose(plan.summary["objective"], optimum, rel_tol=1e-6, abs_tol=1e-6)
