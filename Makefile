@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: workbook demo screenshot test plan bench lint clean
+.PHONY: workbook demo screenshot test quick plan bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+## make quick: lint, type-check and the fast tests, for development (no browser, notebooks or slow tests)
+quick: $(STAMP)
+	tools/setup-system.sh font
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/pytest -q -m "not browser and not notebook and not slow"
 
 ## make plan: solve the default scenario into plans/beijing-2023
 plan: $(STAMP)

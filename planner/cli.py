@@ -21,7 +21,7 @@ from pathlib import Path
 from planner.errors import NoPlanError, Problem, ScenarioError, SolverUnavailableError, one_line
 from planner.io.textfiles import holds_working_folder, lies_within
 from planner.labels import label
-from planner.model.formulation import SOLVERS
+from planner.model.solution import SOLVERS
 
 EXIT_OK, EXIT_INVALID, EXIT_NO_PLAN = 0, 2, 3
 SCENARIO_HELP = "scenario folder, or .xlsx workbook"
@@ -157,7 +157,7 @@ def _solve(args: argparse.Namespace, scenario: object) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from planner.io.scenario_workbook import convert_scenario, left_behind
+    from planner.io.convert import convert_scenario, left_behind
 
     source, target = Path(args.source), Path(args.target)
     if target.suffix.lower() == ".xlsx" and target.is_dir():
@@ -187,7 +187,7 @@ def _verify(args: argparse.Namespace) -> int:
     if not (Path(args.scenario).is_file() and args.scenario.lower().endswith(".xlsx")):
         return verify_main([args.scenario, args.plan])
     # The checker reads folders only (it shares no reading code with the planner): give it one.
-    from planner.io.scenario_workbook import convert_scenario
+    from planner.io.convert import convert_scenario
 
     with tempfile.TemporaryDirectory(prefix="planner-verify-") as tmp:
         try:

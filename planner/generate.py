@@ -42,7 +42,8 @@ from pathlib import Path
 
 import numpy as np
 
-from planner.io.scenario import Scenario, build_scenario
+from planner.io.checks import build_scenario
+from planner.io.scenario import Scenario
 from planner.io.textfiles import RawTable, parse_csv, write_folder_atomically
 from planner.programme2023 import (
     CANDIDATES,

@@ -1,4 +1,9 @@
-"""Shared test set-up: Hypothesis profiles, and tiny scenarios written inline."""
+"""Shared test set-up: the project's paths, Hypothesis profiles, tiny scenarios written inline,
+and the Beijing 2023 scenario and plan, read and solved once for the whole run.
+
+Markers (pyproject.toml): ``browser`` (drives chromium), ``notebook`` (executes a notebook),
+``slow`` (takes more than a few seconds). ``make quick`` leaves all three out.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,19 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 from textwrap import dedent
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, settings
 
+if TYPE_CHECKING:
+    from planner import Plan, Scenario
+
+# The one definition of where things are; tests import these from here (tests/helpers.py too).
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
+BEIJING = SCENARIOS / "beijing-2023"
+DEMO = SCENARIOS / "demo-small"
 
 # The default profile, ``ci``, is derandomized and keeps no example database, so every run
 # (locally and in CI) tries the same examples and a failure reproduces exactly. For a wider,
@@ -75,3 +87,20 @@ def scenario_dir(tmp_path: Path) -> Callable[..., Path]:
         return write_scenario(tmp_path / f"scenario{next(counter)}", **files)
 
     return make
+
+
+# The planner is imported inside the fixtures, not at the top: collecting tests loads no solver.
+@pytest.fixture(scope="session")
+def beijing() -> Scenario:
+    """The 2023 scenario, read once for the whole run. Treat it as read-only (``replace`` copies)."""
+    from planner import load_scenario
+
+    return load_scenario(BEIJING)
+
+
+@pytest.fixture(scope="session")
+def beijing_plan(beijing: Scenario) -> Plan:
+    """The 2023 scenario's plan as ``planner solve`` makes it (HiGHS, no levers), solved once."""
+    from planner import solve
+
+    return solve(beijing)

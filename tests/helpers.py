@@ -13,9 +13,7 @@ import planner
 from planner.cli import main as cli_main
 from planner.exports.files import export_plan
 
-ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ROOT / "scenarios"
-DEMO = SCENARIOS / "demo-small"
+from .conftest import DEMO, ROOT, SCENARIOS  # noqa: F401  (the one definition; re-exported for old imports)
 
 Rows = list[dict[str, str]]
 

@@ -1,11 +1,11 @@
 """Hypothesis strategies for small, valid scenario folders in the contract's format.
 
-Draw a :class:`ScenarioData` with :func:`scenarios` and write it with :func:`write_scenario`:
+Draw a :class:`ScenarioData` with :func:`scenarios` and write it with :meth:`ScenarioData.write`:
 
 >>> @given(scenarios())                                   # doctest: +SKIP
 ... def test_something(data):
 ...     with tempfile.TemporaryDirectory() as tmp:
-...         folder = write_scenario(Path(tmp) / "scenario", data)
+...         folder = data.write(Path(tmp) / "scenario")
 
 Examples stay small (at most 3 districts, 3 sessions, 5 points, 6 teams and 3 items) so
 that a solve takes a fraction of a second. Points sit near Beijing, within about 17 km of
@@ -39,7 +39,7 @@ Table = list[dict[str, Any]]
 
 @dataclass(frozen=True)
 class ScenarioData:
-    """Everything a scenario folder holds, as plain rows; see :func:`write_scenario`.
+    """Everything a scenario folder holds, as plain rows; :meth:`write` writes the folder.
 
     Attributes
     ----------
@@ -64,6 +64,10 @@ class ScenarioData:
     encoding: str = "utf-8"
     columns: dict[str, Sequence[str]] = field(default_factory=lambda: dict(COLUMNS))
 
+    def write(self, folder: str | Path) -> Path:
+        """Write the scenario folder (created if needed; files already there are overwritten)."""
+        return _write_data(folder, self)
+
 
 # The contract's columns, as the independent checker knows them.
 COLUMNS: dict[str, Sequence[str]] = dict(SCENARIO_COLUMNS)
@@ -77,8 +81,8 @@ def _csv_text(columns: Sequence[str], rows: Table) -> str:
     return buffer.getvalue()
 
 
-def write_scenario(folder: str | Path, data: ScenarioData) -> Path:
-    """Write a scenario folder from drawn data.
+def _write_data(folder: str | Path, data: ScenarioData) -> Path:
+    """Write a scenario folder from drawn data (tests call :meth:`ScenarioData.write`).
 
     Parameters
     ----------

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from planner.bench import END, START, Size, child_highs, child_live, child_solve, tables, targets, write_report
 
-ROOT = Path(__file__).resolve().parent.parent
-DEMO = ROOT / "scenarios" / "demo-small"
+from .conftest import DEMO
 
 
 def test_highs_alone_solves_the_very_lp_the_planner_built(tmp_path):

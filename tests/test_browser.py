@@ -31,6 +31,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-g
 STARTUP_SECONDS = 90
 COVERAGE = '[data-figure="coverage"] .vp-value'
 NEEDED = '[data-figure="unmet"] .vp-value'
+# Every test here drives chromium through Voila, and takes many seconds.
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 if not CHROMIUM.exists():
     if os.environ.get("CI"):

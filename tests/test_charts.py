@@ -14,18 +14,16 @@ import pytest
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from planner import LivePlanner, load_scenario
+from planner import LivePlanner
 from planner.exports import charts
 from planner.results.headline import headline, headline_html, headline_rows
-
-from .conftest import SCENARIOS
 
 CHARTS = [charts.coverage_by_district, charts.district_session_heatmap, charts.points_map, charts.supplies_chart]
 
 
 @pytest.fixture(scope="module")
-def live():
-    return LivePlanner(load_scenario(SCENARIOS / "beijing-2023"))
+def live(beijing):
+    return LivePlanner(beijing)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from planner import cli
 from planner.errors import NoPlanError
 
-from .conftest import SCENARIOS
+from .conftest import BEIJING, SCENARIOS
 from .helpers import digest
 
 PLANNER = [sys.executable, "-m", "planner.cli"]
@@ -44,14 +44,15 @@ def test_solve_into_an_existing_empty_folder(tmp_path):
     assert (tmp_path / "summary.json").exists()
 
 
+@pytest.mark.slow
 def test_the_same_input_gives_the_same_bytes(tmp_path):
     for name in ("one", "two"):
-        assert run("solve", str(SCENARIOS / "beijing-2023"), "--out", str(tmp_path / name)).returncode == 0
+        assert run("solve", str(BEIJING), "--out", str(tmp_path / name)).returncode == 0
     assert digest(tmp_path / "one") == digest(tmp_path / "two")
 
 
 def test_check_reports_ok(tmp_path):
-    result = run("check", str(SCENARIOS / "beijing-2023"))
+    result = run("check", str(BEIJING))
     assert result.returncode == 0
     assert "51 points, 152 teams (1055 volunteers)" in result.stdout
 
@@ -69,16 +70,17 @@ def test_invalid_input_exits_2_names_file_line_column_and_writes_nothing(tmp_pat
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_an_existing_plan_is_kept_unless_forced(tmp_path):
     out = tmp_path / "plan"
     assert run("solve", str(SCENARIOS / "demo-small"), "--out", str(out)).returncode == 0
     before = digest(out)
     (out / "my-notes.txt").write_text("mine")
-    result = run("solve", str(SCENARIOS / "beijing-2023"), "--out", str(out))
+    result = run("solve", str(BEIJING), "--out", str(out))
     assert result.returncode == 2
     assert "already holds files; pass --force" in result.stderr
     assert digest(out) == {**before, "my-notes.txt": digest(out)["my-notes.txt"]}
-    assert run("solve", str(SCENARIOS / "beijing-2023"), "--out", str(out), "--force").returncode == 0
+    assert run("solve", str(BEIJING), "--out", str(out), "--force").returncode == 0
     assert not (out / "my-notes.txt").exists()
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["scenario"].startswith("Beijing")
 
@@ -97,19 +99,21 @@ def test_no_plan_exits_3_and_leaves_the_folder_as_it_was(tmp_path, monkeypatch, 
     assert list(out.iterdir()) == []
 
 
-@pytest.mark.parametrize("solver", ["highs", "cbc"])
+@pytest.mark.parametrize("solver", ["highs", pytest.param("cbc", marks=pytest.mark.slow)])
 def test_both_solvers_from_the_command_line(tmp_path, solver):
     result = run("solve", str(SCENARIOS / "demo-small"), "--out", str(tmp_path / solver), "--solver", solver)
     assert result.returncode == 0, result.stderr
     assert f"(solver {solver})" in result.stdout
 
 
+@pytest.mark.slow
 def test_bad_arguments_exit_2():
     assert run("solve", str(SCENARIOS / "demo-small"), "--out", "x", "--time-limit", "-3").returncode == 2
     assert run("solve", str(SCENARIOS / "demo-small"), "--out", "x", "--solver", "gurobi").returncode == 2
     assert run("check", "/no/such/folder").returncode == 2
 
 
+@pytest.mark.slow
 def test_verify_checks_a_plan_edited_by_hand(tmp_path):
     out = tmp_path / "plan"
     assert run("solve", str(SCENARIOS / "demo-small"), "--out", str(out)).returncode == 0

@@ -25,8 +25,8 @@ VARIANTS = {
 
 
 @pytest.fixture(scope="module")
-def plans():
-    return plan_variants(LivePlanner(load_scenario(SCENARIOS / "beijing-2023")), VARIANTS)
+def plans(beijing):
+    return plan_variants(LivePlanner(beijing), VARIANTS)
 
 
 def test_variants_are_solved_in_order(plans):

@@ -62,6 +62,7 @@ def with_optional_tables(folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["demo-small", "beijing-2023", "demo-small with every table"])
 def test_row_order_never_changes_a_byte(name: str, tmp_path: Path) -> None:
     source = SCENARIOS / name if name in ("demo-small", "beijing-2023") else with_optional_tables(tmp_path / "source")

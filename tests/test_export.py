@@ -16,11 +16,6 @@ from .conftest import SCENARIOS
 
 
 @pytest.fixture(scope="module")
-def beijing_plan():
-    return solve(load_scenario(SCENARIOS / "beijing-2023"))
-
-
-@pytest.fixture(scope="module")
 def exported(beijing_plan, tmp_path_factory):
     return export_plan(beijing_plan, tmp_path_factory.mktemp("plan") / "beijing")
 
@@ -66,6 +61,7 @@ def test_workbook_content_matches_the_plan(beijing_plan, exported):
     assert overview.shape[1] == 3 + 7  # point id, name, district, then the seven sessions
 
 
+@pytest.mark.slow
 def test_english_only_headers(beijing_plan, tmp_path):
     export_plan(beijing_plan, tmp_path / "en", lang="en")
     workbook = openpyxl.load_workbook(tmp_path / "en" / "plan.xlsx")

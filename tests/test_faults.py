@@ -17,18 +17,13 @@ from pathlib import Path
 import pytest
 
 from planner import load_scenario, solve
+from planner.errors import NoPlanError
 from planner.exports.files import export_plan
-from planner.model import formulation
+from planner.model import PlanModel, cbc, highs
 from planner.verify import verify_plan
 
-from .conftest import SCENARIOS, write_scenario
+from .conftest import BEIJING, SCENARIOS, write_scenario
 from .helpers import digest, run_cli
-
-BEIJING = SCENARIOS / "beijing-2023"
-
-
-
-
 
 
 def rows(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -80,7 +75,7 @@ def test_a_plan_without_proof_of_optimality_is_written_and_says_so(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """HiGHS stopped by an iteration limit with a plan in hand (primal simplex keeps every iterate
     feasible); an iteration limit, unlike a time limit, stops at the same point on every machine."""
-    new_highs = formulation.new_highs
+    new_highs = highs.new_highs
 
     def limited() -> object:
         h = new_highs()
@@ -89,20 +84,23 @@ def test_a_plan_without_proof_of_optimality_is_written_and_says_so(
         h.setOptionValue("simplex_iteration_limit", 100)
         return h
 
-    monkeypatch.setattr(formulation, "new_highs", limited)
+    monkeypatch.setattr(highs, "new_highs", limited)
     out = tmp_path / "plan"
     code, stdout, stderr = run_cli("solve", str(BEIJING), "--out", str(out))
     assert code == 0, stderr
     assert "feasible (not proven optimal) plan" in stdout
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == "feasible"
-    assert 0 < summary["unmet"] <= summary["needed"]
-    # A plan cut short keeps every hard rule; only "no need left while a team sits idle" may fail.
-    assert {violation.rule for violation in verify_plan(BEIJING, out)} <= {"maximality"}
+    # 100 primal simplex iterations from an all-slack start staff only 12 of the 1,968
+    # volunteer-sessions (the optimum staffs 1,840); the iteration limit makes it the same
+    # on every machine (for one HiGHS release).
+    assert (summary["needed"], summary["assigned"], summary["unmet"]) == (1968, 12, 1956)
+    # A plan cut short keeps every hard rule; it breaks only "no need left while a team sits idle".
+    assert {violation.rule for violation in verify_plan(BEIJING, out)} == {"maximality"}
 
 
 def test_missing_cbc_names_highs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old_plan: Path) -> None:
-    monkeypatch.setattr(formulation, "cbc_path", lambda: None)
+    monkeypatch.setattr(cbc, "cbc_path", lambda: None)
     before = digest(old_plan)
     code, _, stderr = run_cli("solve", str(SCENARIOS / "demo-small"), "--out", str(old_plan), "--force",
                           "--solver", "cbc")
@@ -112,6 +110,7 @@ def test_missing_cbc_names_highs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert digest(old_plan) == before
 
 
+@pytest.mark.slow
 def test_missing_highs_names_cbc(tmp_path: Path) -> None:
     """A Python where ``import highspy`` fails, as when it is not installed."""
     program = ("import sys; sys.modules['highspy'] = None\n"
@@ -252,21 +251,21 @@ def test_a_failed_move_puts_the_old_plan_back(old_plan: Path, monkeypatch: pytes
 
 def test_a_model_the_solver_refuses_is_no_plan_not_a_wrong_one(monkeypatch: pytest.MonkeyPatch) -> None:
     """HiGHS drops every row of a model with a number beyond its range; the planner says so."""
-    set_inputs = formulation.PlanModel.set_inputs
+    set_inputs = PlanModel.set_inputs
 
-    def with_a_huge_coefficient(self: formulation.PlanModel, inputs: object) -> None:
+    def with_a_huge_coefficient(self: PlanModel, inputs: object) -> None:
         set_inputs(self, inputs)  # type: ignore[arg-type]
         self._a_value = self._a_value.copy()
-        self._a_value[self._share_coef_nz] = -1e16
+        self._a_value[self._lever_nz] = -1e16
 
-    monkeypatch.setattr(formulation.PlanModel, "set_inputs", with_a_huge_coefficient)
-    with pytest.raises(formulation.NoPlanError, match="HiGHS refused the model: a number in it is out of range"):
+    monkeypatch.setattr(PlanModel, "set_inputs", with_a_huge_coefficient)
+    with pytest.raises(NoPlanError, match="HiGHS refused the model: a number in it is out of range"):
         solve(load_scenario(SCENARIOS / "demo-small"))
 
 
 def test_cbc_without_a_plan_in_time_says_how_long_it_ran(monkeypatch: pytest.MonkeyPatch, old_plan: Path) -> None:
     """CBC checks its limit only between steps: the message says so rather than claim it stopped on time."""
-    monkeypatch.setattr(formulation, "_pulp_status", lambda prob: "none")  # as when CBC gives up at its limit
+    monkeypatch.setattr(cbc, "_pulp_status", lambda prob: "none")  # as when CBC gives up at its limit
     before = digest(old_plan)
     code, _, stderr = run_cli("solve", str(SCENARIOS / "demo-small"), "--out", str(old_plan), "--force",
                               "--solver", "cbc", "--time-limit", "5")

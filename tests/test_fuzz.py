@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -161,6 +162,7 @@ FUZZ = settings(max_examples=90, deadline=None, suppress_health_check=[HealthChe
                                                                        HealthCheck.filter_too_much])
 
 
+@pytest.mark.slow
 @FUZZ
 @given(files=mutated_folders())
 def test_mutated_folders_end_in_a_plan_or_clear_problems(files: Files) -> None:
@@ -183,17 +185,16 @@ def workbook_edits(draw: st.DrawFn) -> tuple[ScenarioData, list[tuple[str, int, 
     return data, edits
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=workbook_edits())
 def test_edited_workbooks_end_in_a_plan_or_clear_problems(case: tuple[ScenarioData, list[Any]]) -> None:
     from planner import load_scenario
-    from planner.io.scenario_workbook import convert_scenario
-
-    from .strategies import write_scenario
+    from planner.io.convert import convert_scenario
 
     data, edits = case
     with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
-        book = save_scenario(load_scenario(write_scenario(Path(tmp) / "scenario", data)), Path(tmp) / "book.xlsx")
+        book = save_scenario(load_scenario(data.write(Path(tmp) / "scenario")), Path(tmp) / "book.xlsx")
         workbook = openpyxl.load_workbook(book)
         for sheet, row, column, value in edits:
             if sheet in workbook.sheetnames:

@@ -6,14 +6,7 @@ import math
 
 import pytest
 
-from planner import LivePlanner, load_scenario, solve
-
-from .conftest import SCENARIOS
-
-
-@pytest.fixture(scope="module")
-def beijing():
-    return load_scenario(SCENARIOS / "beijing-2023")
+from planner import LivePlanner, solve
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,14 @@ from hypothesis import strategies as st
 
 from planner import LivePlanner, load_scenario, solve
 from planner.generate import generate_scenario
-from planner.model.formulation import PlanModel, _group, new_highs
+from planner.model import PlanModel
+from planner.model.highs import new_highs
+from planner.model.keys import group
 from planner.model.levers import apply_levers
 from planner.model.pulp_objects import add_constraints, make_variables, paused_gc, set_objective
+from planner.model.whole import integer_resolve, whole_in_districts
+
+from .conftest import DEMO, SCENARIOS
 
 
 def teams(*rows: str) -> str:
@@ -50,9 +55,9 @@ def build(model: PlanModel, *, fast: bool) -> pulp.LpProblem:
     return prob
 
 
-@pytest.mark.parametrize("folder", ["scenarios/demo-small", "scenarios/beijing-2023"])
+@pytest.mark.parametrize("folder", ["demo-small", "beijing-2023"])
 def test_fast_pulp_objects_are_those_of_the_public_calls(folder, tmp_path):
-    model = model_for(folder)
+    model = model_for(SCENARIOS / folder)
     fast, public = build(model, fast=True), build(model, fast=False)
     for prob, name in ((fast, "fast.lp"), (public, "public.lp")):
         prob.writeLP(str(tmp_path / name))
@@ -65,7 +70,7 @@ def test_fast_pulp_objects_are_those_of_the_public_calls(folder, tmp_path):
 
 def test_the_problem_the_planner_solves_is_that_lp(tmp_path):
     """model.problem (fast path) writes the same LP as the public calls, and its objective is the plan's."""
-    model = model_for("scenarios/demo-small")
+    model = model_for(DEMO)
     model.problem.writeLP(str(tmp_path / "planner.lp"))
     build(model, fast=False).writeLP(str(tmp_path / "public.lp"))
     assert (tmp_path / "planner.lp").read_text().split("\n", 1)[1] == (tmp_path / "public.lp").read_text().split(
@@ -83,7 +88,7 @@ def test_ranged_rows_are_refused():
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3), st.integers(0, 2)), min_size=1, max_size=40))
 def test_grouping_numbers_groups_in_key_order(rows):
     keys = pd.DataFrame(rows, columns=["t", "s", "r"])
-    codes, groups = _group({c: keys[c].to_numpy() for c in keys.columns})
+    codes, groups = group({c: keys[c].to_numpy() for c in keys.columns})
     expected_codes, expected = pd.MultiIndex.from_frame(keys).factorize(sort=True)
     assert codes.tolist() == expected_codes.tolist()
     assert [tuple(row) for row in groups.frame().itertuples(index=False)] == list(expected)
@@ -109,7 +114,7 @@ def test_fractional_team_shares_are_made_whole_at_the_same_objective(scenario_di
     values, objectives = averaged(model, (model.u0, 1.0), (model.u0, 0.0))
     assert objectives[0] == pytest.approx(objectives[1])
     assert values[model.u0] == pytest.approx(0.5)
-    whole = model._whole_in_districts(values, None)
+    whole = whole_in_districts(model, values, None)
     assert whole is not None
     assert np.allclose(whole[model.integer_columns], np.rint(whole[model.integer_columns]))
     assert sorted(whole[model.u0:model.y0]) == [0.0, 1.0]
@@ -122,7 +127,7 @@ def test_fractional_flows_between_districts_are_made_whole(scenario_dir):
                                    needs_csv=needs("p1,s1,general,1")))
     near = int(np.nonzero(model.y["d"] == 0)[0][0]) + model.y0
     values, objectives = averaged(model, (near, 1.0), (near, 0.0))
-    whole = model._whole_in_districts(values, None)
+    whole = whole_in_districts(model, values, None)
     assert whole is not None
     assert whole[near] == 1.0
     assert model.col_cost @ whole == pytest.approx(min(objectives))
@@ -135,7 +140,7 @@ def test_fractional_staffing_of_needs_is_made_whole(scenario_dir):
     values, objectives = averaged(model, (model.a0, 1.0), (model.a0, 0.0))
     assert objectives[0] == pytest.approx(objectives[1])
     assert values[model.a0] == pytest.approx(0.5)
-    whole = model._whole_in_districts(values, None)
+    whole = whole_in_districts(model, values, None)
     assert whole is not None
     assert sorted(whole[model.a0:model.f0]) == [0.0, 1.0]
     assert model.col_cost @ whole == pytest.approx(objectives[0])
@@ -151,13 +156,13 @@ def test_whole_plan_is_as_good_as_the_integer_program():
     h = new_highs()
     model.load_into_highs(h)
     h.run()
-    _, values = model._integer_resolve(h, None, time.perf_counter())
+    _, values = integer_resolve(model, h, None, time.perf_counter())
     assert plan.summary["objective"] == pytest.approx(float(model.col_cost @ values), abs=0.01)
     assert plan.summary["status"] == "optimal"
 
 
-def test_live_planner_follows_levers_like_cold_solves():
-    scenario = load_scenario("scenarios/beijing-2023")
+def test_live_planner_follows_levers_like_cold_solves(beijing):
+    scenario = beijing
     live = LivePlanner(scenario)
     changes = [{}, {"availability": 0.8}, {"stock": {"parent-pack": 2000}}, {"weights": {"fairness": 0}},
                {"closed_points": ["haidian-01"]}, {}]

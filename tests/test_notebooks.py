@@ -47,6 +47,8 @@ def test_notebooks_are_thin_and_stored_without_outputs(path):
     assert any(cell.cell_type == "markdown" for cell in book.cells)
 
 
+@pytest.mark.notebook
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebooks_run_headless(path, kernel_env, tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_PATH", kernel_env)

@@ -14,14 +14,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pulp
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 import planner
-import planner.model.formulation
+import planner.model
+import planner.model.cbc
 from planner.exports.files import export_plan
 from planner.verify import verify_plan
 
-from .strategies import ScenarioData, scenarios, write_scenario
+from .strategies import ScenarioData, scenarios
 
 FILTERED = [HealthCheck.filter_too_much, HealthCheck.too_slow]
 PLAN_FILES = ("assignments.csv", "shortfalls.csv", "distribution.csv", "summary.json")
@@ -30,9 +32,10 @@ PLAN_FILES = ("assignments.csv", "shortfalls.csv", "distribution.csv", "summary.
 @contextmanager
 def scenario_folder(data: ScenarioData) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="scenario-") as tmp:
-        yield write_scenario(Path(tmp) / "scenario", data)
+        yield data.write(Path(tmp) / "scenario")
 
 
+@pytest.mark.slow
 @settings(max_examples=40, suppress_health_check=FILTERED, deadline=None)
 @given(scenarios())
 def test_every_solved_plan_keeps_the_contract(data: ScenarioData) -> None:
@@ -42,6 +45,7 @@ def test_every_solved_plan_keeps_the_contract(data: ScenarioData) -> None:
         assert verify_plan(folder, out) == []
 
 
+@pytest.mark.slow
 @settings(max_examples=12, suppress_health_check=FILTERED, deadline=None)
 @given(scenarios())
 def test_same_input_writes_the_same_bytes(data: ScenarioData) -> None:
@@ -52,6 +56,7 @@ def test_same_input_writes_the_same_bytes(data: ScenarioData) -> None:
             assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
+@pytest.mark.slow
 @settings(max_examples=10, suppress_health_check=FILTERED, deadline=None)
 @given(scenarios(max_points=4, max_teams=4))
 def test_highs_and_cbc_reach_the_same_optimum(data: ScenarioData) -> None:
@@ -65,6 +70,7 @@ def test_highs_and_cbc_reach_the_same_optimum(data: ScenarioData) -> None:
         assert verify_plan(folder, out) == []
 
 
+@pytest.mark.slow
 @settings(max_examples=15, suppress_health_check=FILTERED, deadline=None)
 @given(scenarios())
 def test_whole_volunteers_lose_nothing_against_the_integer_program(data: ScenarioData) -> None:
@@ -73,8 +79,8 @@ def test_whole_volunteers_lose_nothing_against_the_integer_program(data: Scenari
         scenario = planner.load_scenario(folder)
         plan = planner.solve(scenario)
         reach = math.inf if scenario.max_travel_km is None else scenario.max_travel_km
-        problem = planner.model.formulation.PlanModel(scenario, reach).problem
-        problem.solve(pulp.COIN_CMD(path=planner.model.formulation.cbc_path(), msg=False))
+        problem = planner.model.PlanModel(scenario, reach).problem
+        problem.solve(pulp.COIN_CMD(path=planner.model.cbc.cbc_path(), msg=False))
         assert pulp.LpStatus[problem.status] == "Optimal"
         optimum = pulp.value(problem.objective) or 0.0  # None when there is nothing to decide
         assert math.isclose(plan.summary["objective"], optimum, rel_tol=1e-6, abs_tol=1e-6)

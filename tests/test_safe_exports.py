@@ -110,6 +110,7 @@ typed_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampl
                      max_size=20).map(str.strip)
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(rows=st.lists(st.lists(typed_text, min_size=3, max_size=3), min_size=1, max_size=5))
 def test_any_text_round_trips_through_the_csv_files(rows: list[list[str]],
@@ -124,6 +125,7 @@ def test_any_text_round_trips_through_the_csv_files(rows: list[list[str]],
         assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
 
 
+@pytest.mark.slow
 @settings(max_examples=25)
 @given(names=st.lists(typed_text.filter(bool), min_size=1, max_size=4, unique=True))
 def test_any_team_id_and_name_round_trip_through_a_workbook(names: list[str],

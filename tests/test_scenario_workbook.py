@@ -16,10 +16,11 @@ import pytest
 
 from planner import ScenarioError, load_scenario
 from planner.io import save_scenario
-from planner.io.scenario import TABLES, Scenario
-from planner.io.scenario_workbook import convert_scenario
+from planner.io.convert import convert_scenario
+from planner.io.scenario import Scenario
+from planner.io.schema import TABLES
 
-from .conftest import SCENARIOS, write_scenario
+from .conftest import BEIJING, SCENARIOS, write_scenario
 from .helpers import digest, run_cli
 
 TABLE_NAMES = tuple(TABLES)
@@ -57,7 +58,7 @@ def test_folder_to_workbook_and_back_keeps_every_table(name: str, tmp_path: Path
     assert (back / "scenario.yaml").read_bytes() == (source / "scenario.yaml").read_bytes()  # as written
 
 
-@pytest.mark.parametrize("name", ["demo-small", "beijing-2023"])
+@pytest.mark.parametrize("name", ["demo-small", pytest.param("beijing-2023", marks=pytest.mark.slow)])
 def test_a_folder_written_by_the_planner_comes_back_byte_identical(name: str, tmp_path: Path) -> None:
     saved = save_scenario(load_scenario(SCENARIOS / name), tmp_path / "saved")
     book = convert_scenario(saved, tmp_path / "book.xlsx")
@@ -70,12 +71,13 @@ def test_a_folder_written_by_the_planner_comes_back_byte_identical(name: str, tm
     assert direct.read_bytes() == book.read_bytes()
 
 
+@pytest.mark.slow
 def test_solving_the_workbook_gives_the_plan_of_the_folder(tmp_path: Path) -> None:
     book = tmp_path / "beijing.xlsx"
-    assert run_cli("convert", str(SCENARIOS / "beijing-2023"), str(book))[0] == 0
+    assert run_cli("convert", str(BEIJING), str(book))[0] == 0
     assert run_cli("check", str(book))[0] == 0
     assert run_cli("solve", str(book), "--out", str(tmp_path / "from-book"))[0] == 0
-    assert run_cli("solve", str(SCENARIOS / "beijing-2023"), "--out", str(tmp_path / "from-folder"))[0] == 0
+    assert run_cli("solve", str(BEIJING), "--out", str(tmp_path / "from-folder"))[0] == 0
     assert digest(tmp_path / "from-book") == digest(tmp_path / "from-folder")
     code, stdout, _ = run_cli("verify", str(book), str(tmp_path / "from-book"))
     assert code == 0, stdout
@@ -303,20 +305,20 @@ def test_other_sheets_are_noted_not_read(demo_book: Path) -> None:
 def test_convert_never_overwrites_without_force_and_writes_whole_files(demo_book: Path, tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     before = demo_book.read_bytes()
-    code, _, stderr = run_cli("convert", str(SCENARIOS / "beijing-2023"), str(demo_book))
+    code, _, stderr = run_cli("convert", str(BEIJING), str(demo_book))
     assert code == 2 and "already exists; pass --force" in stderr
     assert demo_book.read_bytes() == before
 
     def fail(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("planner.io.scenario_workbook.save_workbook", fail)
-    code, _, stderr = run_cli("convert", str(SCENARIOS / "beijing-2023"), str(demo_book), "--force")
+    monkeypatch.setattr("planner.io.workbook_write.save_workbook", fail)
+    code, _, stderr = run_cli("convert", str(BEIJING), str(demo_book), "--force")
     assert code == 2 and "cannot write (No space left on device); nothing was written" in stderr
     assert demo_book.read_bytes() == before
     assert sorted(p.name for p in demo_book.parent.iterdir()) == ["demo.xlsx"]  # no partial file left
     monkeypatch.undo()
-    assert run_cli("convert", str(SCENARIOS / "beijing-2023"), str(demo_book), "--force")[0] == 0
+    assert run_cli("convert", str(BEIJING), str(demo_book), "--force")[0] == 0
     assert load_scenario(demo_book).name.startswith("Beijing")
 
     folder = tmp_path / "folder"

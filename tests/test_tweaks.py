@@ -19,11 +19,6 @@ SUMMARY_KEYS = ("needed", "assigned", "unmet", "coverage", "unmet_by_role", "nee
 
 
 @pytest.fixture(scope="module")
-def beijing():
-    return load_scenario(SCENARIOS / "beijing-2023")
-
-
-@pytest.fixture(scope="module")
 def demo():
     return load_scenario(SCENARIOS / "demo-small")
 

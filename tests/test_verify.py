@@ -490,14 +490,33 @@ def test_solved_project_scenarios_keep_every_rule(folder: Path, tmp_path: Path) 
 
 def test_checker_shares_no_code_with_the_planner() -> None:
     # The checker re-derives the rules from the contract; importing the model would defeat it.
-    source = (ROOT / "planner" / "verify.py").read_text(encoding="utf-8")
+    modules = sorted((ROOT / "planner" / "verify").glob("*.py"))
+    assert {m.name for m in modules} >= {"__init__.py", "__main__.py", "checker.py", "reading.py", "rules.py"}
     imported = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            imported.add(node.module or "")
-    assert not {name for name in imported if name == "planner" or name.startswith("planner.")}
+    for module in modules:
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                assert node.level == 0, f"{module.name}: a relative import"
+                imported.add(node.module or "")
+    planner_modules = {name for name in imported if name == "planner" or name.startswith("planner.")}
+    assert planner_modules == {name for name in planner_modules if name.startswith("planner.verify.")}
+
+
+def test_importing_and_running_the_checker_loads_neither_solver_nor_model(demo_plan: Path) -> None:
+    # A fresh interpreter: planner/__init__.py must stay lazy, and the checker must need nothing of the planner.
+    script = (
+        "import sys\n"
+        "from planner.verify import main\n"
+        f"code = main([{str(DEMO)!r}, {str(demo_plan)!r}])\n"
+        "banned = ('pulp', 'highspy', 'planner.model', 'planner.results', 'planner.io')\n"
+        "loaded = sorted(m for m in sys.modules if any(m == b or m.startswith(b + '.') for b in banned))\n"
+        "print(code, loaded)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
 
 
 def test_runs_as_a_module(demo_plan: Path) -> None:

@@ -28,11 +28,6 @@ NEEDS = """
 """
 
 
-@pytest.fixture(scope="module")
-def beijing():
-    return load_scenario(SCENARIOS / "beijing-2023")
-
-
 def test_need_factors_scale_needs_and_round_up(scenario_dir):
     """3 x 1.5 = 4.5 -> 5 general in s1; first aid and s2 unchanged: 5 + 1 + 3 = 9 needed, all staffed."""
     scenario = load_scenario(scenario_dir(teams_csv=TEAMS, sessions_csv=SESSIONS, needs_csv=NEEDS))

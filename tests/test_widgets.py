@@ -21,14 +21,14 @@ import pytest
 
 from planner import load_scenario, solve
 from planner.exports.compare import plan_variants
+from planner.model.levers import Levers
 from planner.results.headline import headline
-from planner.workbook.trainer import TrainerDemo
-from planner.workbook.widgets import CompareView, Debouncer, Explorer, ExportView
+from planner.workbook import CompareView, Explorer, ExportView, LeverControls, TrainerDemo
+from planner.workbook.common import Debouncer
+from planner.workbook.lever_state import default_state, levers_from_state
+from planner.workbook.tables import table_html
 
-from .conftest import SCENARIOS
-
-BEIJING = SCENARIOS / "beijing-2023"
-DEMO = SCENARIOS / "demo-small"
+from .conftest import BEIJING, DEMO
 
 
 @pytest.fixture(autouse=True)
@@ -57,15 +57,16 @@ def card_value(explorer: Explorer, key: str) -> str:
     return found.group(1)
 
 
-def test_opens_the_default_scenario(fresh):
+def test_opens_the_default_scenario(fresh, beijing_plan):
     assert fresh.scenario.name == "Beijing 2023 / 北京2023"
-    expected = headline(solve(load_scenario(BEIJING)))
+    expected = headline(beijing_plan)
     assert fresh.headline == expected == fresh.baseline
     assert card_value(fresh, "coverage") == f"{expected.coverage:.1%}"
     assert 'data-state="updated"' in fresh.status.value
     assert fresh.chart_images["district"].value[:4] == b"\x89PNG"
 
 
+@pytest.mark.slow
 def test_fewer_volunteers_never_raise_coverage(fresh):
     shown, coverage = [], []
     for value in (100, 90, 80, 60, 30):
@@ -79,6 +80,7 @@ def test_fewer_volunteers_never_raise_coverage(fresh):
     assert "▼" in fresh.headline_html.value
 
 
+@pytest.mark.slow
 def test_more_packs_never_hand_out_fewer(fresh):
     stock = fresh.controls.widgets["stock:parent-pack"]
     handed = []
@@ -99,6 +101,7 @@ def test_less_in_one_district_never_helps(fresh):
     assert fresh.headline.coverage <= fresh.baseline.coverage
 
 
+@pytest.mark.slow
 def test_rain_on_day_two(fresh):
     widgets = fresh.controls.widgets
     widgets["weather"].value = "rain"
@@ -116,6 +119,7 @@ def test_closing_a_point(fresh):
     assert fresh.headline.needed < fresh.baseline.needed
 
 
+@pytest.mark.slow
 def test_travel_and_priorities(fresh):
     widgets = fresh.controls.widgets
     widgets["no_limit"].value = True
@@ -129,6 +133,7 @@ def test_travel_and_priorities(fresh):
     assert fresh.plan.weights.fairness == 0
 
 
+@pytest.mark.slow
 def test_reset_returns_to_the_scenario(fresh):
     fresh.controls.widgets["availability"].value = 50
     fresh.reset()
@@ -136,6 +141,7 @@ def test_reset_returns_to_the_scenario(fresh):
     assert fresh.controls.widgets["availability"].value == 100
 
 
+@pytest.mark.slow
 def test_charts_are_drawn_when_viewed(fresh):
     fresh.chart_tabs.selected_index = 0
     fresh.controls.widgets["availability"].value = 85
@@ -160,6 +166,7 @@ def test_language_switch(fresh):
     assert "保障率" in fresh.headline_html.value
 
 
+@pytest.mark.slow
 def test_language_switch_keeps_every_lever_and_the_plan(fresh):
     widgets = fresh.controls.widgets
     widgets["weather"].value = "rain"
@@ -172,6 +179,7 @@ def test_language_switch_keeps_every_lever_and_the_plan(fresh):
     assert widgets["weather"].label == "降雨"
 
 
+@pytest.mark.slow
 def test_replan_is_quick(fresh):
     """Change to headline shown, solve included, on the default scenario: well under half a second."""
     seconds = []
@@ -181,6 +189,7 @@ def test_replan_is_quick(fresh):
     assert statistics.median(seconds) < 0.5
 
 
+@pytest.mark.slow
 def test_save_and_load_back(tmp_path):
     explorer = Explorer(DEMO, debounce=0)
     explorer.controls.widgets["availability"].value = 60
@@ -188,7 +197,8 @@ def test_save_and_load_back(tmp_path):
     tweaked = explorer.headline
     folder = explorer.save("演示 少志愿者")
     assert folder == tmp_path / "saved" / "演示-少志愿者"
-    assert "saved" in explorer.message.value.lower() or "已保存" in explorer.message.value
+    # The explorer speaks Chinese by default; the message names the folder (HTML-escaped: no & < > here).
+    assert explorer.message.value == f'<span style="color:#1a7f37">已保存到: {folder}</span>'
     assert folder.resolve() in {value for _, value in explorer.picker.options}
     with pytest.raises(FileExistsError):
         explorer.save("演示 少志愿者")
@@ -200,14 +210,16 @@ def test_save_and_load_back(tmp_path):
     assert explorer.save("演示 少志愿者", overwrite=True) == folder
 
 
+@pytest.mark.slow
 def test_add_a_point_and_keep_the_controls(tmp_path):
     explorer = Explorer(DEMO, debounce=0)
     explorer.controls.widgets["availability"].value = 80
     needed = explorer.headline.needed
-    explorer._add_widgets["district"].value = "haidian"
-    assert explorer._add_widgets["lat"].value != 0  # placed near the district's centre
-    explorer._add_widgets["parents"].value = 400
-    explorer._add_button.click()
+    form = explorer.add_form
+    form.widgets["district"].value = "haidian"
+    assert form.widgets["lat"].value != 0  # placed near the district's centre
+    form.widgets["parents"].value = 400
+    form.button.click()
     assert "haidian-new1" in set(explorer.scenario.points["point_id"])
     assert explorer.controls.widgets["availability"].value == 80
     assert explorer.headline.needed == needed + 2 * (5 + 1)  # general ceil(400/80), one first-aider, two sessions
@@ -227,6 +239,34 @@ def test_adding_a_point_keeps_the_weather(tmp_path):
         k: v for k, v in state.items() if k != "closed"}
     assert explorer.plan.levers.need_factors  # the rain still asks for more hands
     assert explorer.plan.levers == explorer.controls.levers()
+
+
+def test_the_save_form_names_an_unnamed_save_and_replaces_only_when_ticked(tmp_path):
+    explorer = Explorer(DEMO, debounce=0, lang="en")
+    explorer.controls.widgets["availability"].value = 60
+    form = explorer.save_form
+    form.button.click()  # no name typed: the scenario's name and "(Levers)"
+    folder = tmp_path / "saved" / "Demo-(small)---演示（小）-(Levers)"  # "/" and spaces become "-"
+    assert load_scenario(folder).name == "Demo (small) / 演示（小） (Levers)"
+    form.button.click()  # the same name again, "replace" not ticked: refused, and said so
+    assert "#c62828" in explorer.message.value
+    form.replace.value = True
+    form.button.click()
+    assert "#1a7f37" in explorer.message.value
+
+
+@pytest.mark.parametrize("folder", [BEIJING, DEMO], ids=lambda p: p.name)
+def test_the_controls_start_at_the_default_state_and_say_its_levers(folder):
+    """LeverControls and lever_state agree: the widgets start where default_state says, and
+    the levers the controls say are levers_from_state's of their state."""
+    scenario = load_scenario(folder)
+    controls = LeverControls(scenario)
+    assert controls.state() == default_state(scenario)
+    assert controls.levers() == levers_from_state(scenario, default_state(scenario)) == Levers()
+    controls.widgets["availability"].value = 70
+    controls.widgets["weather"].value = "heat"
+    controls.widgets["no_limit"].value = True
+    assert controls.levers() == levers_from_state(scenario, controls.state())
 
 
 def test_a_bad_point_is_explained(tmp_path):
@@ -267,6 +307,7 @@ def test_debounced_explorer_in_an_event_loop():
     assert 'data-state="updated"' in explorer.status.value
 
 
+@pytest.mark.slow
 def test_compare_view():
     plans = plan_variants(load_scenario(DEMO), {"现状": {}, "少一半": {"availability": 0.5}})
     view = CompareView(plans)
@@ -294,6 +335,7 @@ def test_export_view(tmp_path):
     assert 'download="hd-1.pdf"' in view.point_link.value  # new words, the same point chosen
 
 
+@pytest.mark.slow
 def test_trainer_demo_tells_the_story_in_both_languages():
     demo = TrainerDemo(debounce=0)
     fewer = demo.plans["fewer"]
@@ -314,8 +356,6 @@ def test_trainer_demo_tells_the_story_in_both_languages():
 
 
 def test_tables_read_as_people_write_numbers():
-    from planner.workbook.widgets import table_html
-
     page = table_html(pd.DataFrame({"a": [1968.0, 93.456, float("nan")], "b": [12345, 7, 0], "c": ["x", None, "z"]}))
     assert "<td>1,968</td>" in page and "<td>93.46</td>" in page and "<td>12,345</td>" in page
     assert "1968.0" not in page and ">nan<" not in page and ">None<" not in page

@@ -1,7 +1,18 @@
 """Scenarios in and out: folders of CSV files and .xlsx workbooks, behind one pair of functions.
 
 :func:`load_scenario` and :func:`save_scenario` choose between a folder and a workbook by
-the path; the modules below them read and write one form each, and share the checks.
+the path. Below them, one module per concern:
+
+- ``schema``: the contract's tables, columns, keys and references;
+- ``folder`` and ``workbook_read``: a folder or a workbook read as text, each giving a
+  :class:`~planner.io.raw.RawScenario` (``raw``);
+- ``checks``: every cell typed and every rule checked, whichever form the text came from,
+  giving a :class:`~planner.io.scenario.Scenario`;
+- ``scenario``: the Scenario and the numbers derived from it (needs, availability, wanted);
+- ``workbook_cells``, ``workbook_config``, ``workbook_write``: a workbook's cells, its
+  ``scenario`` sheet, and writing one; ``convert``: ``planner convert``;
+- ``settings`` (scenario.yaml), ``textfiles`` (CSV in Excel's encodings, atomic writes),
+  ``xlsx`` (byte-reproducible workbooks).
 """
 
 from __future__ import annotations
@@ -9,9 +20,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.errors import Problem, ScenarioError
-from planner.io.scenario import Scenario, build_scenario, config_yaml, not_a_scenario, read_folder, scenario_tables
-from planner.io.scenario_workbook import load_workbook_scenario, save_workbook_scenario
-from planner.io.textfiles import write_csv, write_folder_atomically
+from planner.io.checks import check_scenario
+from planner.io.folder import read_folder, write_folder
+from planner.io.raw import not_a_scenario
+from planner.io.scenario import Scenario, scenario_tables
+from planner.io.settings import config_yaml
+from planner.io.workbook_read import read_workbook
+from planner.io.workbook_write import save_workbook_scenario
 
 __all__ = ["Scenario", "load_scenario", "save_scenario"]
 
@@ -23,7 +38,7 @@ def load_scenario(path: str | Path) -> Scenario:
     ----------
     path : str or Path
         A folder in the format of SCENARIO-FORMAT.md, or a workbook with one sheet per table
-        (see docs/scenario-format.md and :mod:`planner.io.scenario_workbook`).
+        (see docs/scenario-format.md and :mod:`planner.io.workbook_read`).
 
     Returns
     -------
@@ -36,11 +51,12 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     path = Path(path)
     if path.is_file() and path.suffix.lower() == ".xlsx":
-        return load_workbook_scenario(path)
-    if not path.is_dir():
+        raw = read_workbook(path)
+    elif path.is_dir():
+        raw = read_folder(path)
+    else:
         raise ScenarioError([Problem(str(path), None, None, not_a_scenario(path))])
-    config_text, raw, problems = read_folder(path)
-    return build_scenario(config_text, raw, source=str(path), problems=problems)
+    return check_scenario(raw, source=str(path))
 
 
 def save_scenario(scenario: Scenario, path: str | Path, *, overwrite: bool = False) -> Path:
@@ -69,10 +85,4 @@ def save_scenario(scenario: Scenario, path: str | Path, *, overwrite: bool = Fal
     if Path(path).suffix.lower() == ".xlsx":
         return save_workbook_scenario(scenario.config, tables, path, overwrite=overwrite,
                                       yaml_text=config_yaml(scenario.config))
-
-    def write(tmp: Path) -> None:
-        (tmp / "scenario.yaml").write_text(config_yaml(scenario.config), encoding="utf-8")
-        for name, (header, rows) in tables.items():
-            write_csv(tmp / f"{name}.csv", header, rows)
-
-    return write_folder_atomically(path, write, overwrite=overwrite)
+    return write_folder(path, config_yaml(scenario.config), tables, overwrite=overwrite)

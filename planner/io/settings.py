@@ -2,7 +2,7 @@
 
 Documented for staff in ``docs/scenario-format.md``. Read with ``yaml.safe_load`` only, so
 no content is ever run as code, and checked with pydantic so each mistake is reported with
-its key and line.
+its key and line. :func:`config_yaml` writes a config back as scenario.yaml.
 """
 
 from __future__ import annotations
@@ -239,3 +239,21 @@ def unknown_setting_warnings(config: ScenarioConfig) -> list[str]:
     for key in sorted((config.settings.model_extra or {}).keys()):
         notes.append(f"scenario.yaml: settings.{key} is not used by the planner")
     return notes
+
+
+def config_yaml(config: ScenarioConfig) -> str:
+    """scenario.yaml for a config: every key written out, defaults included, multi-line text as blocks."""
+    data = config.model_dump(exclude_defaults=False)
+    return yaml.dump(data, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False)
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """YAML with multi-line text as readable ``|`` blocks."""
+
+
+def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_BlockDumper.add_representer(str, _str_presenter)

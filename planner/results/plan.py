@@ -18,7 +18,7 @@ from planner.io.settings import ROLES, Weights
 from planner.model.levers import Inputs, Levers
 
 if TYPE_CHECKING:
-    from planner.model.formulation import PlanModel, Solution
+    from planner.model import PlanModel, Solution
 
 # summary.json "whole_numbers_by": how staffing became whole volunteers (docs/model.md).
 WHOLE_NUMBERS_BY = {

@@ -24,7 +24,7 @@ import pandas as pd
 
 from planner.io.scenario import Scenario
 from planner.io.settings import ROLES
-from planner.model.formulation import PlanModel, Solution
+from planner.model import PlanModel, Solution
 from planner.model.levers import Inputs, Levers, apply_levers
 from planner.results.plan import Plan, build_summary
 

@@ -1,1 +1,64 @@
-"""The workbook: the notebooks' widgets (explorer, comparison, exports, the trainer's demo)."""
+"""The workbook: the notebooks' widgets, one view per module.
+
+========================  ====================================================================
+``explorer``              :class:`Explorer`: pick a scenario, move levers, see the plan follow
+``lever_controls``        :class:`LeverControls`: a control per lever of a scenario
+``lever_state``           what the controls' values mean as ``Levers`` (no widgets)
+``forms``                 the explorer's add-a-point and save-as-a-new-scenario forms
+``tables``                the explorer's tables, and tables as HTML (no widgets)
+``compare_view``          :class:`CompareView`: two to four options side by side
+``export_view``           :class:`ExportView`: staff exports, downloaded from the page
+``trainer``               :class:`TrainerDemo`: the trainer's three what-ifs
+``common``                pacing (debounce, background drawing), error output, small widgets
+``folders``               where the workbook finds scenarios and writes files
+========================  ====================================================================
+
+The notebooks import from here (``from planner.workbook import Explorer``). The names are
+loaded when first used (PEP 562), so importing ``planner.workbook.lever_state`` or
+``planner.workbook.folders`` loads no ipywidgets.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from planner.workbook.compare_view import CompareView
+    from planner.workbook.explorer import Explorer
+    from planner.workbook.export_view import ExportView
+    from planner.workbook.folders import default_scenario
+    from planner.workbook.lever_controls import LeverControls
+    from planner.workbook.lever_state import default_state, levers_from_state
+    from planner.workbook.trainer import TrainerDemo
+
+_HOMES = {
+    "CompareView": "planner.workbook.compare_view", "Explorer": "planner.workbook.explorer",
+    "ExportView": "planner.workbook.export_view", "default_scenario": "planner.workbook.folders",
+    "LeverControls": "planner.workbook.lever_controls", "default_state": "planner.workbook.lever_state",
+    "levers_from_state": "planner.workbook.lever_state", "TrainerDemo": "planner.workbook.trainer",
+}
+
+__all__ = [
+    "CompareView",
+    "Explorer",
+    "ExportView",
+    "LeverControls",
+    "TrainerDemo",
+    "default_scenario",
+    "default_state",
+    "levers_from_state",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: each public name is imported from its module on first use.
+    if name not in _HOMES:
+        raise AttributeError(f"module 'planner.workbook' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)

@@ -57,4 +57,23 @@ def scenario_folders(root: Path | None = None) -> list[Path]:
     return found
 
 
-__all__ = ["default_scenario", "exports_dir", "project_root", "saved_scenarios_dir", "scenario_folders"]
+def folder_label(folder: Path, root: Path) -> str:
+    """A folder as a scenario list shows it: relative to the project when inside it."""
+    try:
+        return str(folder.relative_to(root))
+    except ValueError:
+        return str(folder)
+
+
+def scenario_choices(root: Path, chosen: Path | None = None) -> list[tuple[str, Path]]:
+    """A scenario list's options, ``(label, folder)``: :func:`scenario_folders`, and ``chosen``
+    at the end when it is elsewhere (a scenario opened by its path). Folders are resolved, so
+    the list's value compares with any path to the same folder resolved."""
+    folders = [p.resolve() for p in scenario_folders(root)]
+    if chosen is not None and chosen.resolve() not in folders:
+        folders.append(chosen.resolve())
+    return [(folder_label(p, root), p) for p in folders]
+
+
+__all__ = ["default_scenario", "exports_dir", "folder_label", "project_root", "saved_scenarios_dir",
+           "scenario_choices", "scenario_folders"]

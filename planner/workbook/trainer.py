@@ -6,7 +6,7 @@
 
 Each step compares the scenario as planned with the what-if: headline cards side by side,
 a chart on shared axes, and a sentence whose every number comes from the two plans. A
-:class:`TrainerDemo` also holds a live panel (a large :class:`planner.workbook.widgets.Explorer` with
+:class:`TrainerDemo` also holds a live panel (a large :class:`planner.workbook.explorer.Explorer` with
 a few controls) so the room can ask its own what-if; the language buttons switch everything.
 """
 
@@ -27,7 +27,8 @@ from planner.labels import label
 from planner.model.weather import exam_days, weather_levers
 from planner.results.headline import Headline, headline, headline_html
 from planner.results.plan import Plan
-from planner.workbook.widgets import Explorer, guarded, png_image
+from planner.workbook.common import guarded, png_image
+from planner.workbook.explorer import Explorer
 
 LIVE_GROUPS = ("ctl_availability", "ctl_weather", "ctl_stock")
 

@@ -1,0 +1,344 @@
+"""The planner's explorer: pick a scenario, move levers, see the plan follow.
+
+A change of a control marks the page "solving…" at once and re-plans when the changes
+pause (:class:`planner.workbook.common.Debouncer`); the headline figures come first, and
+the chart in view follows off the main thread (:class:`planner.workbook.common.Drawer`).
+Expected mistakes (a lever out of range, a name already taken) show as a message on the
+page; anything unexpected is caught by an ``Output`` widget (:func:`common.guarded`).
+
+The parts it composes: :class:`LeverControls` (the levers), :class:`AddPointForm` and
+:class:`SaveForm` (the sidebar's forms), :func:`explorer_tables` (the tables).
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+import ipywidgets as w
+
+from planner.exports import charts
+from planner.io import load_scenario
+from planner.io.scenario import Scenario
+from planner.labels import label
+from planner.model.tweaks import add_point, folder_name, save_tweaks
+from planner.results.headline import headline, headline_html
+from planner.results.plan import Plan
+from planner.results.solving import LivePlanner
+from planner.workbook.common import DEBOUNCE_SECONDS, Debouncer, Drawer, guarded, language_toggle, png_image
+from planner.workbook.folders import default_scenario, project_root, saved_scenarios_dir, scenario_choices
+from planner.workbook.forms import AddPointForm, SaveForm
+from planner.workbook.lever_controls import LeverControls
+from planner.workbook.tables import explorer_tables, table_html
+
+SIDEBAR_WIDTH = "390px"
+
+
+class Explorer:
+    """The planner's explorer: pick a scenario, move levers, see the plan follow.
+
+    Parameters
+    ----------
+    scenario : path or Scenario, optional
+        A scenario folder (the default scenario when omitted) or a loaded scenario.
+    lang : {"zh", "en"}
+    debounce : float
+        Seconds of quiet after a change before re-planning; 0 re-plans at once (tests).
+    large : bool
+        Large type and charts, for a projector.
+    groups : tuple of str, optional
+        Which groups of controls to show (label keys of :attr:`LeverControls.groups`, plus
+        ``ctl_add_point`` and ``ctl_save``); all when omitted.
+    show_charts : tuple of str
+        Which charts to offer, of ``district``, ``heatmap``, ``map``, ``supplies``.
+    show_tables, show_picker : bool
+        Whether to show the tables and the scenario picker.
+
+    Attributes
+    ----------
+    plan : Plan
+        The plan for the controls as they are.
+    headline : Headline
+    baseline : Headline
+        The plan of the scenario as loaded (no levers, no added point), which the headline
+        cards compare with.
+    timings : dict
+        Seconds of the last re-plan: ``plan`` (solve), ``headline`` (from the last change of
+        a control to the figures shown, the wait included), ``chart``.
+    controls : LeverControls
+        The levers' controls of the scenario being explored (new ones for each scenario).
+    add_form, save_form : AddPointForm, SaveForm
+        The sidebar's forms; their buttons call :meth:`add_point` and :meth:`save`.
+    view : ipywidgets.Widget
+        Everything, laid out; the notebook shows it.
+    """
+
+    CHARTS: ClassVar[dict[str, tuple[str, Callable[..., Any]]]] = {
+        "district": ("chart_district_coverage", charts.coverage_by_district),
+        "heatmap": ("chart_heatmap", charts.district_session_heatmap),
+        "map": ("chart_map", charts.points_map),
+        "supplies": ("chart_supplies", charts.supplies_chart),
+    }
+
+    def __init__(self, scenario: str | Path | Scenario | None = None, *, lang: str = "zh",
+                 debounce: float = DEBOUNCE_SECONDS, large: bool = False, groups: tuple[str, ...] | None = None,
+                 show_charts: tuple[str, ...] = ("district", "heatmap", "map", "supplies"), show_tables: bool = True,
+                 show_picker: bool = True):
+        self.root = project_root()
+        self.large = large
+        self.lang = lang
+        self.timings: dict[str, float] = {}
+        self._shown_groups = groups
+        self._quiet = False
+        self._changed_at: float | None = None
+        self.errors = w.Output()
+        self._guard = guarded(self.errors)
+        self.language = language_toggle(lang)
+        self.language.observe(self._guard(self._on_language), "value")
+        self.picker = w.Dropdown(layout=w.Layout(width="22em"))
+        self.picker.observe(self._guard(self._on_pick), "value")
+        self.status = w.HTML()
+        self.message = w.HTML()
+        self.title = w.HTML()
+        self.headline_html = w.HTML()
+        self._chart_keys = show_charts
+        self.chart_images = {key: png_image(max_width="920px") for key in show_charts}
+        self.chart_tabs = w.Tab(children=[self.chart_images[k] for k in show_charts])
+        self.chart_tabs.observe(self._guard(lambda _: self._draw_charts()), "selected_index")
+        self._stale: set[str] = set(show_charts)
+        self._generation = 0
+        self._drawer = Drawer(background=debounce > 0, errors=self.errors)
+        self.table_html = {key: w.HTML() for key in ("tab_districts", "tab_shortfalls", "tab_supplies")}
+        self.tables = w.Tab(children=list(self.table_html.values()))
+        self._debounced = Debouncer(self._guard(self.replan), debounce)
+        self.add_form = AddPointForm(self.add_point, self._guard)
+        self.save_form = SaveForm(self.save, self._guard)
+        self.reset_button = w.Button(icon="undo", layout=w.Layout(width="auto"))
+        self.reset_button.on_click(self._guard(lambda _: self.reset()))
+        self.sidebar = w.Accordion(layout=w.Layout(width="470px" if large else SIDEBAR_WIDTH, flex="0 0 auto"))
+        self.tables.layout.display = "" if show_tables else "none"
+        main = w.VBox([self.chart_tabs, self.tables], layout=w.Layout(flex="1 1 auto", min_width="0"))
+        self.picker.layout.display = "" if show_picker else "none"
+        header = w.HBox([self.title, self.picker, self.language],
+                        layout=w.Layout(justify_content="space-between", align_items="center", flex_flow="row wrap"))
+        self.view = w.VBox([header, self.headline_html, w.HBox([self.status, self.message]),
+                            w.HBox([w.VBox([self.sidebar, self.reset_button]), main]), self.errors],
+                           layout=w.Layout(width="100%"))
+        self.view.add_class("vp-explorer")
+        if isinstance(scenario, Scenario):
+            self._refresh_picker(None)
+            self._use(scenario, folder=None)
+        else:
+            folder = Path(scenario) if scenario is not None else default_scenario(self.root)
+            self._refresh_picker(folder)
+            self._use(load_scenario(folder), folder=folder)
+
+    # Scenario ---------------------------------------------------------------------------
+    def _refresh_picker(self, select: Path | None) -> None:
+        """List the scenario folders (quietly: nothing is loaded) with ``select`` chosen."""
+        self._quiet = True
+        try:
+            self.picker.options = scenario_choices(self.root, select)
+            self.picker.value = select.resolve() if select is not None else None
+        finally:
+            self._quiet = False
+
+    def _on_pick(self, change: Mapping[str, Any]) -> None:
+        if self._quiet or change["new"] is None:
+            return
+        folder = Path(change["new"])
+        self._use(load_scenario(folder), folder=folder)
+        self._say(f"{label('loaded', self.lang)}: {self.scenario.name}")
+
+    def _use(self, scenario: Scenario, *, folder: Path | None, state: Mapping[str, Any] | None = None,
+             keep_baseline: bool = False) -> None:
+        """Plan a scenario: new controls (keeping ``state`` where it applies), a warm planner, a plan;
+        the cards compare with this scenario's own plan, or with the start's (``keep_baseline``)."""
+        self.scenario = scenario
+        self.folder = folder
+        self.live = LivePlanner(scenario)
+        self.controls = LeverControls(scenario, lang=self.lang, large=self.large)
+        if state:
+            self.controls.set_state(state)
+        for widget in self.controls.widgets.values():
+            widget.observe(self._guard(self._on_change), "value")
+        if not keep_baseline:
+            self.baseline = headline(self.live.plan())
+        self._fill_sidebar()
+        self.title.value = (f'<b style="font-size:{"1.6em" if self.large else "1.25em"}">'
+                            f"{html.escape(scenario.name)}</b>")
+        self.replan()
+
+    def _fill_sidebar(self) -> None:
+        groups = [*self.controls.groups, ("ctl_add_point", self.add_form.box), ("ctl_save", self.save_form.box)]
+        if self._shown_groups is not None:
+            groups = [g for g in groups if g[0] in self._shown_groups]
+        self._group_keys = [key for key, _ in groups]
+        self.sidebar.children = [box for _, box in groups]
+        self.sidebar.selected_index = 0
+        self.sidebar.layout.display = "" if groups else "none"
+        self.add_form.use(self.scenario)
+        self.save_form.use(self.scenario)
+        self._relabel()
+
+    # Re-planning ------------------------------------------------------------------------
+    def _on_change(self, change: Mapping[str, Any]) -> None:
+        if self._quiet:
+            return
+        self._changed_at = time.perf_counter()  # the last change: what the planner waits from
+        self._generation += 1  # a chart of the plan before this change is not worth drawing now
+        self.status.value = _status_html("solving", self.lang)
+        self._debounced()
+
+    def replan(self) -> None:
+        """Solve for the controls as they are, and show the result (headline first, then charts)."""
+        started = self._changed_at or time.perf_counter()
+        self._changed_at = None
+        solve_start = time.perf_counter()
+        try:
+            plan = self.live.plan(self.controls.levers())
+        except ValueError as exc:
+            self.status.value = ""
+            self._say(f"{label('check_input', self.lang)}: {exc}", error=True)
+            return
+        solved = time.perf_counter()
+        self.plan = plan
+        self.headline = headline(plan)
+        self._show_headline()
+        shown = time.perf_counter()
+        self.timings = {"plan": solved - solve_start, "headline": shown - started}
+        self._last_status = (shown - started, solved - solve_start)
+        self.status.value = _status_html("updated", self.lang, *self._last_status)
+        self._refresh_views()
+
+    def _show_headline(self) -> None:
+        self.headline_html.value = headline_html(self.headline, self.lang, baseline=self.baseline, large=self.large)
+
+    def _refresh_views(self) -> None:
+        """Charts and tables of the current plan: off the main thread when re-plans are debounced,
+        so the next move of a control is solved at once instead of waiting for a chart."""
+        self._generation += 1
+        self._stale = set(self._chart_keys)
+        generation, plan, lang = self._generation, self.plan, self.lang
+
+        def job() -> None:
+            started = time.perf_counter()
+            self._draw_chart(generation, plan, lang)
+            if self.tables.layout.display != "none" and generation == self._generation:
+                for key, frame in explorer_tables(plan, lang).items():
+                    self.table_html[key].value = table_html(frame)
+            self.timings["chart"] = time.perf_counter() - started
+
+        self._drawer.submit(job)
+
+    def _draw_charts(self) -> None:
+        """Draw the chart on view if its plan or language changed (a tab was chosen)."""
+        generation, plan, lang = self._generation, self.plan, self.lang
+        self._drawer.submit(lambda: self._draw_chart(generation, plan, lang))
+
+    def _draw_chart(self, generation: int, plan: Plan, lang: str) -> None:
+        """Draw the chart in view for ``plan``, unless a newer plan came meanwhile; others wait until viewed."""
+        key = self._chart_keys[self.chart_tabs.selected_index or 0]
+        if key not in self._stale or generation != self._generation:
+            return
+        fig = self.CHARTS[key][1](plan, lang=lang, large=self.large)
+        if generation != self._generation:
+            return
+        png = charts.to_png(fig, dpi=100 if self.large else 110)
+        if generation == self._generation:
+            self.chart_images[key].value = png
+            self._stale.discard(key)
+
+    # Language ---------------------------------------------------------------------------
+    def _on_language(self, change: Mapping[str, Any]) -> None:
+        self.set_language(change["new"])
+
+    def set_language(self, lang: str) -> None:
+        """Show every word, figure, chart and table in ``lang`` (``zh`` or ``en``)."""
+        self.lang = lang
+        if self.language.value != lang:
+            self.language.value = lang
+            return
+        self._relabel()
+        self._show_headline()
+        if 'data-state="updated"' in self.status.value:
+            self.status.value = _status_html("updated", lang, *self._last_status)
+        self._refresh_views()
+
+    def _relabel(self) -> None:
+        lang = self.lang
+        quiet, self._quiet = self._quiet, True  # new words, same values: nothing to re-plan
+        try:
+            self.controls.relabel(lang)
+        finally:
+            self._quiet = quiet
+        self.sidebar.titles = tuple(label(key, lang) for key in self._group_keys)
+        self.chart_tabs.titles = tuple(label(f"tab_chart_{k}", lang) for k in self._chart_keys)
+        self.tables.titles = tuple(label(k, lang) for k in self.table_html)
+        self.reset_button.description = label("ctl_reset", lang)
+        self.add_form.relabel(lang)
+        self.save_form.relabel(lang)
+
+    # Reset, add a point, save ----------------------------------------------------------------
+    def reset(self) -> None:
+        """Controls back to the scenario's own numbers, and re-plan."""
+        self._quiet = True
+        try:
+            self.controls.reset()
+        finally:
+            self._quiet = False
+        self.replan()
+
+    def add_point(self, *, district: str, name: str, parents: int, frontline_staff: int, capacity: int,
+                  lat: float, lon: float) -> str:
+        """Add a service point (in memory; save to keep it) and re-plan. Returns its point_id."""
+        taken = set(self.scenario.points["point_id"])
+        point_id = next(f"{district}-new{k}" for k in range(1, len(taken) + 2) if f"{district}-new{k}" not in taken)
+        try:
+            scenario = add_point(self.scenario, point_id=point_id, name=name, district_id=district, lat=lat, lon=lon,
+                                 capacity=int(capacity), parents=int(parents), frontline_staff=int(frontline_staff))
+        except ValueError as exc:
+            self._say(f"{label('check_input', self.lang)}: {exc}", error=True)
+            raise
+        # An added point is a tweak like the levers: the cards still compare with the start.
+        self._use(scenario, folder=self.folder, state=self.controls.state(), keep_baseline=True)
+        self._say(f"{label('added_point', self.lang)}: {name} ({point_id})")
+        return point_id
+
+    def save(self, name: str, *, overwrite: bool = False) -> Path:
+        """Save the scenario with the controls' levers baked in, as ``saved-scenarios/<name>``.
+
+        Raises
+        ------
+        FileExistsError
+            A saved scenario of that name exists and ``overwrite`` is false.
+        """
+        try:
+            folder = saved_scenarios_dir(self.root) / folder_name(name)
+            saved = save_tweaks(self.scenario, self.controls.levers(), folder, name=name, overwrite=overwrite)
+        except (FileExistsError, ValueError) as exc:
+            self._say(f"{label('check_input', self.lang)}: {exc}", error=True)
+            raise
+        self._refresh_picker(self.picker.value)
+        self._say(f"{label('saved_to', self.lang)}: {saved}")
+        return saved
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        colour = "#c62828" if error else "#1a7f37"
+        self.message.value = f'<span style="color:{colour}">{html.escape(text)}</span>'
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.view._repr_mimebundle_(**kwargs)
+
+
+def _status_html(state: str, lang: str, seconds: float | None = None, solve: float | None = None) -> str:
+    if state == "solving":
+        return f'<span class="vp-status" data-state="solving" style="color:#9a6700">⏳ {label("solving", lang)}</span>'
+    return (f'<span class="vp-status" data-state="updated" data-solve="{solve or 0:.3f}" style="color:#57606a">'
+            f'✓ {label("updated", lang)} {seconds:.2f} {label("seconds", lang)}</span>')
+
+
+__all__ = ["SIDEBAR_WIDTH", "Explorer"]

@@ -1,0 +1,111 @@
+"""Staff exports on a page: pick a scenario and the headers' language, make the files, download them."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from planner.exports.bundle import Bundle, export_bundle
+from planner.io import load_scenario
+from planner.labels import label
+from planner.results.solving import solve
+from planner.workbook.common import DESCRIPTION_STYLE, download_link, guarded, language_toggle
+from planner.workbook.folders import default_scenario, exports_dir, project_root, scenario_choices
+
+
+class ExportView:
+    """Staff exports: pick a scenario (saved tweaks included) and header language, make the
+    files, download them from the page.
+
+    Parameters
+    ----------
+    scenario : path, optional
+        The scenario folder chosen at first (the default scenario when omitted).
+    lang : {"zh", "en"}
+        Words of the page; the files' headers have their own choice (both languages by default).
+    folder : path, optional
+        Where the files go (``exports/<scenario folder>`` by default).
+    """
+
+    def __init__(self, scenario: str | Path | None = None, *, lang: str = "zh", folder: str | Path | None = None):
+        self.root = project_root()
+        self.lang = lang
+        self.errors = w.Output()
+        guard = guarded(self.errors)
+        self.language = language_toggle(lang)
+        self.language.observe(guard(lambda change: self._relabel(change["new"])), "value")
+        chosen = Path(scenario).resolve() if scenario is not None else default_scenario(self.root).resolve()
+        self.picker = w.Dropdown(options=scenario_choices(self.root, chosen), value=chosen,
+                                 layout=w.Layout(width="30em"), style=DESCRIPTION_STYLE)
+        self.headers = w.Dropdown(options=[("中文 + English", "both"), ("中文", "zh"), ("English", "en")],
+                                  value="both", style=DESCRIPTION_STYLE)
+        self.button = w.Button(icon="file-export", button_style="primary", layout=w.Layout(width="auto"))
+        self.button.on_click(guard(lambda _: self.prepare()))
+        self.point = w.Dropdown(style=DESCRIPTION_STYLE, layout=w.Layout(width="30em"))
+        self.point.observe(guard(self._point_link), "value")
+        self.status = w.HTML()
+        self.links = w.VBox()
+        self.point_link = w.HTML()
+        self._folder = Path(folder) if folder is not None else None
+        self.bundle: Bundle | None = None
+        self.view = w.VBox([self.language, self.picker, self.headers, self.button, self.status, self.links,
+                            w.HBox([self.point, self.point_link]), self.errors])
+        self._relabel(lang)
+
+    def _relabel(self, lang: str) -> None:
+        self.lang = lang
+        self.picker.description = label("scenario", lang)
+        self.headers.description = label("header_language", lang)
+        self.button.description = label("ctl_prepare", lang)
+        self.point.description = label("duty_sheet", lang)
+        if self.bundle is not None:
+            self._show_links()
+
+    def prepare(self) -> Bundle:
+        """Solve the chosen scenario and write its files; show a link for each."""
+        self.status.value = f"⏳ {html.escape(label('solving', self.lang))}"
+        folder = Path(self.picker.value)
+        scenario = load_scenario(folder)
+        self.plan = solve(scenario)
+        target = self._folder or exports_dir(self.root) / folder.name
+        self.bundle = export_bundle(self.plan, target, lang=self.headers.value, overwrite=True)
+        self.status.value = f"✓ {html.escape(label('saved_to', self.lang))}: {html.escape(str(target))}"
+        self._show_links()
+        return self.bundle
+
+    def _show_links(self) -> None:
+        b = self.bundle
+        assert b is not None
+        lang = self.lang
+        districts = self.plan.scenario.districts
+        names = dict(zip(districts["district_id"], districts["name_zh" if lang == "zh" else "name_en"], strict=True))
+        rows = [
+            w.HTML(f"<b>{html.escape(label('file_all', lang))}</b>"), download_link(b.archive),
+            w.HTML(f"<b>{html.escape(label('file_plan', lang))}</b>"), download_link(b.plan_workbook),
+            w.HTML(f"<b>{html.escape(label('file_csv', lang))}</b>"),
+            w.HBox([download_link(p) for p in b.data_files]),
+            w.HTML(f"<b>{html.escape(label('file_districts', lang))}</b>"),
+            w.GridBox([download_link(p, text=f"{names.get(p.stem, p.stem)} ({p.name})") for p in b.district_workbooks],
+                      layout=w.Layout(grid_template_columns="repeat(4, auto)")),
+            w.HTML(f"<b>{html.escape(label('file_duty_all', lang))}</b>"), download_link(b.duty_sheets_all),
+        ]
+        self.links.children = rows
+        points = dict(zip(self.plan.scenario.points["point_id"], self.plan.scenario.points["name"], strict=True))
+        options = [(f"{points[p.stem]} ({p.stem})", str(p)) for p in b.duty_sheets]
+        chosen = self.point.value
+        self.point.options = options
+        values = [value for _, value in options]
+        self.point.value = chosen if chosen in values else (values[0] if values else None)
+
+    def _point_link(self, change: Mapping[str, Any]) -> None:
+        self.point_link.value = download_link(Path(change["new"])).value if change["new"] else ""
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.view._repr_mimebundle_(**kwargs)
+
+
+__all__ = ["ExportView"]
