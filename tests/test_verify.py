@@ -523,3 +523,18 @@ def test_runs_as_a_module(demo_plan: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "planner.verify", str(DEMO), str(demo_plan)],
                           capture_output=True, text=True, check=False, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_verify_command_loads_no_solver(demo_plan: Path) -> None:
+    # `planner verify` goes through the command line, which must not load PuLP or HiGHS to offer it.
+    script = (
+        "import sys\n"
+        "from planner.cli import main\n"
+        f"code = main(['verify', {str(DEMO)!r}, {str(demo_plan)!r}])\n"
+        "banned = ('pulp', 'highspy', 'planner.results')\n"
+        "loaded = sorted(m for m in sys.modules if any(m == b or m.startswith(b + '.') for b in banned))\n"
+        "print(code, loaded)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr

@@ -37,7 +37,7 @@ def load_scenario(path: str | Path) -> Scenario:
     Parameters
     ----------
     path : str or Path
-        A folder in the format of SCENARIO-FORMAT.md, or a workbook with one sheet per table
+        A folder in the format of docs/scenario-format.md, or a workbook with one sheet per table
         (see docs/scenario-format.md and :mod:`planner.io.workbook_read`).
 
     Returns

@@ -2,8 +2,8 @@
 
 The checks take a scenario as text, however it was read (a folder's CSV files or a
 workbook's sheets, both as a :class:`~planner.io.raw.RawScenario`), and report every
-problem at once, each naming file, line and column. The rules are the contract in
-``SCENARIO-FORMAT.md``; the project's additions are in ``docs/scenario-format.md``.
+problem at once, each naming file, line and column. The rules are those of
+``docs/scenario-format.md``.
 """
 
 from __future__ import annotations

@@ -3,8 +3,7 @@
 Needs from the rules in scenario.yaml, every team's availability in every session, what
 each point wants of each item, and the tables a scenario is written back as. Reading and
 checking are in :mod:`planner.io.checks`, :mod:`planner.io.folder` and the workbook
-modules; the file formats are the contract in ``SCENARIO-FORMAT.md`` and
-``docs/scenario-format.md``.
+modules; the file formats are in ``docs/scenario-format.md``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The contract's tables (SCENARIO-FORMAT.md): their columns, keys and references.
+"""The contract's tables (docs/scenario-format.md): their columns, keys and references.
 
 Every reader, check and writer of scenarios takes the names from here, so a column is
 declared once. The project's additions are documented in ``docs/scenario-format.md``.

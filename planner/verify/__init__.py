@@ -1,7 +1,7 @@
 """An independent checker: does a plan folder keep every rule of the contract for its scenario?
 
 The checker reads the scenario folder and the plan folder as files (CSV, YAML, JSON) and
-re-derives from ``SCENARIO-FORMAT.md`` and ``docs/scenario-format.md`` everything it needs:
+re-derives from the format (``docs/scenario-format.md``) everything it needs:
 CSV decoding, the needs rules, ``wanted = ceil(per_unit x base)`` in exact arithmetic, and
 haversine distances. It deliberately shares no code with the model, so a plan is checked
 against the scenario's rules by code that does not reuse the model's own constraints.

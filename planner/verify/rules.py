@@ -1,4 +1,4 @@
-"""The rules a plan keeps (SCENARIO-FORMAT.md, "Meaning, for every plan"), each checked from the plan's files.
+"""The rules a plan keeps (docs/scenario-format.md, "What every plan guarantees"), each checked from the plan's files.
 
 Assignments within availability, skills, workload, travel, capacity and needs; no need
 left unmet while a team could fill it; shortfalls.csv, distribution.csv and summary.json
