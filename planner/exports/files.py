@@ -18,7 +18,7 @@ from planner.io.textfiles import lies_within, write_csv, write_folder_atomically
 if TYPE_CHECKING:
     from planner.results.plan import Plan
 
-PLAN_FILES = ("assignments.csv", "shortfalls.csv", "distribution.csv", "summary.json", "plan.xlsx")
+PLAN_FILES = ("assignments.csv", "roster.csv", "shortfalls.csv", "distribution.csv", "summary.json", "plan.xlsx")
 
 
 def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang: str = "both") -> Path:
@@ -54,6 +54,7 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
 
     def write(tmp: Path) -> None:
         _write_table(plan.assignments, tmp / "assignments.csv")
+        _write_table(plan.roster, tmp / "roster.csv")
         _write_table(plan.shortfalls, tmp / "shortfalls.csv")
         _write_table(plan.distribution, tmp / "distribution.csv")
         summary = json.dumps(plan.summary, ensure_ascii=False, indent=2) + "\n"

@@ -28,7 +28,8 @@ from planner.io.scenario import Scenario
 from planner.io.settings import ROLES
 from planner.model.families import ColumnFamily, LinearProgram, RowFamily, Terms, Values
 from planner.model.keys import Keys, codes, distinct_per_group, group_sizes
-from planner.model.levers import Inputs, Levers, apply_levers, role_capacity, role_totals
+from planner.model.classes import KINDS, MemberClasses, class_structure, with_sizes
+from planner.model.levers import Inputs, Levers, apply_levers
 
 BANDS = 10  # fairness: a district's need is cut into this many coverage bands
 FAIRNESS_BONUS = 0.5  # bonus for a volunteer-session in a district's least-covered band, at fairness 1
@@ -49,15 +50,9 @@ class Figures:
         self.inputs = inputs
 
     @cached_property
-    def role_capacity(self) -> np.ndarray:
-        """Most members of each team free for each role in each session: roles x teams x sessions."""
-        caps = role_capacity(self.inputs)
-        return np.stack([caps[r] for r in ROLES])
-
-    @cached_property
-    def totals(self) -> dict[str, np.ndarray]:
-        """Most volunteer-sessions per team over the exam: ``all``, ``first_aid``, ``counsellor``."""
-        return role_totals(self.inputs)
+    def class_size(self) -> np.ndarray:
+        """Members of each class of identical members now (planner.model.classes), 0 where none."""
+        return with_sizes(self.model.classes, self.inputs).size
 
     @cached_property
     def need(self) -> np.ndarray:
@@ -74,9 +69,12 @@ class Figures:
 
     @cached_property
     def district_need(self) -> np.ndarray:
-        """Each district's whole need now, reachable or not, in volunteer-sessions."""
-        return np.bincount(self.model.point_district[self.model.need["p"]], weights=self.need,
-                           minlength=len(self.model.scenario.districts)).round().astype("int64")
+        """Each district's whole need now per role, reachable or not, in volunteer-sessions: districts x roles."""
+        need = self.model.need
+        n_r = len(ROLES)
+        flat = np.bincount(self.model.point_district[need["p"]] * n_r + need["r"], weights=self.need,
+                           minlength=len(self.model.scenario.districts) * n_r)
+        return flat.round().astype("int64").reshape(-1, n_r)
 
     @cached_property
     def wanted(self) -> np.ndarray:
@@ -85,13 +83,13 @@ class Figures:
 
 
 def _band_sizes(f: Keys, x: Figures) -> np.ndarray:
-    """Bands: district g's whole need (reachable or not) in BANDS whole-number slices.
+    """Bands: district g's whole need in role r (reachable or not) in BANDS whole-number slices.
 
     The j-th volunteer of N falls in the band where the coverage before it, (j-1)/N, lies:
     band k holds ceil(N(k+1)/BANDS) - ceil(Nk/BANDS) of them, so the first is always in
     band 0, however small the district.
     """
-    n_g, k = x.district_need[f["g"]], f["k"]
+    n_g, k = x.district_need[f["g"], f["r"]], f["k"]
     return -((-n_g * (k + 1)) // BANDS) + ((-n_g * k) // BANDS)
 
 
@@ -110,20 +108,22 @@ def define_columns(m: Formulation, base: Inputs) -> list[ColumnFamily[Figures]]:
     districts = pd.Index(sc.districts["district_id"])
     m.n_sessions = len(sc.sessions)
     team_district = districts.get_indexer(sc.teams["district_id"]).astype("int64")
+    m.team_district = team_district
     m.point_district = districts.get_indexer(sc.points["district_id"]).astype("int64")
     km = distance_km(sc.districts["lat"].to_numpy()[:, None], sc.districts["lon"].to_numpy()[:, None],
                      sc.points["lat"].to_numpy()[None, :], sc.points["lon"].to_numpy()[None, :])
     m.km = km  # districts x points
 
-    # u[t,s,r]: members of team t serving in session s in role r.
-    caps = role_capacity(base)
-    u_t, u_s, u_r = [], [], []
-    for role, cap in caps.items():
-        t, s = np.nonzero(cap > 0)
-        u_t.append(t)
-        u_s.append(s)
-        u_r.append(np.full(len(t), _R[role]))
-    ut, us, ur = (np.concatenate(parts).astype("int64") for parts in (u_t, u_s, u_r))
+    # u[c,s,r]: members of class c (identical members of one team, classes.py) serving in
+    # session s in role r: where the class's members are free and trained for the role.
+    classes = class_structure(base)
+    m.classes = classes
+    c_of, s_of = np.nonzero(classes.free)
+    c_role, r_of = np.nonzero(classes.roles[c_of])
+    uc, us, ur = c_of[c_role], s_of[c_role], r_of
+    order = np.lexsort((us, ur, uc))  # class, then role, then session (the order of the old team columns' roles)
+    uc, us, ur = uc[order].astype("int64"), us[order].astype("int64"), ur[order].astype("int64")
+    ut = classes.team[uc]
     ud = team_district[ut]
 
     # y[d,p,s,r]: volunteers from district d's pool at point p in session s, role r.
@@ -145,7 +145,7 @@ def define_columns(m: Formulation, base: Inputs) -> list[ColumnFamily[Figures]]:
     has_members = np.bincount(u_pool, minlength=pool_size) > 0
     has_needs = np.bincount(y_pool, minlength=pool_size) > 0
     keep_u, keep_y = has_needs[u_pool], has_members[y_pool]
-    u = Keys(t=ut[keep_u], s=us[keep_u], r=ur[keep_u], d=ud[keep_u])
+    u = Keys(c=uc[keep_u], t=ut[keep_u], s=us[keep_u], r=ur[keep_u], d=ud[keep_u])
     y_need, y_d = y_need[keep_y], y_d[keep_y]
     y_p = need_p[y_need]
     y = Keys(need_row=y_need, d=y_d, p=y_p, km=km[y_d, y_p], s=need_s[y_need], r=need_r[y_need])
@@ -153,9 +153,11 @@ def define_columns(m: Formulation, base: Inputs) -> list[ColumnFamily[Figures]]:
     a_need = np.unique(y_need)
     a = Keys(need_row=a_need, p=need_p[a_need], s=need_s[a_need], r=need_r[a_need],
              volunteers=need["volunteers"][a_need], g=m.point_district[need_p[a_need]])
-    # f[g,k]: the coverage band k of district g's need (fairness).
-    f_districts = np.unique(a["g"])
-    f = Keys(g=np.repeat(f_districts, BANDS), k=np.tile(np.arange(BANDS), len(f_districts)))
+    # f[g,r,k]: the coverage band k of district g's need in role r (fairness per district and
+    # role, so a scarce skill is shared between districts, not given to whoever is nearest).
+    g_r = np.unique(a["g"] * len(ROLES) + a["r"])
+    f = Keys(g=np.repeat(g_r // len(ROLES), BANDS), r=np.repeat(g_r % len(ROLES), BANDS),
+             k=np.tile(np.arange(BANDS), len(g_r)))
     # q[i,p]: units of item i for point p; share[i]: the share of wants met for item i.
     wanted = base.wanted
     q = Keys(i=codes(sc.supplies["item_id"], wanted["item_id"]),
@@ -165,14 +167,13 @@ def define_columns(m: Formulation, base: Inputs) -> list[ColumnFamily[Figures]]:
     m.farthest_km = float(y["km"].max()) if len(y) else 1.0
 
     return [
-        ColumnFamily("u", u, "serve", ("t", "s", "r"), integer=True,
-                     upper=lambda k, x: x.role_capacity[k["r"], k["t"], k["s"]]),
+        ColumnFamily("u", u, "serve", ("c", "s", "r"), integer=True, upper=lambda k, x: x.class_size[k["c"]]),
         ColumnFamily("y", y, "assign", ("d", "p", "s", "r"), integer=True,
                      upper=lambda k, x: x.need[k["need_row"]], cost=_travel_cost),
         ColumnFamily("a", a, "staffed", ("p", "s", "r"),
                      upper=lambda k, x: np.minimum(x.need[k["need_row"]], x.inputs.capacity[k["p"]]),
                      cost=lambda k, x: -np.array([x.inputs.weights.role(r) for r in ROLES])[k["r"]]),
-        ColumnFamily("f", f, "band", ("g", "k"), upper=_band_sizes,
+        ColumnFamily("f", f, "band", ("g", "r", "k"), upper=_band_sizes,
                      cost=lambda k, x: -FAIRNESS_BONUS * x.inputs.weights.fairness * (BANDS - k["k"]) / BANDS),
         ColumnFamily("q", q, "give", ("i", "p"), upper=lambda k, x: x.wanted, cost=-1.0),
         ColumnFamily("share", share, "share", ("i",), upper=1.0, cost=-1.0),
@@ -182,41 +183,29 @@ def define_columns(m: Formulation, base: Inputs) -> list[ColumnFamily[Figures]]:
 # Rows ------------------------------------------------------------------------------------
 # One function per family, in row order (ROW_FAMILIES); each returns the family's whole declaration.
 
-def _row_team_session(m: Formulation) -> RowFamily[Figures]:
-    """A team's members across roles in one session never exceed those free.
+def _row_class_session(m: Formulation) -> RowFamily[Figures]:
+    """A class's members on duty in one session, all roles, never exceed its members (all free then).
 
-    Only where it has two roles; one role is its column bound.
+    Only where the class has two roles; one role is its column bound.
     """
     u = m.u
-    return RowFamily("team_session", (Terms("u", {"t": u["t"], "s": u["s"]}),), label=("t", "s"),
-                     upper=lambda k, x: x.inputs.available[k["t"], k["s"]],
-                     keep=group_sizes({"t": u["t"], "s": u["s"]}) >= 2)
+    return RowFamily("class_session", (Terms("u", {"c": u["c"], "s": u["s"]}),), label=("c", "s"),
+                     upper=lambda k, x: x.class_size[k["c"]],
+                     keep=group_sizes({"c": u["c"], "s": u["s"]}) >= 2)
 
 
-def _row_team_total(m: Formulation) -> RowFamily[Figures]:
-    """Over the exam, a team's volunteer-sessions stay within volunteers x max_sessions.
+def _row_class_total(m: Formulation) -> RowFamily[Figures]:
+    """Over the exam, a class's volunteer-sessions stay within its members x max_sessions.
 
-    Only where max_sessions is fewer than the sessions it can serve.
+    Only where max_sessions is fewer than the sessions the class can serve. With the row
+    above and the column bounds this is exact per person: identical members can always be
+    rostered round-robin (docs/model.md, "Exact per person").
     """
     u = m.u
-    max_sessions = m.scenario.teams["max_sessions"].to_numpy()[u["t"]]
-    return RowFamily("team_total", (Terms("u", {"t": u["t"]}),), label=("t",),
-                     upper=lambda k, x: x.totals["all"][k["t"]],
-                     keep=max_sessions < distinct_per_group(u["t"], u["s"], m.n_sessions))
-
-
-def _row_team_role_total(m: Formulation) -> RowFamily[Figures]:
-    """Likewise per skilled role: first-aiders and counsellors times max_sessions."""
-    u = m.u
-    ut, ur = u["t"], u["r"]
-    skilled = np.nonzero((ur == _F) | (ur == _C))[0]
-    max_sessions = m.scenario.teams["max_sessions"].to_numpy()[ut]
-    role_sessions = distinct_per_group(ut * len(ROLES) + ur, u["s"], m.n_sessions)
-    return RowFamily("team_role_total", (Terms("u", {"t": ut[skilled], "r": ur[skilled]}, at=skilled),),
-                     label=("t", "r"),
-                     upper=lambda k, x: np.where(k["r"] == _F, x.totals["first_aid"][k["t"]],
-                                                 x.totals["counsellor"][k["t"]]),
-                     keep=(max_sessions < role_sessions)[skilled])
+    max_sessions = m.scenario.teams["max_sessions"].to_numpy()
+    return RowFamily("class_total", (Terms("u", {"c": u["c"]}),), label=("c",),
+                     upper=lambda k, x: x.class_size[k["c"]] * max_sessions[m.classes.team[k["c"]]],
+                     keep=max_sessions[u["t"]] < distinct_per_group(u["c"], u["s"], m.n_sessions))
 
 
 def _row_pool(m: Formulation) -> RowFamily[Figures]:
@@ -246,9 +235,10 @@ def _row_capacity(m: Formulation) -> RowFamily[Figures]:
 
 
 def _row_district_cover(m: Formulation) -> RowFamily[Figures]:
-    """A district's staffed need fills its coverage bands (fairness)."""
-    return RowFamily("district_cover", (Terms("a", {"g": m.a["g"]}), Terms("f", {"g": m.f["g"]}, coef=-1.0)),
-                     label=("g",), lower=0.0, upper=0.0)
+    """A district's staffed need in a role fills that role's coverage bands (fairness)."""
+    return RowFamily("district_cover", (Terms("a", {"g": m.a["g"], "r": m.a["r"]}),
+                                        Terms("f", {"g": m.f["g"], "r": m.f["r"]}, coef=-1.0)),
+                     label=("g", "r"), lower=0.0, upper=0.0)
 
 
 def _row_stock(m: Formulation) -> RowFamily[Figures]:
@@ -270,7 +260,7 @@ def _row_share(m: Formulation) -> RowFamily[Figures]:
                      label=("i", "p"), label_from="q", lower=0.0, upper=math.inf)
 
 
-ROW_FAMILIES = (_row_team_session, _row_team_total, _row_team_role_total, _row_pool, _row_need, _row_capacity,
+ROW_FAMILIES = (_row_class_session, _row_class_total, _row_pool, _row_need, _row_capacity,
                 _row_district_cover, _row_stock, _row_share)
 
 
@@ -294,6 +284,8 @@ class Formulation(LinearProgram[Figures]):
     """
 
     n_sessions: int
+    classes: MemberClasses
+    team_district: np.ndarray
     point_district: np.ndarray
     km: np.ndarray
     need: Keys
@@ -333,6 +325,9 @@ class Formulation(LinearProgram[Figures]):
             "k": np.array([f"band{k}" for k in range(BANDS)], dtype=object),
         }
         ids["g"] = ids["d"]  # the district of a point (fairness bands)
+        classes = self.classes
+        ids["c"] = np.array([f"{team}_{KINDS[kind]}{level}" for team, kind, level in
+                             zip(ids["t"][classes.team], classes.kind, classes.level, strict=True)], dtype=object)
         return self.label_names(ids)
 
 

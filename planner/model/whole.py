@@ -46,8 +46,8 @@ def whole_in_districts(lp: Formulation, values: np.ndarray, time_limit: float | 
     frac_a = fractional(lp.a0, lp.f0)
     districts = np.unique(np.concatenate([u_d[frac_u], y_d[frac_y]]))
     free_y = np.isin(y_d, districts) if frac_y.any() else np.zeros(len(y_d), dtype=bool)
-    bands = np.unique(lp.a["g"][frac_a])
-    free_f = np.isin(lp.f["g"], bands)
+    bands = np.unique(lp.a["g"][frac_a] * 3 + lp.a["r"][frac_a])  # (district, role) of a fractional need
+    free_f = np.isin(lp.f["g"] * 3 + lp.f["r"], bands)
     sub_cols = np.concatenate([lp.u0 + np.nonzero(np.isin(u_d, districts))[0], lp.y0 + np.nonzero(free_y)[0],
                                lp.a0 + np.nonzero(frac_a)[0], lp.f0 + np.nonzero(free_f)[0]])
     integer = np.arange(len(sub_cols)) < len(sub_cols) - int(free_f.sum())
@@ -55,8 +55,8 @@ def whole_in_districts(lp: Formulation, values: np.ndarray, time_limit: float | 
     col_map[sub_cols] = np.arange(len(sub_cols))
     # Rows: the teams' and pools' of those districts, and the needs, capacities and bands
     # that a free column is in.
-    team_district = np.full(len(lp.scenario.teams), -1, dtype="int64")
-    team_district[lp.u["t"]] = u_d
+    class_district = np.full(len(lp.classes), -1, dtype="int64")
+    class_district[lp.u["c"]] = u_d
     a_of_need = np.full(len(lp.need), -1, dtype="int64")
     a_of_need[lp.a["need_row"]] = np.arange(len(lp.a))
     needs = np.union1d(a_of_need[np.unique(lp.y["need_row"][free_y])], np.nonzero(frac_a)[0])
@@ -67,11 +67,12 @@ def whole_in_districts(lp: Formulation, values: np.ndarray, time_limit: float | 
         lp.row_offset["need"] + np.nonzero(np.isin(lp.row_keys["need"]["need"], needs))[0],
         lp.row_offset["capacity"]
         + np.nonzero(np.isin(capacity["p"] * lp.n_sessions + capacity["s"], point_sessions))[0],
-        lp.row_offset["district_cover"] + np.nonzero(np.isin(lp.row_keys["district_cover"]["g"], bands))[0],
+        lp.row_offset["district_cover"]
+        + np.nonzero(np.isin(lp.row_keys["district_cover"]["g"] * 3 + lp.row_keys["district_cover"]["r"], bands))[0],
     ]
-    for name in ("team_session", "team_total", "team_role_total"):
-        keys = lp.row_keys[name]["t"]
-        rows.append(lp.row_offset[name] + np.nonzero(np.isin(team_district[keys], districts))[0])
+    for name in ("class_session", "class_total"):
+        keys = lp.row_keys[name]["c"]
+        rows.append(lp.row_offset[name] + np.nonzero(np.isin(class_district[keys], districts))[0])
     row_ids = np.sort(np.concatenate(rows))
     # Gather the rows' entries from the CSR arrays; columns outside the block are fixed at
     # their (whole) LP values and move to the row bounds.

@@ -42,6 +42,9 @@ class Plan:
         ``point_id, session_id, role, needed, assigned, missing``: one row per need.
     distribution : pandas.DataFrame
         ``item_id, point_id, quantity, wanted``: one row per point that wants the item.
+    roster : pandas.DataFrame
+        ``person_id, name, team_id, point_id, session_id, role``: one row per person on duty
+        (results/roster.py); adding it up by team, point, session and role gives ``assignments``.
     summary : dict
         The contract's ``summary.json`` (status, needed, assigned, unmet, coverage,
         supplies) and more: unmet by role, travel, the objective.
@@ -59,6 +62,7 @@ class Plan:
     assignments: pd.DataFrame
     shortfalls: pd.DataFrame
     distribution: pd.DataFrame
+    roster: pd.DataFrame
     summary: dict[str, Any]
     marginal_values: pd.DataFrame
     timings: Mapping[str, float] = field(default_factory=dict)
@@ -156,7 +160,40 @@ def build_summary(inputs: Inputs, solution: Solution, assignments: pd.DataFrame,
         "average_travel_km": round(volunteer_km / assigned, 3) if assigned else 0.0,
         "objective": round(solution.objective, 6),
         "whole_numbers_by": WHOLE_NUMBERS_BY[solution.whole_by],
+        **team_figures(assignments, sc.sessions["session_id"]),
         "levers": _levers_json(inputs),
+    }
+
+
+def team_figures(assignments: pd.DataFrame, sessions: pd.Series) -> dict[str, Any]:
+    """How whole the teams are: the contract's three figures and the ones behind the targets.
+
+    ``team_sessions``: team and session pairs with members on duty; ``team_sessions_split``: of
+    those, with members at more than one point; ``team_points``: the distinct points each team
+    serves, added up over the teams. ``pieces``: (team, point, session) with members on duty,
+    ``single_pieces`` those of one volunteer; ``teams_one_point``: teams at one point all exam;
+    ``same_point_share``: of the pairs of a team's consecutive sessions on duty, the share at the
+    same single point (1.0 when there is no such pair).
+    """
+    rank = pd.Index(sessions).get_indexer(assignments["session_id"])
+    pieces = (assignments.assign(rank=rank).groupby(["team_id", "rank", "point_id"], sort=True)["volunteers"].sum()
+              .reset_index())
+    per_session = pieces.groupby(["team_id", "rank"], sort=True)["point_id"].agg(["nunique", "first"]).reset_index()
+    points_per_team = pieces.groupby("team_id")["point_id"].nunique()
+    # Pairs of a team's consecutive sessions on duty (in its own order), and of those the ones
+    # with the team whole at one point in both, the same point.
+    following = per_session.groupby("team_id")[["nunique", "first"]].shift(-1)
+    pairs = int(following["nunique"].notna().sum())
+    same = int(((per_session["nunique"] == 1) & (following["nunique"] == 1)
+                & (per_session["first"] == following["first"])).sum())
+    return {
+        "team_sessions": len(per_session),
+        "team_sessions_split": int((per_session["nunique"] > 1).sum()),
+        "team_points": int(points_per_team.sum()),
+        "pieces": len(pieces),
+        "single_pieces": int((pieces["volunteers"] == 1).sum()),
+        "teams_one_point": int((points_per_team == 1).sum()),
+        "same_point_share": round(same / pairs, 4) if pairs else 1.0,
     }
 
 

@@ -49,47 +49,57 @@ def build_roster(pieces: pd.DataFrame, classes: MemberClasses, numbers: list[lis
                  team_ids: np.ndarray, session_order: list[str]) -> pd.DataFrame:
     """One row per person on duty, from pieces ``cls, point_id, session_id, role, volunteers``.
 
+    Rows are in team, session (time order), point, role and member order.
+
     Raises
     ------
     AssertionError
         A class is asked for more members in a session than it has (the model's limits failed).
     """
-    rows: list[tuple[str, str, str, str, str, str]] = []
     rank = {session: i for i, session in enumerate(session_order)}
-    for c, of_class in pieces.groupby("cls", sort=True):
-        members = numbers[int(c)]
-        team_id = str(team_ids[classes.team[int(c)]])
+    order = np.lexsort((pieces["role"].to_numpy(), pieces["point_id"].to_numpy(),
+                        pieces["session_id"].map(rank).to_numpy(), pieces["cls"].to_numpy()))
+    cls_of = pieces["cls"].to_numpy()[order].tolist()
+    session_of = pieces["session_id"].to_numpy()[order].tolist()
+    place_of = list(zip(pieces["point_id"].to_numpy()[order].tolist(), pieces["role"].to_numpy()[order].tolist(),
+                        strict=True))
+    count_of = pieces["volunteers"].to_numpy()[order].tolist()
+    rows: list[tuple[str, str, str, str, str, str, int, int]] = []
+    i = 0
+    while i < len(cls_of):
+        c = cls_of[i]
+        members = numbers[c]
+        team_id = str(team_ids[classes.team[c]])
         turn = 0
         last_place: dict[int, tuple[str, str]] = {}
-        ordered = of_class.assign(order=of_class["session_id"].map(rank)).sort_values(["order", "point_id", "role"])
-        for _, session in ordered.groupby("order", sort=True):
-            on_duty = int(session["volunteers"].sum())
-            if on_duty > len(members):
-                raise AssertionError(f"class {c} of {team_id} has {len(members)} members, asked for {on_duty}")
-            chosen = [members[(turn + i) % len(members)] for i in range(on_duty)]
-            turn += on_duty
-            places = [(str(p), str(r)) for p, r, n in zip(session["point_id"], session["role"],
-                                                           session["volunteers"], strict=True) for _ in range(int(n))]
-            # Members who had a place that is open again keep it; the rest take what is left.
-            assigned: dict[int, tuple[str, str]] = {}
+        while i < len(cls_of) and cls_of[i] == c:
+            session_id = session_of[i]
+            places: list[tuple[str, str]] = []
+            while i < len(cls_of) and cls_of[i] == c and session_of[i] == session_id:
+                places.extend([place_of[i]] * count_of[i])
+                i += 1
+            if len(places) > len(members):
+                raise AssertionError(f"class {c} of {team_id} has {len(members)} members, asked for {len(places)}")
+            # The next members in turn go on duty; those whose last place is open again keep it.
+            chosen = [members[(turn + k) % len(members)] for k in range(len(places))]
+            turn += len(places)
             open_places = list(places)
+            given: dict[int, tuple[str, str]] = {}
             for member in chosen:
                 place = last_place.get(member)
-                if place in open_places:
+                if place is not None and place in open_places:
                     open_places.remove(place)
-                    assigned[member] = place
+                    given[member] = place
             for member in chosen:
-                if member not in assigned:
-                    assigned[member] = open_places.pop(0)
-            session_id = str(session["session_id"].iloc[0])
-            for member, (point_id, role) in assigned.items():
-                last_place[member] = (point_id, role)
-                rows.append((f"{team_id}/{member}", "", team_id, point_id, session_id, role))
-    roster = pd.DataFrame(rows, columns=ROSTER_COLUMNS)
-    if len(roster):
-        roster = roster.assign(order=roster["session_id"].map(rank)).sort_values(
-            ["team_id", "order", "point_id", "role", "person_id"], kind="stable").drop(columns="order")
-    return roster.reset_index(drop=True)
+                if member not in given:
+                    given[member] = open_places.pop(0)
+            for member, place in given.items():
+                last_place[member] = place
+                rows.append((f"{team_id}/{member}", "", team_id, place[0], session_id, place[1],
+                             rank[session_id], member))
+    frame = pd.DataFrame(rows, columns=[*ROSTER_COLUMNS, "rank", "number"])
+    frame = frame.sort_values(["team_id", "rank", "point_id", "role", "number"], kind="stable")
+    return frame[ROSTER_COLUMNS].reset_index(drop=True)
 
 
 __all__ = ["BOTH", "COUNSELLOR", "FIRST_AID", "NEITHER", "ROSTER_COLUMNS", "build_roster", "member_numbers"]

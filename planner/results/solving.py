@@ -25,8 +25,11 @@ import pandas as pd
 from planner.io.scenario import Scenario
 from planner.io.settings import ROLES
 from planner.model import PlanModel, Solution
+from planner.model.classes import with_sizes
 from planner.model.levers import Inputs, Levers, apply_levers
 from planner.results.plan import Plan, build_summary
+from planner.results.roster import build_roster, member_numbers
+from planner.results.teams import share_flows
 
 log = logging.getLogger(__name__)
 NONE: Mapping[str, Any] = MappingProxyType({})  # no overrides (an immutable default)
@@ -156,15 +159,24 @@ def extract_plan(model: PlanModel, inputs: Inputs, solution: Solution) -> Plan:
     """Whole volunteers and items from a solution, as the contract's tables."""
     sc = inputs.scenario
     values = solution.values
-    u_amount = np.rint(values[model.u0:model.y0]).astype("int64")
     y_amount = np.rint(values[model.y0:model.a0]).astype("int64")
-    u_on, y_on = u_amount > 0, y_amount > 0
-    t, p, s, r, amount = _split_pools(
-        {key: model.u[key][u_on] for key in ("t", "s", "r", "d")}, u_amount[u_on],
-        {key: model.y[key][y_on] for key in ("p", "s", "r", "d")}, y_amount[y_on],
+    y_on = y_amount > 0
+    classes = with_sizes(model.classes, inputs)
+    max_sessions = inputs.max_sessions[classes.team]
+    pieces = share_flows(
+        class_team=classes.team, class_kind=classes.kind, class_size=classes.size, class_free=classes.free,
+        class_budget=classes.size * max_sessions, class_district=model.team_district[classes.team],
+        flow_d=model.y["d"][y_on], flow_p=model.y["p"][y_on], flow_s=model.y["s"][y_on], flow_r=model.y["r"][y_on],
+        flow_amount=y_amount[y_on], n_sessions=model.n_sessions,
     )
-    order = np.lexsort((t, r, s, p))  # point, session, role, team
-    t, p, s, r, amount = t[order], p[order], s[order], r[order], amount[order]
+    # Pieces are per class; assignments per team (classes of a team at one place added up).
+    n_p, n_s, n_r = len(sc.points), len(sc.sessions), len(ROLES)
+    team_key = ((classes.team[pieces.cls] * n_p + pieces.p) * n_s + pieces.s) * n_r + pieces.r
+    keys, where = np.unique(team_key, return_inverse=True)
+    amount = np.bincount(where, weights=pieces.amount).astype("int64")
+    r, rest = keys % n_r, keys // n_r
+    s, rest = rest % n_s, rest // n_s
+    p, t = rest % n_p, rest // n_p
     assignments = pd.DataFrame({
         "team_id": sc.teams["team_id"].to_numpy()[t],
         "point_id": sc.points["point_id"].to_numpy()[p],
@@ -187,12 +199,18 @@ def extract_plan(model: PlanModel, inputs: Inputs, solution: Solution) -> Plan:
         "missing": needed - assigned,
     })
 
+    roster = build_roster(
+        pd.DataFrame({"cls": pieces.cls, "point_id": sc.points["point_id"].to_numpy()[pieces.p],
+                      "session_id": sc.sessions["session_id"].to_numpy()[pieces.s],
+                      "role": np.array(ROLES, dtype=object)[pieces.r], "volunteers": pieces.amount}),
+        classes, member_numbers(classes, inputs.volunteers, inputs.first_aid, inputs.counsellors),
+        sc.teams["team_id"].to_numpy(), sc.sessions["session_id"].tolist())
     distribution = _round_supplies(model, inputs, values)
     marginal = _marginal_values(model, solution)
     summary = build_summary(inputs, solution, assignments, shortfalls, distribution, model)
     return Plan(
         scenario=sc, levers=inputs.levers, weights=inputs.weights, status=solution.status,
-        assignments=assignments, shortfalls=shortfalls, distribution=distribution,
+        assignments=assignments, shortfalls=shortfalls, distribution=distribution, roster=roster,
         summary=summary, marginal_values=marginal, timings={},
     )
 
@@ -200,34 +218,6 @@ def extract_plan(model: PlanModel, inputs: Inputs, solution: Solution) -> Plan:
 def _codes(ids: pd.Series, values: pd.Series) -> np.ndarray:
     """Positions of ``values`` among ``ids`` (all known: the scenario was checked)."""
     return pd.Index(ids).get_indexer(values).astype("int64")
-
-
-def _split_pools(u: dict[str, np.ndarray], u_amount: np.ndarray, y: dict[str, np.ndarray],
-                 y_amount: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Share each pool's flow to points among its teams, in id order (north-west corner).
-
-    Teams and points of all pools are laid end to end in the same pool order, so the running
-    totals of both meet at every pool's end; each piece between consecutive running totals
-    is one team's volunteers at one point. Returns ``t, p, s, r, amount`` of the pieces; a
-    team meets a point at most once in a pool, so no two pieces share a team, point,
-    session and role.
-    """
-    u_order = np.lexsort((u["t"], u["r"], u["s"], u["d"]))
-    y_order = np.lexsort((y["p"], y["r"], y["s"], y["d"]))
-    team_end = np.cumsum(u_amount[u_order])
-    point_end = np.cumsum(y_amount[y_order])
-    if len(team_end) != 0 and (len(point_end) == 0 or team_end[-1] != point_end[-1]):
-        raise AssertionError("pool totals differ: the model's pool rows were not met")
-    cuts = np.union1d(team_end, point_end).astype("int64")
-    if len(cuts) == 0:
-        return tuple(np.zeros(0, dtype="int64") for _ in range(5))
-    starts = np.concatenate([[0], cuts[:-1]]).astype("int64")
-    team_row = u_order[np.searchsorted(team_end, starts, side="right")]
-    point_row = y_order[np.searchsorted(point_end, starts, side="right")]
-    for key in ("d", "s", "r"):
-        if not np.array_equal(u[key][team_row], y[key][point_row]):
-            raise AssertionError("a team was split into another pool")
-    return u["t"][team_row], y["p"][point_row], y["s"][point_row], y["r"][point_row], (cuts - starts).astype("int64")
 
 
 def _round_supplies(model: PlanModel, inputs: Inputs, values: np.ndarray) -> pd.DataFrame:

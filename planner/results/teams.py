@@ -30,7 +30,6 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_flow
 
 N_ROLES = 3
-STATS = {True: 0, False: 0}
 COUNSELLOR, FIRST_AID, GENERAL = 2, 1, 0
 # The order a chunk fills roles in: the scarce skills first, so a team brings its own.
 ROLE_ORDER = (COUNSELLOR, FIRST_AID, GENERAL)
@@ -206,8 +205,6 @@ class _District:
             budget_after[c] -= amount
             demand_after[session, role] -= amount
         self._next_witness = self._graph.fill(session, demand_after, budget_after, self.size - used_after)
-        global STATS
-        STATS[self._next_witness is not None] += 1
         return self._next_witness is not None
 
     def _apply(self, session: int, point: int, take: dict[tuple[int, int], int], need_row: np.ndarray,
