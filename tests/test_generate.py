@@ -133,10 +133,12 @@ def test_a_generated_scenario_solves():
     s = plan.summary
     assert s["status"] == "optimal"
     # The same seed gives the same files, so the same plan: counsellors are short, as in a real
-    # programme (85 of the 88 unmet), first aid and general duty are nearly covered.
-    assert (s["needed"], s["assigned"], s["unmet_by_role"]) == (2031, 1943, {"general": 1, "first_aid": 2,
-                                                                            "counsellor": 85})
-    assert s["coverage"] == 1943 / 2031
+    # programme (90 of the 93 unmet), first aid and general duty are nearly covered. (Planned
+    # per team, not per person, the plan claimed 5 more counsellor duties than its members can
+    # give: the counsellors' sessions served as general volunteers counted twice.)
+    assert (s["needed"], s["assigned"], s["unmet_by_role"]) == (2031, 1938, {"general": 1, "first_aid": 2,
+                                                                            "counsellor": 90})
+    assert s["coverage"] == 1938 / 2031
     assert set(plan.assignments["role"]) == set(ROLES)
     assert s["supplies"]["parent-pack"]["distributed"] == 4000
 

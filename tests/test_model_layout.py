@@ -53,6 +53,11 @@ def id_text(model: PlanModel) -> dict[str, np.ndarray]:
     out["g"] = out["d"]
     out["r"] = np.array(ROLES, dtype=object)
     out["k"] = np.array([f"band{k}" for k in range(BANDS)], dtype=object)
+    # A class of identical members: its team, its kind of member and its availability level.
+    kinds = {0: "both", 1: "first_aid", 2: "counsellor", 3: "neither"}
+    classes = model.classes
+    out["c"] = np.array([f"{out['t'][t]}_{kinds[int(k)]}{int(level)}"
+                         for t, k, level in zip(classes.team, classes.kind, classes.level, strict=True)], dtype=object)
     return out
 
 

@@ -26,7 +26,7 @@ from planner.verify import verify_plan
 from .strategies import ScenarioData, scenarios
 
 FILTERED = [HealthCheck.filter_too_much, HealthCheck.too_slow]
-PLAN_FILES = ("assignments.csv", "shortfalls.csv", "distribution.csv", "summary.json")
+PLAN_FILES = ("assignments.csv", "roster.csv", "shortfalls.csv", "distribution.csv", "summary.json")
 
 
 @contextmanager

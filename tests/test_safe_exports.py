@@ -62,7 +62,7 @@ def test_formula_like_ids_and_names_never_run_in_either_export(hostile: Path, tm
     plan = solve(scenario)
     assert plan.summary["assigned"] == 12  # every team's two members at the one point
     out = export_plan(plan, tmp_path / "plan")
-    for name in ("assignments.csv", "shortfalls.csv", "distribution.csv"):
+    for name in ("assignments.csv", "roster.csv", "shortfalls.csv", "distribution.csv"):
         for row in cells(out / name):
             for cell in row:
                 assert not cell.startswith(FORMULA_STARTS), (name, cell)  # guarded with an apostrophe

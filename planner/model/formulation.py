@@ -29,11 +29,16 @@ from planner.io.settings import ROLES
 from planner.model.families import ColumnFamily, LinearProgram, RowFamily, Terms, Values
 from planner.model.keys import Keys, codes, distinct_per_group, group_sizes
 from planner.model.classes import KINDS, MemberClasses, class_structure, with_sizes
+from planner.model.home import home_points
 from planner.model.levers import Inputs, Levers, apply_levers
 
 BANDS = 10  # fairness: a district's need is cut into this many coverage bands
 FAIRNESS_BONUS = 0.5  # bonus for a volunteer-session in a district's least-covered band, at fairness 1
 TRAVEL_COST = 0.04  # cost of a volunteer-session at the model's farthest pair, at travel 1
+# Bonus for a volunteer-session at the team's home point: above any travel cost (keeping teams
+# together comes before travel), below a step between fairness bands (0.05: fairness first).
+TOGETHER_BONUS = 0.045
+TURN_COST = 1e-4  # home teams of a point take turns (see z): far below any other difference of costs
 
 _R = {role: i for i, role in enumerate(ROLES)}
 _F, _C = _R["first_aid"], _R["counsellor"]
@@ -166,6 +171,35 @@ def define_columns(m: Formulation, base: Inputs) -> list[ColumnFamily[Figures]]:
     share = Keys(i=np.unique(q["i"]))
     m.farthest_km = float(y["km"].max()) if len(y) else 1.0
 
+    # z[c,s,r]: members of class c serving at their team's home point (home.py) in session s,
+    # role r: the same need rows as y, rewarded so that teams stay whole and in one place.
+    general_and_first_aid = need["r"] != _C
+    point_need = np.bincount(need["p"][general_and_first_aid], weights=need["volunteers"][general_and_first_aid],
+                             minlength=len(sc.points))
+    home = home_points(team_district=team_district, team_capacity=base.volunteers * base.max_sessions,
+                       specialists=((base.counsellors >= base.volunteers) | (base.first_aid >= base.volunteers))
+                       & (base.volunteers > 0),
+                       point_district=m.point_district, point_need=point_need)
+    m.home = home
+    n_s, n_r = m.n_sessions, len(ROLES)
+    need_of_key = np.full(len(sc.points) * n_s * n_r, -1, dtype="int64")
+    need_of_key[(need["p"] * n_s + need["s"]) * n_r + need["r"]] = np.arange(len(need))
+    staffed = np.zeros(len(need), dtype=bool)
+    staffed[a["need_row"]] = True
+    zp = home[ut]
+    z_need = np.where(zp >= 0, need_of_key[(np.maximum(zp, 0) * n_s + us) * n_r + ur], -1)
+    keep_z = (z_need >= 0) & staffed[np.maximum(z_need, 0)] & (km[ud, np.maximum(zp, 0)] <= m.reach_km)
+    # The home teams of a point take turns: the k-th of them prefers the sessions k, k+1, ...
+    # (a preference far below any other cost), so a session's need goes to as few of them as it can.
+    turn = np.zeros(len(teams_of := sc.teams), dtype="int64")
+    for point in np.unique(home[home >= 0]):
+        members = np.nonzero(home == point)[0]
+        turn[members] = np.arange(len(members))
+    del teams_of
+    z = Keys(c=uc[keep_z], t=ut[keep_z], s=us[keep_z], r=ur[keep_z], d=ud[keep_z], p=zp[keep_z],
+             need_row=z_need[keep_z], km=km[ud[keep_z], zp[keep_z]],
+             turn=(us[keep_z] - turn[ut[keep_z]]) % max(n_s, 1))
+
     return [
         ColumnFamily("u", u, "serve", ("c", "s", "r"), integer=True, upper=lambda k, x: x.class_size[k["c"]]),
         ColumnFamily("y", y, "assign", ("d", "p", "s", "r"), integer=True,
@@ -177,6 +211,9 @@ def define_columns(m: Formulation, base: Inputs) -> list[ColumnFamily[Figures]]:
                      cost=lambda k, x: -FAIRNESS_BONUS * x.inputs.weights.fairness * (BANDS - k["k"]) / BANDS),
         ColumnFamily("q", q, "give", ("i", "p"), upper=lambda k, x: x.wanted, cost=-1.0),
         ColumnFamily("share", share, "share", ("i",), upper=1.0, cost=-1.0),
+        ColumnFamily("z", z, "home", ("c", "p", "s", "r"), integer=True,
+                     upper=lambda k, x: np.minimum(x.class_size[k["c"]], x.need[k["need_row"]]),
+                     cost=lambda k, x: _travel_cost(k, x) - TOGETHER_BONUS + TURN_COST * k["turn"] / x.model.n_sessions),
     ]
 
 
@@ -188,10 +225,11 @@ def _row_class_session(m: Formulation) -> RowFamily[Figures]:
 
     Only where the class has two roles; one role is its column bound.
     """
-    u = m.u
-    return RowFamily("class_session", (Terms("u", {"c": u["c"], "s": u["s"]}),), label=("c", "s"),
-                     upper=lambda k, x: x.class_size[k["c"]],
-                     keep=group_sizes({"c": u["c"], "s": u["s"]}) >= 2)
+    u, z = m.u, m.z
+    return RowFamily("class_session", (Terms("u", {"c": u["c"], "s": u["s"]}), Terms("z", {"c": z["c"], "s": z["s"]})),
+                     label=("c", "s"), upper=lambda k, x: x.class_size[k["c"]],
+                     keep=group_sizes({"c": np.concatenate([u["c"], z["c"]]),
+                                       "s": np.concatenate([u["s"], z["s"]])}) >= 2)
 
 
 def _row_class_total(m: Formulation) -> RowFamily[Figures]:
@@ -201,11 +239,13 @@ def _row_class_total(m: Formulation) -> RowFamily[Figures]:
     above and the column bounds this is exact per person: identical members can always be
     rostered round-robin (docs/model.md, "Exact per person").
     """
-    u = m.u
+    u, z = m.u, m.z
     max_sessions = m.scenario.teams["max_sessions"].to_numpy()
-    return RowFamily("class_total", (Terms("u", {"c": u["c"]}),), label=("c",),
+    both_c, both_s = np.concatenate([u["c"], z["c"]]), np.concatenate([u["s"], z["s"]])
+    keep = max_sessions[m.classes.team[both_c]] < distinct_per_group(both_c, both_s, m.n_sessions)
+    return RowFamily("class_total", (Terms("u", {"c": u["c"]}), Terms("z", {"c": z["c"]})), label=("c",),
                      upper=lambda k, x: x.class_size[k["c"]] * max_sessions[m.classes.team[k["c"]]],
-                     keep=max_sessions[u["t"]] < distinct_per_group(u["c"], u["s"], m.n_sessions))
+                     keep=keep)
 
 
 def _row_pool(m: Formulation) -> RowFamily[Figures]:
@@ -222,6 +262,7 @@ def _row_need(m: Formulation) -> RowFamily[Figures]:
     a_of_need = -np.ones(len(m.need), dtype="int64")
     a_of_need[a["need_row"]] = np.arange(len(a))
     return RowFamily("need", (Terms("y", {"need": a_of_need[m.y["need_row"]]}),
+                              Terms("z", {"need": a_of_need[m.z["need_row"]]}),
                               Terms("a", {"need": np.arange(len(a))}, coef=-1.0)),
                      label=("p", "s", "r"), label_from="a", lower=0.0, upper=0.0)
 
@@ -286,6 +327,7 @@ class Formulation(LinearProgram[Figures]):
     n_sessions: int
     classes: MemberClasses
     team_district: np.ndarray
+    home: np.ndarray
     point_district: np.ndarray
     km: np.ndarray
     need: Keys
@@ -298,10 +340,11 @@ class Formulation(LinearProgram[Figures]):
             base = apply_levers(scenario)
         columns = define_columns(self, base)
         keys = {family.name: family.keys for family in columns}
-        self.u, self.y, self.a, self.f, self.q, self.share = (keys[n] for n in ("u", "y", "a", "f", "q", "share"))
+        self.u, self.y, self.a, self.f, self.q, self.share, self.z = (
+            keys[n] for n in ("u", "y", "a", "f", "q", "share", "z"))
         super().__init__(columns, [define(self) for define in ROW_FAMILIES])
-        self.u0, self.y0, self.a0, self.f0, self.q0, self.share0 = (
-            self.col_offset[n] for n in ("u", "y", "a", "f", "q", "share"))
+        self.u0, self.y0, self.a0, self.f0, self.q0, self.share0, self.z0 = (
+            self.col_offset[n] for n in ("u", "y", "a", "f", "q", "share", "z"))
         self._inputs: Inputs | None = None
 
     def set_inputs(self, inputs: Inputs) -> None:

@@ -41,15 +41,19 @@ def whole_in_districts(lp: Formulation, values: np.ndarray, time_limit: float | 
     def fractional(lo: int, hi: int) -> np.ndarray:
         return np.abs(values[lo:hi] - np.rint(values[lo:hi])) > INTEGRALITY_TOLERANCE
 
-    u_d, y_d = lp.u["d"], lp.y["d"]
+    u_d, y_d, z_d = lp.u["d"], lp.y["d"], lp.z["d"]
     frac_u, frac_y = fractional(lp.u0, lp.y0), fractional(lp.y0, lp.a0)
+    frac_z = fractional(lp.z0, lp.z0 + len(lp.z))
     frac_a = fractional(lp.a0, lp.f0)
-    districts = np.unique(np.concatenate([u_d[frac_u], y_d[frac_y]]))
+    districts = np.unique(np.concatenate([u_d[frac_u], y_d[frac_y], z_d[frac_z]]))
     free_y = np.isin(y_d, districts) if frac_y.any() else np.zeros(len(y_d), dtype=bool)
+    # A team's home columns go with its members' other columns: both are free or both fixed.
+    free_z = np.isin(z_d, districts)
     bands = np.unique(lp.a["g"][frac_a] * 3 + lp.a["r"][frac_a])  # (district, role) of a fractional need
     free_f = np.isin(lp.f["g"] * 3 + lp.f["r"], bands)
     sub_cols = np.concatenate([lp.u0 + np.nonzero(np.isin(u_d, districts))[0], lp.y0 + np.nonzero(free_y)[0],
-                               lp.a0 + np.nonzero(frac_a)[0], lp.f0 + np.nonzero(free_f)[0]])
+                               lp.z0 + np.nonzero(free_z)[0], lp.a0 + np.nonzero(frac_a)[0],
+                               lp.f0 + np.nonzero(free_f)[0]])
     integer = np.arange(len(sub_cols)) < len(sub_cols) - int(free_f.sum())
     col_map = -np.ones(lp.num_cols, dtype="int64")
     col_map[sub_cols] = np.arange(len(sub_cols))
@@ -57,9 +61,11 @@ def whole_in_districts(lp: Formulation, values: np.ndarray, time_limit: float | 
     # that a free column is in.
     class_district = np.full(len(lp.classes), -1, dtype="int64")
     class_district[lp.u["c"]] = u_d
+    class_district[lp.z["c"]] = z_d
     a_of_need = np.full(len(lp.need), -1, dtype="int64")
     a_of_need[lp.a["need_row"]] = np.arange(len(lp.a))
-    needs = np.union1d(a_of_need[np.unique(lp.y["need_row"][free_y])], np.nonzero(frac_a)[0])
+    needs = np.union1d(a_of_need[np.unique(np.concatenate([lp.y["need_row"][free_y], lp.z["need_row"][free_z]]))],
+                       np.nonzero(frac_a)[0])
     point_sessions = lp.a["p"][frac_a] * lp.n_sessions + lp.a["s"][frac_a]
     capacity = lp.row_keys["capacity"]
     rows = [

@@ -159,18 +159,32 @@ def extract_plan(model: PlanModel, inputs: Inputs, solution: Solution) -> Plan:
     """Whole volunteers and items from a solution, as the contract's tables."""
     sc = inputs.scenario
     values = solution.values
+    u_amount = np.rint(values[model.u0:model.y0]).astype("int64")
     y_amount = np.rint(values[model.y0:model.a0]).astype("int64")
-    y_on = y_amount > 0
+    z_amount = np.rint(values[model.z0:model.z0 + len(model.z)]).astype("int64")
+    u_on, y_on, z_on = u_amount > 0, y_amount > 0, z_amount > 0
     classes = with_sizes(model.classes, inputs)
-    max_sessions = inputs.max_sessions[classes.team]
+    z, u = model.z, model.u
+    # The district flows: home and pool flows added up per district, point, session and role;
+    # the LP's class loads (pool and home) are a first way to fill them, which the sharing improves.
+    n_p, n_s, n_r = len(sc.points), model.n_sessions, len(ROLES)
+    flow_key = ((np.concatenate([model.y["d"][y_on], z["d"][z_on]]) * n_p
+                 + np.concatenate([model.y["p"][y_on], z["p"][z_on]])) * n_s
+                + np.concatenate([model.y["s"][y_on], z["s"][z_on]])) * n_r + np.concatenate([model.y["r"][y_on],
+                                                                                            z["r"][z_on]])
+    flow_keys, flow_of = np.unique(flow_key, return_inverse=True)
+    flow_amount = np.bincount(flow_of, weights=np.concatenate([y_amount[y_on], z_amount[z_on]])).astype("int64")
+    loads = np.zeros((len(classes), n_s, n_r), dtype="int64")
+    np.add.at(loads, (u["c"][u_on], u["s"][u_on], u["r"][u_on]), u_amount[u_on])
+    np.add.at(loads, (z["c"][z_on], z["s"][z_on], z["r"][z_on]), z_amount[z_on])
     pieces = share_flows(
         class_team=classes.team, class_kind=classes.kind, class_size=classes.size, class_free=classes.free,
-        class_budget=classes.size * max_sessions, class_district=model.team_district[classes.team],
-        flow_d=model.y["d"][y_on], flow_p=model.y["p"][y_on], flow_s=model.y["s"][y_on], flow_r=model.y["r"][y_on],
-        flow_amount=y_amount[y_on], n_sessions=model.n_sessions,
+        class_budget=classes.size * inputs.max_sessions[classes.team],
+        class_district=model.team_district[classes.team],
+        flow_d=flow_keys // n_r // n_s // n_p, flow_p=flow_keys // n_r // n_s % n_p, flow_s=flow_keys // n_r % n_s,
+        flow_r=flow_keys % n_r, flow_amount=flow_amount, n_sessions=n_s, loads=loads, team_home=model.home,
     )
     # Pieces are per class; assignments per team (classes of a team at one place added up).
-    n_p, n_s, n_r = len(sc.points), len(sc.sessions), len(ROLES)
     team_key = ((classes.team[pieces.cls] * n_p + pieces.p) * n_s + pieces.s) * n_r + pieces.r
     keys, where = np.unique(team_key, return_inverse=True)
     amount = np.bincount(where, weights=pieces.amount).astype("int64")

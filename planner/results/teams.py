@@ -30,6 +30,10 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_flow
 
 N_ROLES = 3
+TOP_POINTS = 4  # the points with the most need left that a step considers
+TOP_TEAMS = 4  # besides a point's own teams, the teams with the most members free that it considers
+REPAIRS_PER_CHUNK = 3  # chunks beyond the witness tried per step; past them only chunks within it
+FLOWS_PER_SESSION = 2  # max-flows a district may run per session to take a chunk (see _still_feasible)
 COUNSELLOR, FIRST_AID, GENERAL = 2, 1, 0
 # The order a chunk fills roles in: the scarce skills first, so a team brings its own.
 ROLE_ORDER = (COUNSELLOR, FIRST_AID, GENERAL)
@@ -51,7 +55,8 @@ class Pieces:
 
 def share_flows(*, class_team: np.ndarray, class_kind: np.ndarray, class_size: np.ndarray, class_free: np.ndarray,
                 class_budget: np.ndarray, class_district: np.ndarray, flow_d: np.ndarray, flow_p: np.ndarray,
-                flow_s: np.ndarray, flow_r: np.ndarray, flow_amount: np.ndarray, n_sessions: int) -> Pieces:
+                flow_s: np.ndarray, flow_r: np.ndarray, flow_amount: np.ndarray, n_sessions: int,
+                loads: np.ndarray, team_home: np.ndarray) -> Pieces:
     """Share every district's flows among its teams' classes (see the module's notes).
 
     Parameters
@@ -75,6 +80,8 @@ def share_flows(*, class_team: np.ndarray, class_kind: np.ndarray, class_size: n
         classes = np.nonzero((class_district == d) & (class_size > 0))[0]
         district = _District(classes, class_team[classes], class_kind[classes], class_size[classes],
                              class_free[classes], class_budget[classes].copy(), n_sessions)
+        district.witness = loads[classes].copy()
+        district.last_point = {int(team): int(team_home[team]) for team in district.teams if team_home[team] >= 0}
         district.share(flow_p[in_d], flow_s[in_d], flow_r[in_d], flow_amount[in_d], out)
     if not out:
         empty = np.zeros(0, dtype="int64")
@@ -93,6 +100,7 @@ class _District:
         self.teams = np.unique(team)
         self.members_of = {int(t): np.nonzero(team == t)[0] for t in self.teams}
         self.members_of_list = {t: members.tolist() for t, members in self.members_of.items()}
+        self.team_position = np.searchsorted(self.teams, team)  # each class's team, as a position in self.teams
         self.can = np.zeros((len(classes), N_ROLES), dtype=bool)
         self.can[:, GENERAL] = True
         self.can[:, FIRST_AID] = (kind == 0) | (kind == 1)
@@ -110,10 +118,7 @@ class _District:
               out: list[tuple[int, int, int, int, int]]) -> None:
         demand = np.zeros((self.n_sessions, N_ROLES), dtype="int64")  # what is left to fill, per session and role
         np.add.at(demand, (s, r), amount)
-        witness = self._graph.fill(0, demand, self.budget, self.size)
-        if witness is None:
-            raise AssertionError("a district's flows cannot be filled by its teams: the model's rows were not met")
-        self.witness = witness
+        # The LP's own class loads are a way to fill the district's flows: the first witness.
         self._next_witness: np.ndarray | None = None
         for session in range(self.n_sessions):
             here = s == session
@@ -126,29 +131,96 @@ class _District:
 
     def _share_session(self, session: int, points: np.ndarray, need: np.ndarray, demand: np.ndarray,
                        out: list[tuple[int, int, int, int, int]]) -> None:
+        """The session's chunks, the best first, each taken only if the rest stays fillable."""
         used = np.zeros(len(self.classes), dtype="int64")  # members of each class on duty now
         on_duty_at: dict[int, set[int]] = {}  # team -> points it serves this session
+        self._flows_left = FLOWS_PER_SESSION
+        # The teams a point considers: those that served it last (at first, its home teams), those
+        # on duty there now, and the TOP_TEAMS with the most members free; each (team, point) chunk
+        # is made once, and again only when that team or point changed.
+        regulars: dict[int, list[int]] = {}
+        for team, point in sorted(self.last_point.items()):
+            regulars.setdefault(point, []).append(team)
+        chunks: dict[tuple[int, int], list[tuple[tuple[int, ...], dict[tuple[int, int], int]]]] = {}
+        stale_teams: set[int] = set()
+        stale_points: set[int] = set()
         while need.any():
-            taken = False
-            for chunk in self._ranked_chunks(session, points, need, used, on_duty_at):
-                index, take = chunk
+            capacity_now = self._capacity(session, used)
+            capacity = capacity_now.tolist()
+            for key in [key for key in chunks if key[0] in stale_teams or key[1] in stale_points]:
+                del chunks[key]
+            stale_teams, stale_points = set(), set()
+            # Per team (in self.teams order): members free now, and what the witness has it give now.
+            free = np.bincount(self.team_position, weights=capacity_now, minlength=len(self.teams))
+            planned = np.bincount(self.team_position, weights=self.witness[:, session, :].sum(axis=1),
+                                  minlength=len(self.teams))
+            top = [int(self.teams[i]) for i in np.lexsort((self.teams, -free)) if free[i] > 0][:TOP_TEAMS]
+            # ... and the TOP_TEAMS the witness has give the most now: their planned chunks are
+            # always possible, so a session never runs out of chunks to take.
+            top += [team for team in (int(self.teams[i]) for i in np.lexsort((self.teams, -planned))
+                                      if planned[i] > 0) if team not in top][:TOP_TEAMS]
+            # The points with the most need left: the largest chunks are there.
+            open_points = np.nonzero(need.any(axis=1))[0]
+            if len(open_points) > TOP_POINTS:
+                remaining = need[open_points].sum(axis=1)
+                open_points = open_points[np.lexsort((open_points, -remaining))[:TOP_POINTS]]
+            for index in open_points.tolist():
+                point = int(points[index])
+                here = [team for team, served in on_duty_at.items() if point in served]
+                for team in (*regulars.get(point, ()), *here, *top):
+                    if (team, index) not in chunks:
+                        chunks[(team, index)] = self._ranked_chunk(session, team, index, point, need[index],
+                                                                   capacity, on_duty_at)
+            considered = set(open_points.tolist())
+            ranked = sorted(((key, n, team, index, take) for (team, index), options in chunks.items()
+                             if index in considered for n, (key, take) in enumerate(options)),
+                            key=lambda option: option[:2])
+            self._repairs_left = REPAIRS_PER_CHUNK
+            for _, _, team, index, take in ranked:
                 if self._still_feasible(session, demand, used, take):
-                    self._apply(session, points[index], take, need[index], demand, used, on_duty_at, out)
-                    taken = True
+                    self._apply(session, int(points[index]), take, need[index], demand, used, on_duty_at, out)
+                    stale_teams.add(team)
+                    stale_points.add(index)
                     break
-            if not taken:
+            else:
                 self._share_by_flow(session, points, need, demand, used, out)
                 break
         for team, served in on_duty_at.items():
-            # The point it served most this session is where it is "last" (ties: the lowest).
+            # Where the team is "last": the lowest of the points it served this session.
             self.last_point[team] = min(served)
+
+    def _ranked_chunk(self, session: int, team: int, index: int, point: int, need: np.ndarray, capacity: list[int],
+                      on_duty_at: dict[int, set[int]]) -> list[tuple[tuple[int, ...], dict[tuple[int, int], int]]]:
+        """The chunks of ``team`` at a point with their ranks (smaller first): as much as the team can
+        give, and (when it differs) as much as the witness has it give, which is always possible.
+
+        Largest first; then one that fills the point; one at the team's last point; a team not on
+        duty elsewhere this session; the smallest team (best fit); the lowest ids.
+        """
+        free_members = sum(capacity[c] for c in self.members_of_list[team])
+        if free_members == 0:
+            return []
+        options = []
+        for take in (self._chunk(team, need, capacity), self._chunk(team, need, capacity, witness=session)):
+            amount = sum(take.values())
+            if amount == 0 or any(take == other for _, other in options):
+                continue
+            elsewhere = bool(on_duty_at.get(team, set()) - {point})
+            key = (-amount, int(amount < int(need.sum())), int(self.last_point.get(team) != point), int(elsewhere),
+                   free_members, team, index)
+            options.append((key, take))
+        return options
 
     def _capacity(self, session: int, used: np.ndarray) -> np.ndarray:
         """Members of each class who may still go on duty in this session."""
         return np.where(self.free[:, session], np.minimum(self.size - used, self.budget), 0)
 
-    def _chunk(self, team: int, need: np.ndarray, capacity: list[int]) -> dict[tuple[int, int], int]:
-        """What ``team`` can fill of a point's need: (class position, role) -> volunteers."""
+    def _chunk(self, team: int, need: np.ndarray, capacity: list[int], *,
+               witness: int | None = None) -> dict[tuple[int, int], int]:
+        """What ``team`` can fill of a point's need: (class position, role) -> volunteers.
+
+        With ``witness`` (a session), only what the witness has each class give in each role then.
+        """
         left: dict[int, int] = {}
         take: dict[tuple[int, int], int] = {}
         for role in ROLE_ORDER:
@@ -156,7 +228,10 @@ class _District:
             if want == 0:
                 continue
             for c in self.fill_order[team][role]:
-                give = min(want, left.get(c, capacity[c]))
+                room = left.get(c, capacity[c])
+                if witness is not None:
+                    room = min(room, int(self.witness[c, witness, role]))
+                give = min(want, room)
                 if give > 0:
                     take[(c, role)] = give
                     left[c] = left.get(c, capacity[c]) - give
@@ -165,38 +240,28 @@ class _District:
                         break
         return take
 
-    def _ranked_chunks(self, session: int, points: np.ndarray, need: np.ndarray, used: np.ndarray,
-                       on_duty_at: dict[int, set[int]]) -> list[tuple[int, dict[tuple[int, int], int]]]:
-        capacity = self._capacity(session, used).tolist()
-        ranked = []
-        for index in np.nonzero(need.any(axis=1))[0]:
-            point = int(points[index])
-            total_need = int(need[index].sum())
-            for team in self.teams.tolist():
-                free_members = sum(capacity[c] for c in self.members_of_list[team])
-                if free_members == 0:
-                    continue
-                take = self._chunk(team, need[index], capacity)
-                amount = sum(take.values())
-                if amount == 0:
-                    continue
-                elsewhere = bool(on_duty_at.get(team, set()) - {point})
-                key = (-amount, amount < total_need, self.last_point.get(team) != point, elsewhere,
-                       free_members, team, point)
-                ranked.append((key, int(index), take))
-        ranked.sort(key=lambda item: item[0])
-        return [(index, take) for _, index, take in ranked]
-
     def _still_feasible(self, session: int, demand: np.ndarray, used: np.ndarray,
                         take: dict[tuple[int, int], int]) -> bool:
-        """Whether taking ``take`` now leaves every remaining flow fillable.
+        """Whether taking ``take`` now surely leaves every remaining flow fillable.
 
-        ``witness`` is a way to fill what is left (classes x sessions x roles): a chunk within
-        it leaves the rest of it a way to fill what is left then, with no max-flow to run.
+        ``witness`` is a way to fill what is left (classes x sessions x roles): a chunk within it
+        leaves the rest of it a way to fill what is left then; a chunk beyond it is taken if simple
+        swaps make the witness hold it (:meth:`_repair`), or else a max-flow finds another witness,
+        at most ``FLOWS_PER_SESSION`` times a session (each costs a millisecond; past them a chunk
+        is passed over, which only costs keeping a team together, never a need).
         """
+        self._next_witness = None
         if all(amount <= self.witness[c, session, role] for (c, role), amount in take.items()):
-            self._next_witness = None
             return True
+        if self._repairs_left == 0:
+            return False
+        self._repairs_left -= 1
+        self._next_witness = self._repair(session, used, take)
+        if self._next_witness is not None:
+            return True
+        if self._flows_left == 0:
+            return False
+        self._flows_left -= 1
         used_after = used.copy()
         demand_after = demand.copy()
         budget_after = self.budget.copy()
@@ -206,6 +271,54 @@ class _District:
             demand_after[session, role] -= amount
         self._next_witness = self._graph.fill(session, demand_after, budget_after, self.size - used_after)
         return self._next_witness is not None
+
+    def _repair(self, session: int, used: np.ndarray, take: dict[tuple[int, int], int]) -> np.ndarray | None:
+        """The witness changed by swaps so that it holds ``take``, or None when no simple swap does.
+
+        Where the chunk has class c in role r beyond the witness by d, another class c2 that the
+        witness has in (session, r) gives d of it up, and c gives d of something else up to c2:
+        another role in this session, or one of c's later sessions where c2 is free with room.
+        Every class then serves as many volunteer-sessions as before, so the witness still keeps
+        every limit. The witness returned is for what is left after the chunk.
+        """
+        w = self.witness.copy()
+        for (c, role), amount in sorted(take.items()):
+            short = amount - int(w[c, session, role])
+            for c2 in np.nonzero(w[:, session, role] > 0)[0].tolist() if short > 0 else []:
+                if c2 == c or (c2, role) in take:
+                    continue
+                for other in range(N_ROLES):
+                    give = min(short, int(w[c2, session, role]), int(w[c, session, other]))
+                    if other != role and give > 0 and self.can[c2, other]:
+                        w[c, session, other] -= give
+                        w[c2, session, other] += give
+                        w[c2, session, role] -= give
+                        w[c, session, role] += give
+                        short -= give
+                for later in range(session + 1, self.n_sessions):
+                    if short == 0 or not self.free[c2, later]:
+                        continue
+                    room = int(self.size[c2] - w[c2, later].sum())
+                    for other in range(N_ROLES):
+                        give = min(short, room, int(w[c2, session, role]), int(w[c, later, other]))
+                        if give > 0 and self.can[c2, other]:
+                            w[c, later, other] -= give
+                            w[c2, later, other] += give
+                            w[c2, session, role] -= give
+                            w[c, session, role] += give
+                            short -= give
+                            room -= give
+                if short == 0:
+                    break
+            if short > 0:
+                return None
+        taken = np.zeros(len(self.classes), dtype="int64")
+        for (c, role), amount in take.items():
+            w[c, session, role] -= amount
+            taken[c] += amount
+        if (w[:, session, :].sum(axis=1) > self.size - used - taken).any():
+            return None
+        return w
 
     def _apply(self, session: int, point: int, take: dict[tuple[int, int], int], need_row: np.ndarray,
                demand: np.ndarray, used: np.ndarray, on_duty_at: dict[int, set[int]],
