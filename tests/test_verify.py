@@ -48,6 +48,33 @@ hd-union,hd-1,d1-pm,general,4
 eye-hosp,hd-1,d1-pm,first_aid,1
 """
 BASE_MISSING = {("dc-2", "d1-am", "general"): 1, ("dc-2", "d1-am", "first_aid"): 1, ("hd-1", "d1-am", "first_aid"): 1}
+# Its roster, member by member (no volunteers.csv: members numbered, first-aiders first): dc-union/1 is the
+# first-aider; eye-hosp/1 and /2 its first-aiders, one session each.
+BASE_ROSTER = """person_id,name,team_id,point_id,session_id,role
+dc-union/1,,dc-union,dc-1,d1-am,first_aid
+dc-union/2,,dc-union,dc-1,d1-am,general
+dc-union/3,,dc-union,dc-1,d1-am,general
+dc-union/4,,dc-union,dc-1,d1-am,general
+dc-union/5,,dc-union,dc-2,d1-am,general
+dc-union/1,,dc-union,dc-1,d1-pm,first_aid
+dc-union/2,,dc-union,dc-1,d1-pm,general
+dc-union/3,,dc-union,dc-1,d1-pm,general
+dc-union/4,,dc-union,dc-1,d1-pm,general
+dc-union/5,,dc-union,dc-2,d1-pm,general
+eye-hosp/1,,eye-hosp,dc-2,d1-pm,first_aid
+eye-hosp/3,,eye-hosp,dc-2,d1-pm,general
+eye-hosp/2,,eye-hosp,hd-1,d1-pm,first_aid
+hd-union/1,,hd-union,hd-1,d1-am,general
+hd-union/2,,hd-union,hd-1,d1-am,general
+hd-union/3,,hd-union,hd-1,d1-am,general
+hd-union/4,,hd-union,hd-1,d1-am,general
+hd-union/1,,hd-union,hd-1,d1-pm,general
+hd-union/2,,hd-union,hd-1,d1-pm,general
+hd-union/3,,hd-union,hd-1,d1-pm,general
+hd-union/4,,hd-union,hd-1,d1-pm,general
+"""
+# dc-union and eye-hosp split over two points in each session they serve; 5 team-point pairs.
+BASE_TEAM_FIGURES = {"team_sessions": 5, "team_sessions_split": 3, "team_points": 5}
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +91,8 @@ def demo_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
             row["missing"] = str(missing)
 
     edit_rows(out / "shortfalls.csv", shortfalls)
+    (out / "roster.csv").write_text(BASE_ROSTER, encoding="utf-8")
+    edit_summary(out, lambda summary: summary.update(BASE_TEAM_FIGURES))
     assert verify_plan(DEMO, out) == []
     return out
 
@@ -355,10 +384,11 @@ def test_coverage_is_one_when_nothing_is_needed(demo_plan: Path, scenario: Path,
     plan.mkdir()
     write_rows(plan / "assignments.csv", [], ["team_id", "point_id", "session_id", "role", "volunteers"])
     write_rows(plan / "shortfalls.csv", [], ["point_id", "session_id", "role", "needed", "assigned", "missing"])
+    write_rows(plan / "roster.csv", [], ["person_id", "name", "team_id", "point_id", "session_id", "role"])
     for name in ("distribution.csv", "plan.xlsx"):
         shutil.copy(demo_plan / name, plan / name)
     summary = json.loads((demo_plan / "summary.json").read_text(encoding="utf-8"))
-    summary.update(needed=0, assigned=0, unmet=0, coverage=1.0)
+    summary.update(needed=0, assigned=0, unmet=0, coverage=1.0, team_sessions=0, team_sessions_split=0, team_points=0)
     (plan / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
     assert verify_plan(scenario, plan) == []
     edit_summary(plan, lambda summary: summary.update(coverage=0.0))
@@ -369,21 +399,25 @@ def test_coverage_is_one_when_nothing_is_needed(demo_plan: Path, scenario: Path,
 # --- Maximality --------------------------------------------------------------------------------
 
 def test_idle_team_could_fill_a_gap(plan: Path) -> None:
-    edit_rows(plan / "assignments.csv",
-              lambda rows: [r for r in rows if (r["team_id"], r["session_id"]) != ("hd-union", "d1-am")])
+    for name in ("assignments.csv", "roster.csv"):
+        edit_rows(plan / name,
+                  lambda rows: [r for r in rows if (r["team_id"], r["session_id"]) != ("hd-union", "d1-am")])
     found = verify_plan(DEMO, plan)
-    assert ("point hd-1 is short of 4 general volunteer(s) in session d1-am while team hd-union could send one "
-            "more (0 of 4 free members serving in that session)") in messages(found, "maximality")
+    assert rules(found) == {"summary", "shortfalls", "maximality"}
+    assert ("point hd-1 is short of 4 general volunteer(s) in session d1-am while member hd-union/1 of team "
+            "hd-union could serve (free then and off duty, 1 of 2 sessions served)") in messages(found, "maximality")
 
 
 def test_idle_first_aider_could_fill_a_first_aid_gap(plan: Path) -> None:
     # Without its first-aider at hd-1, eye-hosp has a trained member left (2 trained, 1 used) within reach.
-    edit_rows(plan / "assignments.csv",
-              lambda rows: [r for r in rows if (r["team_id"], r["point_id"], r["role"]) != ("eye-hosp", "hd-1",
-                                                                                            "first_aid")])
+    for name in ("assignments.csv", "roster.csv"):
+        edit_rows(plan / name,
+                  lambda rows: [r for r in rows if (r["team_id"], r["point_id"], r["role"]) != ("eye-hosp", "hd-1",
+                                                                                                "first_aid")])
     found = verify_plan(DEMO, plan)
-    assert any(m.startswith("point hd-1 is short of 1 first-aid volunteer(s) in session d1-pm while team eye-hosp")
-               for m in messages(found, "maximality"))
+    assert ("point hd-1 is short of 1 first-aid volunteer(s) in session d1-pm while member eye-hosp/2 of team "
+            "eye-hosp could serve (free then and off duty, trained for first aid, 0 of 1 sessions served)"
+            in messages(found, "maximality"))
 
 
 @pytest.mark.parametrize(("reach_km", "defect"), [(15, True), (5, False)])
@@ -395,15 +429,15 @@ def test_a_free_member_counts_only_within_reach_and_skills(plan: Path, scenario:
     edit_rows(scenario / "teams.csv", lambda rows: find_row(rows, team_id="hd-union").update(volunteers="5"))
     edit_yaml(scenario, lambda config: config["settings"].update(max_travel_km=reach_km))
     found = verify_plan(scenario, plan)
-    expected = ["point dc-2 is short of 1 general volunteer(s) in session d1-am while team hd-union could send one "
-                "more (4 of 5 free members serving in that session)"]
+    expected = ["point dc-2 is short of 1 general volunteer(s) in session d1-am while member hd-union/5 of team "
+                "hd-union could serve (free then and off duty, 0 of 2 sessions served)"]
     assert messages(found, "maximality") == (expected if defect else [])
 
 
 # --- Files and values --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["assignments.csv", "shortfalls.csv", "distribution.csv", "summary.json",
-                                  "plan.xlsx"])
+@pytest.mark.parametrize("name", ["assignments.csv", "shortfalls.csv", "distribution.csv", "roster.csv",
+                                  "summary.json", "plan.xlsx"])
 def test_missing_plan_file(plan: Path, name: str) -> None:
     (plan / name).unlink()
     assert any(name in m for m in messages(verify_plan(DEMO, plan), "files"))

@@ -17,8 +17,9 @@ From the shell, ``python -m planner.verify SCENARIO PLAN`` prints one line per v
 and exits 1 when there is any, 0 when there is none.
 
 The modules: ``reading`` (CSV files and numbers as written, :class:`Violation`),
-``scenario`` (the scenario re-read from its folder), ``rules`` (every rule of a plan) and
-``checker`` (:func:`verify_plan` and :func:`main`). They import nothing from the rest of
+``scenario`` (the scenario re-read from its folder, its members person by person), ``rules``
+(the team-level rules, the files' figures), ``people`` (roster.csv's person rules, and
+maximality read from it) and ``checker`` (:func:`verify_plan` and :func:`main`). They import nothing from the rest of
 the planner, nor PuLP or HiGHS; ``tests/test_verify.py`` checks it.
 """
 

@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from planner.verify.people import check_maximality, check_roster, check_roster_sums
 from planner.verify.reading import PLAN_COLUMNS, Unusable, Violation, read_table
 from planner.verify.rules import (
     check_assignments,
     check_distribution,
     check_limits,
-    check_maximality,
     check_shortfalls,
     check_summary,
 )
@@ -34,7 +34,7 @@ def verify_plan(scenario_dir: str | Path, plan_dir: str | Path) -> list[Violatio
         The scenario folder (``scenario.yaml``, ``districts.csv``...).
     plan_dir : str or Path
         The plan folder (``assignments.csv``, ``shortfalls.csv``, ``distribution.csv``,
-        ``summary.json``, ``plan.xlsx``).
+        ``roster.csv``, ``summary.json``, ``plan.xlsx``).
 
     Returns
     -------
@@ -70,11 +70,16 @@ def verify_plan(scenario_dir: str | Path, plan_dir: str | Path) -> list[Violatio
     except (OSError, ValueError) as exc:
         violations.append(Violation("files", f"summary.json cannot be read: {exc}"))
 
-    tally = None
+    tally = roster = None
     if "assignments.csv" in tables:
         tally = check_assignments(scenario, tables["assignments.csv"], violations)
         check_limits(scenario, tally, violations)
-        check_maximality(scenario, tally, violations)
+    if "roster.csv" in tables:
+        roster = check_roster(scenario, tables["roster.csv"], violations)
+    if tally is not None and roster is not None:
+        check_roster_sums(roster, tally, violations)
+        # Read person by person: without a usable roster, who is idle is not known (and that is a violation).
+        check_maximality(scenario, tally, roster, violations)
     if tally is not None and "shortfalls.csv" in tables:
         check_shortfalls(scenario, tally, tables["shortfalls.csv"], violations)
     quantities = None

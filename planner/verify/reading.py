@@ -26,11 +26,15 @@ SCENARIO_COLUMNS = {
     "supplies.csv": ("item_id", "name", "category", "stock", "basis", "per_unit"),
     "needs.csv": ("point_id", "session_id", "role", "volunteers"),
     "availability.csv": ("team_id", "session_id", "volunteers"),
+    # Contract version 2; phone and free_sessions are optional columns.
+    "volunteers.csv": ("person_id", "name", "team_id", "first_aid", "counsellor"),
 }
+OPTIONAL_SCENARIO_FILES = ("needs.csv", "availability.csv", "volunteers.csv")
 PLAN_COLUMNS = {
     "assignments.csv": ("team_id", "point_id", "session_id", "role", "volunteers"),
     "shortfalls.csv": ("point_id", "session_id", "role", "needed", "assigned", "missing"),
     "distribution.csv": ("item_id", "point_id", "quantity", "wanted"),
+    "roster.csv": ("person_id", "name", "team_id", "point_id", "session_id", "role"),
 }
 _WHOLE = re.compile(r"[+-]?\d+")
 _FORMULA_GUARD = re.compile(r"'[=+\-@]")
@@ -45,8 +49,9 @@ class Violation:
     rule : str
         Short name of the rule broken: ``scenario``, ``files``, ``values``, ``availability``,
         ``skill``, ``workload``, ``skill-workload``, ``travel``, ``capacity``, ``need``,
-        ``shortfalls``, ``distribution``, ``stock``, ``summary``, ``maximality`` or
-        ``supply-maximality``.
+        ``person``, ``person-session``, ``person-workload``, ``person-skill``,
+        ``person-availability``, ``roster``, ``shortfalls``, ``distribution``, ``stock``,
+        ``summary``, ``maximality`` or ``supply-maximality``.
     message : str
         What is wrong, in plain words naming the ids involved.
     """

@@ -1,8 +1,9 @@
 """The rules a plan keeps (docs/scenario-format.md, "What every plan guarantees"), each checked from the plan's files.
 
-Assignments within availability, skills, workload, travel, capacity and needs; no need
-left unmet while a team could fill it; shortfalls.csv, distribution.csv and summary.json
-agreeing with the scenario and with the plan's other files.
+Assignments within availability, skills, workload, travel, capacity and needs (team level);
+shortfalls.csv, distribution.csv and summary.json agreeing with the scenario and with the
+plan's other files. The person rules (roster.csv) and maximality are in
+:mod:`planner.verify.people`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ ROLE_WORDS = {"general": "general", "first_aid": "first-aid", "counsellor": "cou
 STATUSES = ("optimal", "feasible")
 TRAVEL_EPSILON_KM = 1e-6
 COVERAGE_TOLERANCE = 1e-9  # assigned / needed, as a float
-SUMMARY_KEYS = ("status", "needed", "assigned", "unmet", "coverage", "supplies")
+SUMMARY_KEYS = ("status", "needed", "assigned", "unmet", "coverage", "supplies",
+                "team_sessions", "team_sessions_split", "team_points")
 SUPPLY_KEYS = ("stock", "wanted", "distributed")
 
 
@@ -36,6 +38,10 @@ class Tally:
     point_session_role: dict[tuple[str, str, str], int] = field(default_factory=lambda: defaultdict(int))
     pairs: set[tuple[str, str]] = field(default_factory=set)
     total: int = 0
+    # (team, point, session, role): volunteers, and the lines of assignments.csv saying so.
+    row: dict[tuple[str, str, str, str], int] = field(default_factory=lambda: defaultdict(int))
+    lines: dict[tuple[str, str, str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
+    session_points: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
 def check_assignments(s: ScenarioFacts, rows: list[dict[str, str]], out: list[Violation]) -> Tally:
@@ -75,6 +81,9 @@ def check_assignments(s: ScenarioFacts, rows: list[dict[str, str]], out: list[Vi
         tally.point_session_role[(point_id, session_id, role)] += volunteers
         tally.pairs.add((team_id, point_id))
         tally.total += volunteers
+        tally.row[key] += volunteers
+        tally.lines[key].append(int(row["_line"]))
+        tally.session_points[(team_id, session_id)].add(point_id)
     return tally
 
 
@@ -122,43 +131,6 @@ def check_limits(s: ScenarioFacts, tally: Tally, out: list[Violation]) -> None:
         if serving > needed:
             out.append(Violation("need", f"point {point_id} has {serving} {ROLE_WORDS[role]} volunteers in session "
                                          f"{session_id} but only {needed} are needed"))
-
-
-def check_maximality(s: ScenarioFacts, tally: Tally, out: list[Violation]) -> None:
-    """No unmet need while a team that could legally fill it has a member idle."""
-    for (point_id, session_id, role), needed in sorted(s.needs.items()):
-        if point_id not in s.points or session_id not in s.sessions:
-            continue
-        missing = needed - tally.point_session_role.get((point_id, session_id, role), 0)
-        if missing <= 0 or tally.point_session.get((point_id, session_id), 0) >= s.points[point_id].capacity:
-            continue
-        for team_id in sorted(s.teams):
-            reason = _could_add(s, tally, team_id, point_id, session_id, role)
-            if reason:
-                out.append(Violation("maximality", f"point {point_id} is short of {missing} {ROLE_WORDS[role]} "
-                                                   f"volunteer(s) in session {session_id} while team {team_id} "
-                                                   f"could send one more ({reason})"))
-                break
-
-
-def _could_add(s: ScenarioFacts, tally: Tally, team_id: str, point_id: str, session_id: str, role: str) -> str:
-    """Why one more member of the team could serve there, or "" when the rules forbid it."""
-    team = s.teams[team_id]
-    # Only teams clearly within reach, so that rounding at the limit never reports a false defect.
-    if s.max_travel_km is not None and s.distance_km(team_id, point_id) > s.max_travel_km - TRAVEL_EPSILON_KM:
-        return ""
-    serving = tally.team_session.get((team_id, session_id), 0)
-    free = s.free(team_id, session_id)
-    if serving >= free or tally.team.get(team_id, 0) >= team.volunteers * team.max_sessions:
-        return ""
-    reason = f"{serving} of {free} free members serving in that session"
-    if role in SKILL_OF_ROLE:
-        trained = team.skill(role)
-        in_role = tally.team_session_role.get((team_id, session_id, role), 0)
-        if in_role >= trained or tally.team_role.get((team_id, role), 0) >= trained * team.max_sessions:
-            return ""
-        reason += f", {in_role} of {trained} trained for it"
-    return reason
 
 
 def check_shortfalls(s: ScenarioFacts, tally: Tally, rows: list[dict[str, str]], out: list[Violation]) -> None:
@@ -247,6 +219,23 @@ def check_distribution(s: ScenarioFacts, rows: list[dict[str, str]],
     return quantities
 
 
+def _check_team_figures(tally: Tally, summary: Mapping[str, Any], out: list[Violation]) -> None:
+    """team_sessions, team_sessions_split and team_points, counted from assignments.csv."""
+    expected = {
+        "team_sessions": (len(tally.session_points), "team and session pairs with members on duty"),
+        "team_sessions_split": (sum(len(points) > 1 for points in tally.session_points.values()),
+                                "team and session pairs with members at more than one point"),
+        "team_points": (len(tally.pairs), "distinct team and point pairs"),
+    }
+    for key, (value, what) in expected.items():
+        if key not in summary:
+            continue
+        if not is_json_int(summary[key]):
+            out.append(Violation("summary", f"{key} is {summary[key]!r}, not a whole number"))
+        elif summary[key] != value:
+            out.append(Violation("summary", f"{key} is {summary[key]} but assignments.csv has {value} {what}"))
+
+
 def check_summary(s: ScenarioFacts, tally: Tally | None, quantities: dict[tuple[str, str], int] | None,
                    summary: Mapping[str, Any], out: list[Violation]) -> None:
     """summary.json against the scenario and the plan's own files."""
@@ -270,6 +259,7 @@ def check_summary(s: ScenarioFacts, tally: Tally | None, quantities: dict[tuple[
         if is_json_int(summary.get("unmet")) and summary["unmet"] != needed - assigned:
             out.append(Violation("summary", f"unmet is {summary['unmet']} but {needed} needed less {assigned} "
                                             f"assigned is {needed - assigned}"))
+        _check_team_figures(tally, summary, out)
         coverage = summary.get("coverage")
         expected = 1.0 if needed == 0 else assigned / needed
         if "coverage" in summary and (not isinstance(coverage, int | float) or isinstance(coverage, bool)

@@ -2,6 +2,12 @@
 
 Needs come from needs.csv, else from the rules in scenario.yaml (docs/scenario-format.md);
 ``wanted = ceil(per_unit x base)`` is computed exactly, and distances are haversine.
+
+Every member of every team is a :class:`Person` (contract version 2): from volunteers.csv when
+the scenario has one, else numbered within the team, ``<team_id>/<n>``: members 1 to
+``first_aid`` are the first-aiders, the last ``counsellors`` the counsellors, and the members
+free in a session are the first of the team's availability in the order *trained first* (both
+skills, first aid only, counsellor only, neither; each by number).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Any
 import yaml
 
 from planner.verify.reading import (
+    OPTIONAL_SCENARIO_FILES,
     SCENARIO_COLUMNS,
     Unusable,
     Violation,
@@ -50,6 +57,22 @@ class Team:
         return {"general": self.volunteers, "first_aid": self.first_aid, "counsellor": self.counsellors}[role]
 
 
+@dataclass(frozen=True)
+class Person:
+    """One member of a team: named in volunteers.csv, or numbered ``<team_id>/<n>`` (name empty)."""
+
+    person_id: str
+    name: str
+    team_id: str
+    first_aid: bool
+    counsellor: bool
+    free: frozenset[str]  # the sessions the person is free in
+
+    def may_serve(self, role: str) -> bool:
+        """Whether the person may serve in ``role``: anyone in general, the trained in the others."""
+        return {"general": True, "first_aid": self.first_aid, "counsellor": self.counsellor}[role]
+
+
 @dataclass
 class Point:
     district_id: str
@@ -77,6 +100,9 @@ class ScenarioFacts:
     supplies: dict[str, Supply] = field(default_factory=dict)
     needs: dict[tuple[str, str, str], int] = field(default_factory=dict)
     max_travel_km: float | None = None
+    persons: dict[str, Person] = field(default_factory=dict)
+    members: dict[str, list[str]] = field(default_factory=dict)  # team -> person ids, in member order
+    named: bool = False  # the persons come from volunteers.csv
     _distances: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def free(self, team_id: str, session_id: str) -> int:
@@ -134,7 +160,7 @@ def read_scenario(folder: Path) -> ScenarioFacts:
     for name, columns in SCENARIO_COLUMNS.items():
         path = folder / name
         if not path.is_file():
-            if name not in ("needs.csv", "availability.csv"):
+            if name not in OPTIONAL_SCENARIO_FILES:
                 problems.append(Violation("scenario", f"{folder}/{name} is missing"))
             continue
         try:
@@ -203,7 +229,77 @@ def _facts(tables: Mapping[str, list[dict[str, str]]], config: Mapping[str, Any]
                 s.needs[key] = s.needs.get(key, 0) + count
     else:
         s.needs = _needs_from_rules(s, config.get("needs"))
+    if "volunteers.csv" in tables:
+        _named_members(s, tables["volunteers.csv"], tables.get("availability.csv", []))
+    else:
+        _numbered_members(s)
     return s
+
+
+def _numbered_members(s: ScenarioFacts) -> None:
+    """Members ``<team_id>/<n>`` as contract version 2 numbers them, free trained first."""
+    for team_id, team in s.teams.items():
+        def kind(n: int, team: Team = team) -> int:
+            first_aid, counsellor = n <= team.first_aid, n > team.volunteers - team.counsellors
+            return {(True, True): 0, (True, False): 1, (False, True): 2, (False, False): 3}[(first_aid, counsellor)]
+
+        order = sorted(range(1, team.volunteers + 1), key=lambda n: (kind(n), n))
+        free: dict[int, set[str]] = {n: set() for n in order}
+        for session_id in s.sessions:
+            for n in order[:s.free(team_id, session_id)]:
+                free[n].add(session_id)
+        s.members[team_id] = []
+        for n in range(1, team.volunteers + 1):
+            person_id = f"{team_id}/{n}"
+            s.persons[person_id] = Person(person_id, "", team_id, kind(n) in (0, 1), kind(n) in (0, 2),
+                                          frozenset(free[n]))
+            s.members[team_id].append(person_id)
+
+
+def _named_members(s: ScenarioFacts, rows: list[dict[str, str]], availability: list[dict[str, str]]) -> None:
+    """Persons from volunteers.csv; teams.csv's counts and availability.csv must agree with them."""
+    s.named = True
+    s.members = {team_id: [] for team_id in s.teams}
+    for row in rows:
+        where = f"volunteers.csv, line {row['_line']}"
+        person_id, team_id = row["person_id"], row["team_id"]
+        if not person_id:
+            raise ValueError(f"{where}: person_id is empty")
+        if person_id in s.persons:
+            raise ValueError(f"{where}: person_id {person_id!r} is listed twice")
+        if team_id not in s.teams:
+            raise ValueError(f"{where}: unknown team {team_id!r}")
+        flags = {}
+        for column in ("first_aid", "counsellor"):
+            flags[column] = scenario_int(row[column], f"{where}, column {column}")
+            if flags[column] not in (0, 1):
+                raise ValueError(f"{where}, column {column}: expected 1 (trained) or 0, got {row[column]!r}")
+        free = frozenset(s.sessions)
+        if row.get("free_sessions", ""):
+            free = frozenset(part.strip() for part in row["free_sessions"].split(";") if part.strip())
+            unknown = sorted(free - set(s.sessions))
+            if unknown:
+                raise ValueError(f"{where}, column free_sessions: unknown session(s) {', '.join(unknown)}")
+        s.persons[person_id] = Person(person_id, row["name"], team_id, flags["first_aid"] == 1,
+                                      flags["counsellor"] == 1, free)
+        s.members[team_id].append(person_id)
+    for team_id, team in s.teams.items():
+        s.members[team_id].sort()
+        persons = [s.persons[p] for p in s.members[team_id]]
+        counts = (len(persons), sum(p.first_aid for p in persons), sum(p.counsellor for p in persons))
+        if counts != (team.volunteers, team.first_aid, team.counsellors):
+            raise ValueError(f"volunteers.csv and teams.csv disagree on team {team_id}: volunteers.csv lists "
+                             f"{counts[0]} members ({counts[1]} first-aiders, {counts[2]} counsellors), teams.csv "
+                             f"says {team.volunteers} ({team.first_aid} first-aiders, {team.counsellors} counsellors)")
+    for row in availability:
+        key = (row["team_id"], row["session_id"])
+        if key[0] in s.teams and key[1] in s.sessions:
+            named = sum(key[1] in s.persons[p].free for p in s.members[key[0]])
+            if s.availability[key] != named:
+                raise ValueError(f"availability.csv, line {row['_line']}: team {key[0]} has {s.availability[key]} "
+                                 f"free in session {key[1]}, but volunteers.csv has {named} of its persons free then")
+    s.availability = {(team_id, session_id): sum(session_id in s.persons[p].free for p in s.members[team_id])
+                      for team_id in s.teams for session_id in s.sessions}
 
 
 def _needs_from_rules(s: ScenarioFacts, rules: Any) -> dict[tuple[str, str, str], int]:
