@@ -175,8 +175,8 @@ WORKBOOK_TEXT: dict[str, tuple[str, str]] = {
     "team_where_when": ("服务安排", "Where and when it serves"),
     "team_members": ("队员排班", "Members on duty"),
     "team_not_on_duty": ("本方案中该队没有值班", "This team has no duty in this plan"),
-    "team_members_on_duty": ("名队员有值班，共", "members on duty, of"),
-    "team_split_sessions": ("个场次分在多个点位", "sessions split over more than one point"),
+    "team_members_on_duty": ("{on} 名队员有值班（全队 {all} 名）", "{on} of {all} members on duty"),
+    "team_split_sessions": ("分在多个点位的场次：{n} / {all}", "sessions split over more than one point: {n} of {all}"),
     # staff exports
     "duty_sheet": ("点位值班表", "Duty sheet"),
     "address": ("位置", "Location"),
