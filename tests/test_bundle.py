@@ -106,3 +106,16 @@ def test_the_bundle(demo_plan, tmp_path):
         export_bundle(demo_plan, tmp_path / "demo")
     again = export_bundle(demo_plan, tmp_path / "demo", lang="en", overwrite=True)
     assert openpyxl.load_workbook(again.plan_workbook).sheetnames[0] == "Summary"
+
+
+def test_district_tables_keep_their_roster_and_their_teams(demo_plan):
+    """A district's workbook has the roster of its points and the sessions of its own teams."""
+    tables = district_tables(demo_plan, "haidian", lang="en")
+    roster = tables["sheet_roster"]
+    assert set(roster["point_id"]) == {"hd-1"}
+    expected = demo_plan.roster[demo_plan.roster["point_id"] == "hd-1"]
+    assert roster["person_id"].tolist() == expected["person_id"].tolist()
+    teams = tables["sheet_team_sessions"]
+    assert set(teams["team_id"]) == set(demo_plan.scenario.teams.loc[
+        demo_plan.scenario.teams["district_id"] == "haidian", "team_id"]) & set(demo_plan.assignments["team_id"])
+    assert set(teams["whole_at_point"]) <= {"Yes", "No"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import io
 import math
 import re
@@ -21,6 +22,7 @@ import pytest
 
 from planner import load_scenario, solve
 from planner.exports.compare import plan_variants
+from planner.labels import TEXT
 from planner.model.levers import Levers
 from planner.results.headline import headline
 from planner.workbook import CompareView, Explorer, ExportView, LeverControls, TrainerDemo
@@ -343,6 +345,9 @@ def test_trainer_demo_tells_the_story_in_both_languages():
     _, cards, image, sentence = demo.views["fewer"]
     assert f"{headline(fewer).coverage:.1%}" in sentence.value and "保障率" in sentence.value
     assert cards.value.count('data-figure="coverage"') == 2  # as planned, and the what-if
+    # The live panel keeps its five large cards (the teams' figures are the explorer's).
+    assert re.findall(r'data-figure="(\w+)"', demo.explorer.headline_html.value) == [
+        "coverage", "unmet", "packs", "worst", "travel"]
     assert image.value[:4] == b"\x89PNG"
     assert "+500" not in demo.views["packs"][3].value  # the sentence names districts, not the total
     assert demo.plans["packs"].summary["supplies"]["parent-pack"]["distributed"] == (
@@ -359,3 +364,125 @@ def test_tables_read_as_people_write_numbers():
     page = table_html(pd.DataFrame({"a": [1968.0, 93.456, float("nan")], "b": [12345, 7, 0], "c": ["x", None, "z"]}))
     assert "<td>1,968</td>" in page and "<td>93.46</td>" in page and "<td>12,345</td>" in page
     assert "1968.0" not in page and ">nan<" not in page and ">None<" not in page
+
+
+# Teams kept whole: the figures beside coverage, and the view per team ----------------------
+
+@pytest.fixture
+def demo_explorer():
+    return Explorer(DEMO, debounce=0)
+
+
+def test_team_figures_beside_coverage(demo_explorer):
+    """demo-small: 3 of 5 team-sessions split over more than one point, 1 of the 3 teams at one point."""
+    h = demo_explorer.headline
+    assert (h.team_sessions, h.team_sessions_split, h.teams_on_duty, h.teams_one_point) == (5, 3, 3, 1)
+    assert re.findall(r'data-figure="(\w+)"', demo_explorer.headline_html.value) == [
+        "coverage", "split", "whole", "unmet", "packs", "worst", "travel"]
+    assert card_value(demo_explorer, "split") == "3 / 5" and card_value(demo_explorer, "whole") == "1 / 3"
+    assert "被拆到多个点位的队伍" in demo_explorer.headline_html.value
+    assert "队伍场次" in demo_explorer.headline_html.value
+    demo_explorer.set_language("en")
+    page = demo_explorer.headline_html.value
+    assert "Teams split over points" in page and "Teams at one point all exam" in page
+    assert "team-sessions" in page and "teams on duty" in page and "被拆" not in page
+
+
+def test_team_figures_follow_a_replan(demo_explorer):
+    demo_explorer.controls.widgets["availability"].value = 50
+    h = demo_explorer.headline
+    figures = demo_explorer.plan.summary
+    assert (h.team_sessions, h.team_sessions_split, h.teams_one_point) == (
+        figures["team_sessions"], figures["team_sessions_split"], figures["teams_one_point"])
+    assert h.teams_on_duty == demo_explorer.plan.assignments["team_id"].nunique()
+
+
+
+def test_team_view_shows_the_chosen_team(demo_explorer):
+    view = demo_explorer.team_view
+    assert [v for _, v in view.picker.options] == ["dc-union", "eye-hosp", "hd-union"]
+    assert view.picker.value == "dc-union"
+    view.choose("eye-hosp")
+    sessions, members = view.frames["sessions"], view.frames["members"]
+    assert sessions.columns.tolist() == [
+        "场次", "服务点位（人数）", "普通志愿者", "急救", "心理疏导", "志愿者人数", "全队在同一点位"]
+    assert sessions.values.tolist() == [
+        ["6月7日 09:00", "东城二号点 Dongcheng point 2 ×2、海淀一号点 Haidian point 1 ×1", 1, 2, 0, 3, "否"]]
+    assert members.values.tolist() == [
+        ["eye-hosp/1", "东城二号点 Dongcheng point 2 · 急救"],
+        ["eye-hosp/2", "海淀一号点 Haidian point 1 · 急救"],
+        ["eye-hosp/3", "东城二号点 Dongcheng point 2 · 普通志愿者"],
+    ]
+    assert "市卫生健康工会 · 东城区 · 3 名队员有值班（全队 3 名） · 分在多个点位的场次：1 / 1" in view.summary.value
+    assert "eye-hosp/2" in view.members_html.value and "海淀一号点" in view.sessions_html.value
+    view.choose("hd-union")
+    assert view.frames["sessions"].values.tolist() == [
+        ["6月7日 09:00", "海淀一号点 Haidian point 1", 4, 0, 0, 4, "是"],
+        ["6月7日 15:00", "海淀一号点 Haidian point 1", 4, 0, 0, 4, "是"],
+    ]
+    assert view.frames["members"].values.tolist() == [
+        [f"hd-union/{n}", "海淀一号点 Haidian point 1 · 普通志愿者", "海淀一号点 Haidian point 1 · 普通志愿者"]
+        for n in (1, 2, 3, 4)]
+    demo_explorer.set_language("en")
+    assert view.frames["sessions"].columns.tolist() == [
+        "Session", "Service points (volunteers)", "General", "First aid", "Counsellor", "Volunteers",
+        "Whole team at one point"]
+    assert view.frames["members"].columns.tolist() == ["Person ID", "Jun 7 09:00", "Jun 7 15:00"]
+    assert view.frames["sessions"].iloc[0, -1] == "Yes"
+    assert "4 of 4 members on duty" in view.summary.value
+    assert demo_explorer.tables.titles[-1] == "Teams"
+
+
+def test_team_view_adds_up_to_the_plan_and_solves_nothing(demo_explorer, monkeypatch):
+    """Every team's rows add up to its assignments; choosing a team re-plans nothing."""
+    calls = []
+    solve_plan = demo_explorer.live.plan
+    monkeypatch.setattr(demo_explorer.live, "plan", lambda *a, **k: calls.append(1) or solve_plan(*a, **k))
+    plan = demo_explorer.plan
+    for team_id in plan.scenario.teams["team_id"]:
+        demo_explorer.team_view.choose(team_id)
+        frames = demo_explorer.team_view.frames
+        given = plan.assignments.loc[plan.assignments["team_id"] == team_id, "volunteers"].sum()
+        assert frames["sessions"]["志愿者人数"].sum() == given
+        on_duty = plan.roster[plan.roster["team_id"] == team_id]
+        assert (frames["members"].iloc[:, 1:] != "").to_numpy().sum() == len(on_duty) == given
+    assert calls == []
+
+
+def test_team_view_after_a_replan_and_a_team_not_on_duty(tmp_path):
+    """A team the plan leaves at home says so; a re-plan shows the chosen team in the new plan."""
+    explorer = Explorer(DEMO, debounce=0)
+    explorer.team_view.choose("eye-hosp")
+    explorer.controls.widgets["availability"].value = 0
+    assert explorer.plan.assignments.empty
+    assert explorer.team_view.picker.value == "eye-hosp"
+    assert explorer.team_view.frames["sessions"].empty
+    assert "本方案中该队没有值班" in explorer.team_view.summary.value
+    assert explorer.team_view.sessions_html.value == ""
+    assert (explorer.headline.team_sessions, explorer.headline.teams_on_duty) == (0, 0)
+    assert card_value(explorer, "split") == "0 / 0"
+
+
+def test_team_view_names_members_when_the_roster_has_names(demo_explorer):
+    plan = demo_explorer.plan
+    roster = plan.roster.assign(name=[f"队员{i}" for i in range(len(plan.roster))])
+    demo_explorer.team_view.choose("eye-hosp")
+    demo_explorer.team_view.show(dataclasses.replace(plan, roster=roster), "zh")
+    members = demo_explorer.team_view.frames["members"]
+    assert members.columns.tolist()[:2] == ["人员编号", "姓名"]
+    named = dict(zip(roster["person_id"], roster["name"], strict=True))
+    assert members["姓名"].tolist() == [named[p] for p in ["eye-hosp/1", "eye-hosp/2", "eye-hosp/3"]]
+
+
+def test_new_words_exist_in_both_languages():
+    keys = ["sheet_roster", "sheet_team_sessions", "person_id", "name", "team_district", "places", "whole_at_point",
+            "yes", "no", "team_sessions", "team_sessions_split", "team_points", "pieces", "single_pieces",
+            "teams_on_duty", "teams_one_point", "same_point_share", "h_split", "h_split_of", "h_whole", "h_whole_of",
+            "ctl_team", "team_where_when", "team_members", "team_not_on_duty", "team_members_on_duty",
+            "team_split_sessions", "tab_teams"]
+    for key in keys:
+        zh, en = TEXT[key]
+        assert zh and en and zh != en, key
+        assert re.search(r"[\u4e00-\u9fff]", zh) and not re.search(r"[\u4e00-\u9fff]", en), key
+    for key in ("team_members_on_duty", "team_split_sessions"):  # templates: the same blanks in both
+        assert sorted(re.findall(r"{\w+}", TEXT[key][0])) == sorted(re.findall(r"{\w+}", TEXT[key][1])), key

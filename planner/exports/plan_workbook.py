@@ -1,5 +1,9 @@
 """plan.xlsx: the plan for people, one sheet per view, with Chinese and English headers.
 
+Besides the views by point and district, two sheets follow the teams: the roster (one row per
+person on duty, from ``plan.roster``) and the teams by session (each team's sessions: where,
+how many in each role, and whether the whole team is at one point).
+
 Sheets are written by :mod:`planner.io.xlsx` (text stays text, never a formula; the same
 plan gives the same bytes).
 """
@@ -12,9 +16,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from openpyxl import Workbook
 
+from planner.io.settings import ROLES
 from planner.io.xlsx import Percent, save_workbook, write_sheet
 from planner.labels import label
-from planner.io.settings import ROLES
 
 if TYPE_CHECKING:
     from planner.results.plan import Plan
@@ -27,6 +31,99 @@ def session_labels(plan: Plan) -> pd.Series:
 
 def _role_text(role: pd.Series, lang: str) -> pd.Series:
     return role.map(lambda r: label(r, "zh" if lang == "both" else lang))
+
+
+def team_sessions(plan: Plan, team_id: str | None = None) -> pd.DataFrame:
+    """One row per team and session on duty (of one team, when given), in team then time order.
+
+    Columns: ``team_id, session_id``, ``places`` (the points of that session as
+    ``(point_id, volunteers)``, most volunteers first, then by point id), one column per role
+    (volunteers in that role), ``volunteers`` (all of them) and ``whole`` (the team is at one
+    point that session). Made from ``plan.assignments`` alone, so it costs no solving.
+    """
+    a = plan.assignments
+    if team_id is not None:
+        a = a[a["team_id"] == team_id]
+    columns = ["team_id", "session_id", "places", *ROLES, "volunteers", "whole"]
+    if a.empty:
+        return pd.DataFrame(columns=columns)
+    rank = {sid: i for i, sid in enumerate(plan.scenario.sessions["session_id"])}
+    keys = ["team_id", "session_id"]
+    roles = a.pivot_table(index=keys, columns="role", values="volunteers", aggfunc="sum", fill_value=0)
+    roles = roles.reindex(columns=list(ROLES), fill_value=0)
+    at = a.groupby([*keys, "point_id"], sort=True)["volunteers"].sum().reset_index()
+    at = at.sort_values([*keys, "volunteers", "point_id"], ascending=[True, True, False, True], kind="stable")
+    grouped: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for team, session, point, count in zip(at["team_id"].tolist(), at["session_id"].tolist(),
+                                           at["point_id"].tolist(), at["volunteers"].tolist(), strict=True):
+        grouped.setdefault((team, session), []).append((point, int(count)))
+    places = pd.Series({key: tuple(value) for key, value in grouped.items()}, dtype=object)
+    out = roles.astype("int64")
+    out.columns = list(ROLES)
+    out["volunteers"] = out[list(ROLES)].sum(axis=1)
+    out.insert(0, "places", places.reindex(out.index))
+    out["whole"] = out["places"].map(len) == 1
+    out = out.reset_index()
+    out["_rank"] = out["session_id"].map(rank)
+    out = out.sort_values(["team_id", "_rank"], kind="stable").drop(columns="_rank").reset_index(drop=True)
+    return out[columns]
+
+
+def places_text(places: tuple[tuple[str, int], ...], point_names: pd.Series) -> str:
+    """``东城一号点`` for one point, ``东城一号点 ×4、东城二号点 ×1`` for several."""
+    if len(places) == 1:
+        return str(point_names.get(places[0][0], places[0][0]))
+    return "、".join(f"{point_names.get(p, p)} ×{n}" for p, n in places)
+
+
+def team_sessions_sheet(plan: Plan, lang: str = "both") -> pd.DataFrame:
+    """The teams-by-session sheet: who, when, where, how many in each role, whole at one point."""
+    sc = plan.scenario
+    teams = sc.teams.set_index("team_id")
+    districts = sc.districts.set_index("district_id")
+    district_name = districts["name_zh"] if lang != "en" else districts["name_en"]
+    point_names = sc.points.set_index("point_id")["name"]
+    word = lambda key: label(key, "zh" if lang == "both" else lang)  # noqa: E731 (one language in cells)
+    rows = team_sessions(plan)
+    team_district = teams["district_id"].reindex(rows["team_id"]).to_numpy()
+    return pd.DataFrame({
+        "team_id": rows["team_id"], "team": teams["name"].reindex(rows["team_id"]).to_numpy(),
+        "union": teams["union"].reindex(rows["team_id"]).to_numpy(),
+        # district_id is the team's own, so a district's workbook lists its teams (exports/bundle.py)
+        "district_id": team_district, "team_district": district_name.reindex(team_district).to_numpy(),
+        "session": session_labels(plan).reindex(rows["session_id"]).to_numpy(),
+        "places": [places_text(p, point_names) for p in rows["places"]],
+        **{role: rows[role].astype("int64") for role in ROLES},
+        "volunteers": rows["volunteers"].astype("int64"),
+        "whole_at_point": [word("yes") if whole else word("no") for whole in rows["whole"]],
+    })
+
+
+def roster_sheet(plan: Plan, lang: str = "both") -> pd.DataFrame:
+    """The roster sheet: one row per person on duty, in team then session order.
+
+    The name column is there only when the roster has names (named volunteers).
+    """
+    sc = plan.scenario
+    r = plan.roster
+    points = sc.points.set_index("point_id")
+    teams = sc.teams.set_index("team_id")
+    districts = sc.districts.set_index("district_id")
+    district_name = districts["name_zh"] if lang != "en" else districts["name_en"]
+    rank = {sid: i for i, sid in enumerate(sc.sessions["session_id"])}
+    r = r.assign(_rank=r["session_id"].map(rank)).sort_values(["team_id", "_rank"], kind="stable")
+    table = pd.DataFrame({
+        "person_id": r["person_id"].to_numpy(), "name": r["name"].fillna("").astype(str).to_numpy(),
+        "team_id": r["team_id"].to_numpy(), "team": teams["name"].reindex(r["team_id"]).to_numpy(),
+        "union": teams["union"].reindex(r["team_id"]).to_numpy(),
+        "point_id": r["point_id"].to_numpy(), "point": points["name"].reindex(r["point_id"]).to_numpy(),
+        "district": district_name.reindex(points["district_id"].reindex(r["point_id"])).to_numpy(),
+        "session": session_labels(plan).reindex(r["session_id"]).to_numpy(),
+        "role": _role_text(r["role"], lang).to_numpy(),
+    })
+    if not (table["name"] != "").any():
+        table = table.drop(columns="name")
+    return table
 
 
 def plan_tables(plan: Plan, lang: str = "both") -> dict[str, pd.DataFrame]:
@@ -47,6 +144,11 @@ def plan_tables(plan: Plan, lang: str = "both") -> dict[str, pd.DataFrame]:
     ]
     rows += [(f"{word('unmet')}: {word(role)}", s["unmet_by_role"][role]) for role in ROLES]
     rows.append((word("travel_km"), s["average_travel_km"]))
+    teams_on_duty = int(plan.assignments["team_id"].nunique())
+    rows += [(word("teams_on_duty"), teams_on_duty)]
+    rows += [(word(key), s[key]) for key in ("teams_one_point", "team_sessions", "team_sessions_split",
+                                             "pieces", "single_pieces", "team_points")]
+    rows.append((word("same_point_share"), Percent(s["same_point_share"])))
     summary = pd.DataFrame(rows, columns=["figure", "value"])
 
     items = sc.supplies.set_index("item_id")
@@ -110,7 +212,8 @@ def plan_tables(plan: Plan, lang: str = "both") -> dict[str, pd.DataFrame]:
     })
     return {
         "sheet_summary": summary, "sheet_supply_totals": totals, "sheet_overview": overview,
-        "sheet_duty": duty, "sheet_teams": by_team, "sheet_supplies": supplies,
+        "sheet_duty": duty, "sheet_teams": by_team, "sheet_team_sessions": team_sessions_sheet(plan, lang),
+        "sheet_roster": roster_sheet(plan, lang), "sheet_supplies": supplies,
         "sheet_shortfalls": shortfalls, "sheet_districts": districts_sheet,
     }
 

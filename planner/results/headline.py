@@ -1,8 +1,9 @@
 """Headline figures of a plan: the few numbers a planner reads first, and their cards.
 
 Coverage, unmet needs by role, packs handed out, the worst-covered district and the
-average travel, all computed from the plan's tables (never from the model), in the words
-of :mod:`planner.labels`.
+average travel, and how whole the teams are (team-sessions split over more than one point,
+teams at one point the whole exam), all computed from the plan's tables and summary (never
+from the model), in the words of :mod:`planner.labels`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ class Headline:
     worst_coverage : float
     average_travel_km : float
         Per staffed volunteer-session, from the team's district centre to the point.
+    team_sessions, team_sessions_split : int
+        Team and session pairs with members on duty; of those, the ones with members at more
+        than one point (summary.json).
+    teams_on_duty, teams_one_point : int
+        Teams with any duty; of those, the ones at a single point the whole exam.
     """
 
     coverage: float
@@ -51,6 +57,10 @@ class Headline:
     worst_name_en: str
     worst_coverage: float
     average_travel_km: float
+    team_sessions: int
+    team_sessions_split: int
+    teams_on_duty: int
+    teams_one_point: int
 
 
 def headline(plan: Plan) -> Headline:
@@ -73,16 +83,24 @@ def headline(plan: Plan) -> Headline:
         worst_name_en="" if worst is None else str(worst["name_en"]),
         worst_coverage=1.0 if worst is None else float(worst["coverage"]),
         average_travel_km=float(s["average_travel_km"]),
+        team_sessions=int(s["team_sessions"]), team_sessions_split=int(s["team_sessions_split"]),
+        teams_on_duty=int(plan.assignments["team_id"].nunique()), teams_one_point=int(s["teams_one_point"]),
     )
 
 
-def headline_rows(h: Headline, lang: str = "zh") -> list[tuple[str, str, str]]:
-    """The figures as (key, label, text) rows, in the order the cards show them."""
+def headline_rows(h: Headline, lang: str = "zh", *, teams: bool = False) -> list[tuple[str, str, str]]:
+    """The figures as (key, label, text) rows, in the order the cards show them; with ``teams``,
+    the teams' figures (``split``, ``whole``) follow coverage."""
     w = lambda key: label(key, lang)  # noqa: E731
     roles = " · ".join(f"{w(role)} {h.unmet_by_role[role]:,}" for role in ROLES)
     worst = (h.worst_name_zh if lang == "zh" else h.worst_name_en.split(" (")[0]) or "–"
+    team_rows = [
+        ("split", w("h_split"), f"{h.team_sessions_split:,} / {h.team_sessions:,}  ({w('h_split_of')})"),
+        ("whole", w("h_whole"), f"{h.teams_one_point:,} / {h.teams_on_duty:,}  ({w('h_whole_of')})"),
+    ] if teams else []
     return [
         ("coverage", w("h_coverage"), f"{h.coverage:.1%}"),
+        *team_rows,
         ("unmet", w("h_unmet"), f"{h.unmet:,} / {h.needed:,}  ({roles})"),
         ("packs", w("h_packs"), f"{h.packs_distributed:,} / {h.packs_wanted:,}"),
         ("worst", w("h_worst"), f"{worst} {h.worst_coverage:.1%}"),
@@ -102,6 +120,14 @@ def _change(key: str, h: Headline, base: Headline, lang: str, versus: str | None
     elif key == "packs":
         delta, better = h.packs_distributed - base.packs_distributed, h.packs_distributed >= base.packs_distributed
         text = f"{abs(delta):,}"
+    elif key == "split":
+        delta = h.team_sessions_split - base.team_sessions_split
+        better = delta <= 0
+        text = f"{abs(delta):,}"
+    elif key == "whole":
+        delta = h.teams_one_point - base.teams_one_point
+        better = delta >= 0
+        text = f"{abs(delta):,}"
     elif key == "worst":
         delta = round((h.worst_coverage - base.worst_coverage) * 100, 1)
         better = h.worst_coverage >= base.worst_coverage
@@ -119,16 +145,17 @@ def _change(key: str, h: Headline, base: Headline, lang: str, versus: str | None
 
 
 def headline_html(h: Headline, lang: str = "zh", *, baseline: Headline | None = None, large: bool = False,
-                  versus: str | None = None) -> str:
+                  versus: str | None = None, teams: bool = False) -> str:
     """The figures as a row of cards (HTML); with a baseline, each card shows its change
-    ("vs. the start", or "vs. <versus>" when the baseline has a name).
+    ("vs. the start", or "vs. <versus>" when the baseline has a name); with ``teams``, the
+    teams' figures beside coverage.
 
     Every card carries ``data-figure="<key>"`` and its value ``class="vp-value"``, so a
     browser test (or a stylesheet) can find it.
     """
     size, small = ("2.6em", "1.05em") if large else ("1.7em", "0.85em")
     cards = []
-    for key, name, text in headline_rows(h, lang):
+    for key, name, text in headline_rows(h, lang, teams=teams):
         value, _, detail = text.partition("  ")
         change, colour = _change(key, h, baseline, lang, versus) if baseline is not None else ("", "")
         cards.append(

@@ -7,7 +7,8 @@ Expected mistakes (a lever out of range, a name already taken) show as a message
 page; anything unexpected is caught by an ``Output`` widget (:func:`common.guarded`).
 
 The parts it composes: :class:`LeverControls` (the levers), :class:`AddPointForm` and
-:class:`SaveForm` (the sidebar's forms), :func:`explorer_tables` (the tables).
+:class:`SaveForm` (the sidebar's forms), :func:`explorer_tables` (the tables) and
+:class:`TeamView` (a team's sessions and members, in the tables' last tab).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from planner.workbook.folders import default_scenario, project_root, saved_scena
 from planner.workbook.forms import AddPointForm, SaveForm
 from planner.workbook.lever_controls import LeverControls
 from planner.workbook.tables import explorer_tables, table_html
+from planner.workbook.team_view import TeamView
 
 SIDEBAR_WIDTH = "390px"
 
@@ -55,7 +57,10 @@ class Explorer:
     show_charts : tuple of str
         Which charts to offer, of ``district``, ``heatmap``, ``map``, ``supplies``.
     show_tables, show_picker : bool
-        Whether to show the tables and the scenario picker.
+        Whether to show the tables (with the view per team) and the scenario picker.
+    team_figures : bool
+        Whether the headline shows the teams' figures beside coverage (team-sessions split over
+        more than one point, teams at one point the whole exam).
 
     Attributes
     ----------
@@ -72,6 +77,8 @@ class Explorer:
         The levers' controls of the scenario being explored (new ones for each scenario).
     add_form, save_form : AddPointForm, SaveForm
         The sidebar's forms; their buttons call :meth:`add_point` and :meth:`save`.
+    team_view : TeamView
+        The tables' last tab: pick a team, see where and when it serves and its members.
     view : ipywidgets.Widget
         Everything, laid out; the notebook shows it.
     """
@@ -86,10 +93,11 @@ class Explorer:
     def __init__(self, scenario: str | Path | Scenario | None = None, *, lang: str = "zh",
                  debounce: float = DEBOUNCE_SECONDS, large: bool = False, groups: tuple[str, ...] | None = None,
                  show_charts: tuple[str, ...] = ("district", "heatmap", "map", "supplies"), show_tables: bool = True,
-                 show_picker: bool = True):
+                 show_picker: bool = True, team_figures: bool = True):
         self.root = project_root()
         self.large = large
         self.lang = lang
+        self.team_figures = team_figures
         self.timings: dict[str, float] = {}
         self._shown_groups = groups
         self._quiet = False
@@ -112,7 +120,8 @@ class Explorer:
         self._generation = 0
         self._drawer = Drawer(background=debounce > 0, errors=self.errors)
         self.table_html = {key: w.HTML() for key in ("tab_districts", "tab_shortfalls", "tab_supplies")}
-        self.tables = w.Tab(children=list(self.table_html.values()))
+        self.team_view = TeamView(self._guard, lang=lang)
+        self.tables = w.Tab(children=[*self.table_html.values(), self.team_view.box])
         self._debounced = Debouncer(self._guard(self.replan), debounce)
         self.add_form = AddPointForm(self.add_point, self._guard)
         self.save_form = SaveForm(self.save, self._guard)
@@ -182,6 +191,7 @@ class Explorer:
         self.sidebar.layout.display = "" if groups else "none"
         self.add_form.use(self.scenario)
         self.save_form.use(self.scenario)
+        self.team_view.use(self.scenario)
         self._relabel()
 
     # Re-planning ------------------------------------------------------------------------
@@ -215,7 +225,8 @@ class Explorer:
         self._refresh_views()
 
     def _show_headline(self) -> None:
-        self.headline_html.value = headline_html(self.headline, self.lang, baseline=self.baseline, large=self.large)
+        self.headline_html.value = headline_html(self.headline, self.lang, baseline=self.baseline, large=self.large,
+                                                 teams=self.team_figures)
 
     def _refresh_views(self) -> None:
         """Charts and tables of the current plan: off the main thread when re-plans are debounced,
@@ -230,6 +241,7 @@ class Explorer:
             if self.tables.layout.display != "none" and generation == self._generation:
                 for key, frame in explorer_tables(plan, lang).items():
                     self.table_html[key].value = table_html(frame)
+                self.team_view.show(plan, lang)
             self.timings["chart"] = time.perf_counter() - started
 
         self._drawer.submit(job)
@@ -277,7 +289,7 @@ class Explorer:
             self._quiet = quiet
         self.sidebar.titles = tuple(label(key, lang) for key in self._group_keys)
         self.chart_tabs.titles = tuple(label(f"tab_chart_{k}", lang) for k in self._chart_keys)
-        self.tables.titles = tuple(label(k, lang) for k in self.table_html)
+        self.tables.titles = tuple(label(k, lang) for k in (*self.table_html, "tab_teams"))
         self.reset_button.description = label("ctl_reset", lang)
         self.add_form.relabel(lang)
         self.save_form.relabel(lang)

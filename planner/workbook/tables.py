@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 
 from planner.exports import charts
+from planner.exports.plan_workbook import places_text, team_sessions
+from planner.io.scenario import Scenario
 from planner.io.settings import ROLES
 from planner.labels import label
 from planner.results.plan import Plan
@@ -79,4 +81,51 @@ def explorer_tables(plan: Plan, lang: str) -> dict[str, pd.DataFrame]:
             "tab_supplies": pd.DataFrame(supply_rows)}
 
 
-__all__ = ["explorer_tables", "short_item_name", "table_html"]
+def team_choices(scenario: Scenario) -> list[tuple[str, str]]:
+    """The teams as a picker lists them: ``name (team_id)``, in the scenario's order."""
+    ids, names = scenario.teams["team_id"], scenario.teams["name"]
+    return [(f"{name} ({team_id})", str(team_id)) for team_id, name in zip(ids, names, strict=True)]
+
+
+def team_tables(plan: Plan, team_id: str, lang: str) -> dict[str, pd.DataFrame]:
+    """One team's view, with headers in ``lang``: ``sessions`` (where and when it serves, with how
+    many in each role, and whether the whole team is at one point) and ``members`` (each member on
+    duty, from the roster: person id, name when the roster has names, and per session where and as what).
+
+    From the plan's tables alone: nothing is solved.
+    """
+    sc = plan.scenario
+    word = lambda key: label(key, lang)  # noqa: E731
+    names = sc.points.set_index("point_id")["name"]
+    session_text = charts.session_names(plan, lang).str.replace("\n", " ")
+    rows = team_sessions(plan, team_id)
+    sessions = pd.DataFrame({
+        word("session"): session_text.reindex(rows["session_id"]).to_numpy(),
+        word("places"): [places_text(p, names) for p in rows["places"]],
+        **{word(role): rows[role].astype("int64").to_numpy() for role in ROLES},
+        word("volunteers"): rows["volunteers"].astype("int64").to_numpy(),
+        word("whole_at_point"): [word("yes") if whole else word("no") for whole in rows["whole"]],
+    })
+    roster = plan.roster[plan.roster["team_id"] == team_id]
+    members = pd.DataFrame({word("person_id"): sorted(set(roster["person_id"]), key=_person_order)})
+    named = roster.assign(name=roster["name"].fillna("").astype(str))
+    if (named["name"] != "").any():
+        first_name = named.groupby("person_id")["name"].first()
+        members[word("name")] = first_name.reindex(members[word("person_id")]).to_numpy()
+    place = names.reindex(roster["point_id"]).to_numpy().astype(str)
+    duty = pd.Series([f"{p} · {word(r)}" for p, r in zip(place, roster["role"], strict=True)], dtype=object)
+    cells = pd.DataFrame({"person_id": roster["person_id"].to_numpy(), "session_id": roster["session_id"].to_numpy(),
+                          "duty": duty.to_numpy()})
+    for session_id in rows["session_id"]:
+        at = cells[cells["session_id"] == session_id].groupby("person_id")["duty"].first()
+        members[session_text[session_id]] = at.reindex(members[word("person_id")]).fillna("").to_numpy()
+    return {"sessions": sessions, "members": members}
+
+
+def _person_order(person_id: str) -> tuple[str, int, str]:
+    """``team/2`` before ``team/10``: the member's number in order, other ids as written."""
+    team, _, number = person_id.rpartition("/")
+    return (team, int(number), "") if number.isdigit() else (person_id, 0, "")
+
+
+__all__ = ["explorer_tables", "short_item_name", "table_html", "team_choices", "team_tables"]

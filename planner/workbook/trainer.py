@@ -168,7 +168,8 @@ class TrainerDemo:
     def __init__(self, scenario: str | Path | Scenario | None = None, *, lang: str = "zh",
                  debounce: float = 0.12):
         self.explorer = Explorer(scenario, lang=lang, debounce=debounce, large=True, groups=LIVE_GROUPS,
-                                 show_charts=("district", "map"), show_tables=False, show_picker=False)
+                                 show_charts=("district", "map"), show_tables=False, show_picker=False,
+                                 team_figures=False)
         self.errors = w.Output()
         # One pair of language buttons (the live panel's) switches the whole story.
         self.language = self.explorer.language
