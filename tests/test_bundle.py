@@ -90,7 +90,8 @@ def test_the_bundle(demo_plan, tmp_path):
     bundle = export_bundle(demo_plan, tmp_path / "demo")
     names = {p.relative_to(bundle.folder).as_posix() for p in bundle.folder.rglob("*") if p.is_file()}
     assert names == {
-        "plan/assignments.csv", "plan/roster.csv", "plan/shortfalls.csv", "plan/distribution.csv", "plan/summary.json", "plan/plan.xlsx",
+        "plan/assignments.csv", "plan/roster.csv", "plan/shortfalls.csv", "plan/distribution.csv", "plan/summary.json",
+        "plan/plan.xlsx",
         "districts/dongcheng.xlsx", "districts/haidian.xlsx",
         "duty-sheets/dc-1.pdf", "duty-sheets/dc-2.pdf", "duty-sheets/hd-1.pdf", "duty-sheets.pdf", "demo.zip",
     }

@@ -16,7 +16,7 @@ from planner.generate import generate_scenario
 from planner.model import PlanModel
 from planner.model.highs import new_highs
 from planner.model.keys import group
-from planner.model.levers import apply_levers
+from planner.model.levers import Levers, apply_levers
 from planner.model.pulp_objects import add_constraints, make_variables, paused_gc, set_objective
 from planner.model.whole import integer_resolve, whole_in_districts
 
@@ -34,9 +34,9 @@ TWO_POINTS = ("point_id,name,district_id,lat,lon,capacity,parents,frontline_staf
               "p1,P1,a,39.90,116.40,10,100,10\np2,P2,a,39.90,116.40,10,100,10")
 
 
-def model_for(scenario_path) -> PlanModel:
+def model_for(scenario_path, levers: Levers | None = None) -> PlanModel:
     scenario = load_scenario(scenario_path)
-    inputs = apply_levers(scenario)
+    inputs = apply_levers(scenario, levers)
     model = PlanModel(scenario, inputs.reach_km)
     model.set_inputs(inputs)
     return model
@@ -108,8 +108,11 @@ def averaged(model: PlanModel, *fixes: tuple[int, float]) -> tuple[np.ndarray, l
 
 
 def test_fractional_team_shares_are_made_whole_at_the_same_objective(scenario_dir):
-    """Two one-member teams of one district, one need: half of each is an LP optimum."""
-    model = model_for(scenario_dir(teams_csv=teams("t1,T1,U,a,1,0,0,1", "t2,T2,U,a,1,0,0,1"),
+    """Two one-member teams of one district, one need: half of each is an LP optimum.
+
+    The teams are in b, which has no point, so they have no home point and serve through the pool.
+    """
+    model = model_for(scenario_dir(teams_csv=teams("t1,T1,U,b,1,0,0,1", "t2,T2,U,b,1,0,0,1"),
                                    needs_csv=needs("p1,s1,general,1")))
     values, objectives = averaged(model, (model.u0, 1.0), (model.u0, 0.0))
     assert objectives[0] == pytest.approx(objectives[1])
@@ -122,10 +125,11 @@ def test_fractional_team_shares_are_made_whole_at_the_same_objective(scenario_di
 
 
 def test_fractional_flows_between_districts_are_made_whole(scenario_dir):
-    """Teams in a (0 km) and b (8.54 km), one need at p1: the mean of both plans becomes the better one."""
+    """Teams in a (0 km, p1 its home) and b (8.54 km), one need at p1: the mean of both plans becomes the better one."""
     model = model_for(scenario_dir(teams_csv=teams("near,Near,U,a,1,0,0,1", "far,Far,U,b,1,0,0,1"),
                                    needs_csv=needs("p1,s1,general,1")))
-    near = int(np.nonzero(model.y["d"] == 0)[0][0]) + model.y0
+    assert len(model.z) == 1  # near at its home point
+    near = model.z0
     values, objectives = averaged(model, (near, 1.0), (near, 0.0))
     whole = whole_in_districts(model, values, None)
     assert whole is not None
@@ -134,9 +138,13 @@ def test_fractional_flows_between_districts_are_made_whole(scenario_dir):
 
 
 def test_fractional_staffing_of_needs_is_made_whole(scenario_dir):
-    """One volunteer, two equal needs at two points: half at each becomes one at either."""
+    """One volunteer, two equal needs at two points: half at each becomes one at either.
+
+    Without the home bonus (together 0), the team's home point p1 is worth what p2 is.
+    """
     model = model_for(scenario_dir(points_csv=TWO_POINTS, teams_csv=teams("t1,T1,U,a,1,0,0,1"),
-                                   needs_csv=needs("p1,s1,general,1", "p2,s1,general,1")))
+                                   needs_csv=needs("p1,s1,general,1", "p2,s1,general,1")),
+                      Levers(weights={"together": 0}))
     values, objectives = averaged(model, (model.a0, 1.0), (model.a0, 0.0))
     assert objectives[0] == pytest.approx(objectives[1])
     assert values[model.a0] == pytest.approx(0.5)

@@ -30,14 +30,15 @@ def needs(*rows: str) -> str:
 def test_fewer_volunteers_than_needed(scenario_dir):
     """Need 3 general, the team has 2: 2 staffed, 1 unmet.
 
-    Objective: -2 (two general) - 0.5 - 0.35 (bands 0 and 3 of a need of 3) = -2.85.
+    Objective: -2 (two general) - 0.5 - 0.35 (bands 0 and 3 of a need of 3) - 2 x 0.045 (both at
+    their team's home point, the only point of its district) = -2.94.
     """
     plan = solve(load_scenario(scenario_dir(teams_csv=teams("t1,T1,U,a,2,0,0,1"), needs_csv=needs("p1,s1,general,3"))))
     assert plan.summary["needed"] == 3
     assert plan.summary["assigned"] == 2
     assert plan.summary["unmet"] == 1
     assert plan.summary["coverage"] == 2 / 3
-    assert plan.summary["objective"] == pytest.approx(-2.85)
+    assert plan.summary["objective"] == pytest.approx(-2.94)
     assert plan.assignments.to_dict("records") == [
         {"team_id": "t1", "point_id": "p1", "session_id": "s1", "role": "general", "volunteers": 2}
     ]
@@ -128,15 +129,15 @@ TWO_POINTS = "point_id,name,district_id,lat,lon,capacity,parents,frontline_staff
 def test_fairness_spreads_scarce_volunteers(scenario_dir, fairness, expected):
     """Two volunteers in a; p1 (district a) needs 4, p2 (district b, 8.54 km) needs 2.
 
-    Fair: p1 then p2 earn 1 + 0.5 (band 0 of each district) + 1 + 0.5 - 0.04 = 2.96, more
-    than both at p1: 1 + 0.5 + 1 + 0.4 (band 2 of 4) = 2.9. Without fairness, travel decides:
-    both at p1.
+    Fair: p1 (the team's home point, + 0.045) then p2 earn 1 + 0.5 (band 0 of each district)
+    + 0.045 + 1 + 0.5 - 0.04 = 3.005, more than both at p1: 1 + 0.5 + 1 + 0.4 (band 2 of 4)
+    + 2 x 0.045 = 2.99. Without fairness, home and travel decide: both at p1, 2 + 0.09 = 2.09.
     """
     plan = solve(load_scenario(scenario_dir(
         points_csv=TWO_POINTS, teams_csv=teams("t1,T1,U,a,2,0,0,1"),
         needs_csv=needs("p1,s1,general,4", "p2,s1,general,2"))), weights={"fairness": fairness})
     assert plan.assignments.groupby("point_id")["volunteers"].sum().to_dict() == expected
-    assert plan.summary["objective"] == pytest.approx(-2.96 if fairness else -2.0)
+    assert plan.summary["objective"] == pytest.approx(-3.005 if fairness else -2.09)
 
 
 def test_supplies_are_shared_in_proportion(scenario_dir):

@@ -56,8 +56,18 @@ def test_a_saved_scenario_plans_as_its_levers_did(beijing, levers, tmp_path):
     saved = load_scenario(folder)
     plan = solve(saved)
     assert saved.name == "调整 tweaked"
-    assert plan.assignments.equals(expected.assignments)
-    assert plan.shortfalls.equals(expected.shortfalls)
+    if levers.get("closed_points"):
+        # A closed point leaves the saved points table, so the LP's columns come in another order
+        # and HiGHS may take another of equally good plans (a counsellor team serves 10 June
+        # instead of 9 June at one point): the same objective and needs met, by role and district.
+        assert plan.summary["objective"] == expected.summary["objective"]
+        for key in ("needed", "assigned", "unmet_by_role", "average_travel_km"):
+            assert plan.summary[key] == expected.summary[key], key
+        staffing = [c for c in expected.by_district().columns if c != "points"]  # a closed point left the table
+        assert plan.by_district()[staffing].equals(expected.by_district()[staffing])
+    else:
+        assert plan.assignments.equals(expected.assignments)
+        assert plan.shortfalls.equals(expected.shortfalls)
     assert plan.distribution.equals(expected.distribution)
     assert plan.summary["objective"] == pytest.approx(expected.summary["objective"], abs=1e-3)
 

@@ -21,7 +21,7 @@ import pandas as pd
 from planner.errors import Problem, ScenarioError
 from planner.io.raw import RawScenario
 from planner.io.scenario import Scenario, derive_needs, full_availability
-from planner.io.schema import KEYS, REFERENCES, REQUIRED, TABLES, Column
+from planner.io.schema import HOME_POINT, KEYS, NO_HOME, REFERENCES, REQUIRED, TABLES, Column
 from planner.io.settings import MAX_COUNT, MAX_WANTED, ScenarioConfig, parse_config, unknown_setting_warnings
 from planner.io.textfiles import RawTable
 
@@ -304,14 +304,16 @@ def _check_keys(tables: dict[str, pd.DataFrame], raw: Mapping[str, RawTable | No
 def _check_references(tables: dict[str, pd.DataFrame], raw: Mapping[str, RawTable | None]) -> list[Problem]:
     problems = []
     for (name, column), (target, target_column) in REFERENCES.items():
-        if name not in tables or target not in tables:
-            continue
+        if name not in tables or target not in tables or column not in tables[name].columns:
+            continue  # an optional column (teams' home point) may be absent
         frame = tables[name]
         known = set(tables[target][target_column])
         target_raw = raw.get(target)
         if target_raw is not None:  # an id in a row left out (reported already) is not unknown
             known.update(cell for row in target_raw.left_out for cell in row)
         unknown = ~frame[column].isin(known) & (frame[column] != "")
+        if column == HOME_POINT:
+            unknown &= frame[column] != NO_HOME
         for i in unknown[unknown].index:
             problems.append(Problem(_file(raw, name), _line(frame, i), column,
                                     f"{frame.at[i, column]!r} is not a {target_column} in {_file(raw, target)}"))

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from planner.io.settings import ROLES
 
 CATEGORIES = ("basic", "emergency", "leisure", "emotional", "pack")
+HOME_POINT = "home_point_id"  # an optional column of teams.csv (docs/scenario-format.md)
+NO_HOME = "-"  # in it: the team has no home point
 BASES = ("parent", "staff", "point")
 
 
@@ -67,4 +69,6 @@ REFERENCES = {
     ("needs", "session_id"): ("sessions", "session_id"),
     ("availability", "team_id"): ("teams", "team_id"),
     ("availability", "session_id"): ("sessions", "session_id"),
+    # Optional: the point a team takes on (its home point); blank: the planner chooses, "-": none.
+    ("teams", HOME_POINT): ("points", "point_id"),
 }

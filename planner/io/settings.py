@@ -56,8 +56,10 @@ class Weights(BaseModel):
 
     Role weights are the value of filling one volunteer-session of need in that role.
     ``fairness`` (0 to 1) scales the bonus for staffing the less-covered districts first;
-    ``travel`` (0 to 1) scales the cost of distance. Both stay below any whole unit of
-    need, so they reorder plans but never trade away a need that could be filled.
+    ``together`` (0 to 1) scales the bonus for a member serving at their team's home point
+    (keeping teams together); ``travel`` (0 to 1) scales the cost of distance. All three stay
+    below any whole unit of need, so they reorder plans but never trade away a need that could
+    be filled.
 
     Role weights are at least ``MIN_ROLE_WEIGHT``: filling a need must always be worth more
     than the largest travel cost (0.04), by far more than a solver's tolerances, or a plan
@@ -69,6 +71,7 @@ class Weights(BaseModel):
     first_aid: float = Field(3.0, ge=MIN_ROLE_WEIGHT, le=100)
     counsellor: float = Field(2.0, ge=MIN_ROLE_WEIGHT, le=100)
     fairness: float = Field(1.0, ge=0, le=1)
+    together: float = Field(1.0, ge=0, le=1)
     travel: float = Field(1.0, ge=0, le=1)
 
     def role(self, role: str) -> float:

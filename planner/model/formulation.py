@@ -26,10 +26,10 @@ import pandas as pd
 from planner.geo import distance_km
 from planner.io.scenario import Scenario
 from planner.io.settings import ROLES
-from planner.model.families import ColumnFamily, LinearProgram, RowFamily, Terms, Values
-from planner.model.keys import Keys, codes, distinct_per_group, group_sizes
 from planner.model.classes import KINDS, MemberClasses, class_structure, with_sizes
-from planner.model.home import home_points
+from planner.model.families import ColumnFamily, LinearProgram, RowFamily, Terms, Values
+from planner.model.home import scenario_homes
+from planner.model.keys import Keys, codes, distinct_per_group, group_sizes
 from planner.model.levers import Inputs, Levers, apply_levers
 
 BANDS = 10  # fairness: a district's need is cut into this many coverage bands
@@ -103,6 +103,11 @@ def _travel_cost(y: Keys, x: Figures) -> np.ndarray:
     return travel * y["km"]
 
 
+def _home_cost(z: Keys, x: Figures) -> np.ndarray:
+    """A volunteer-session at the team's home point: its travel, less the bonus, plus its turn."""
+    return _travel_cost(z, x) - TOGETHER_BONUS * x.inputs.weights.together + TURN_COST * z["turn"] / x.model.n_sessions
+
+
 def define_columns(m: Formulation, base: Inputs) -> list[ColumnFamily[Figures]]:
     """The column families, in column order; which columns exist follows from ``base``.
 
@@ -173,29 +178,26 @@ def define_columns(m: Formulation, base: Inputs) -> list[ColumnFamily[Figures]]:
 
     # z[c,s,r]: members of class c serving at their team's home point (home.py) in session s,
     # role r: the same need rows as y, rewarded so that teams stay whole and in one place.
-    general_and_first_aid = need["r"] != _C
-    point_need = np.bincount(need["p"][general_and_first_aid], weights=need["volunteers"][general_and_first_aid],
-                             minlength=len(sc.points))
-    home = home_points(team_district=team_district, team_capacity=base.volunteers * base.max_sessions,
-                       specialists=((base.counsellors >= base.volunteers) | (base.first_aid >= base.volunteers))
-                       & (base.volunteers > 0),
-                       point_district=m.point_district, point_need=point_need)
+    home = scenario_homes(base)
     m.home = home
     n_s, n_r = m.n_sessions, len(ROLES)
     need_of_key = np.full(len(sc.points) * n_s * n_r, -1, dtype="int64")
     need_of_key[(need["p"] * n_s + need["s"]) * n_r + need["r"]] = np.arange(len(need))
     staffed = np.zeros(len(need), dtype=bool)
     staffed[a["need_row"]] = True
+    # Each class column's home need (-1: none): only teams with a home, at a need some pool reaches.
     zp = home[ut]
-    z_need = np.where(zp >= 0, need_of_key[(np.maximum(zp, 0) * n_s + us) * n_r + ur], -1)
-    keep_z = (z_need >= 0) & staffed[np.maximum(z_need, 0)] & (km[ud, np.maximum(zp, 0)] <= m.reach_km)
+    z_need = np.full(len(uc), -1, dtype="int64")
+    has_home = zp >= 0
+    z_need[has_home] = need_of_key[(zp[has_home] * n_s + us[has_home]) * n_r + ur[has_home]]
+    keep_z = z_need >= 0
+    keep_z[keep_z] = staffed[z_need[keep_z]] & (km[ud[keep_z], zp[keep_z]] <= m.reach_km)
     # The home teams of a point take turns: the k-th of them prefers the sessions k, k+1, ...
     # (a preference far below any other cost), so a session's need goes to as few of them as it can.
-    turn = np.zeros(len(teams_of := sc.teams), dtype="int64")
+    turn = np.zeros(len(sc.teams), dtype="int64")
     for point in np.unique(home[home >= 0]):
         members = np.nonzero(home == point)[0]
         turn[members] = np.arange(len(members))
-    del teams_of
     z = Keys(c=uc[keep_z], t=ut[keep_z], s=us[keep_z], r=ur[keep_z], d=ud[keep_z], p=zp[keep_z],
              need_row=z_need[keep_z], km=km[ud[keep_z], zp[keep_z]],
              turn=(us[keep_z] - turn[ut[keep_z]]) % max(n_s, 1))
@@ -213,7 +215,7 @@ def define_columns(m: Formulation, base: Inputs) -> list[ColumnFamily[Figures]]:
         ColumnFamily("share", share, "share", ("i",), upper=1.0, cost=-1.0),
         ColumnFamily("z", z, "home", ("c", "p", "s", "r"), integer=True,
                      upper=lambda k, x: np.minimum(x.class_size[k["c"]], x.need[k["need_row"]]),
-                     cost=lambda k, x: _travel_cost(k, x) - TOGETHER_BONUS + TURN_COST * k["turn"] / x.model.n_sessions),
+                     cost=_home_cost),
     ]
 
 

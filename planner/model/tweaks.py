@@ -22,6 +22,8 @@ import pandas as pd
 from planner.geo import distance_km
 from planner.io import load_scenario, save_scenario
 from planner.io.scenario import Scenario, derive_needs
+from planner.io.schema import HOME_POINT, NO_HOME
+from planner.model.home import scenario_homes
 from planner.model.levers import Levers, apply_levers
 
 
@@ -62,8 +64,14 @@ def bake_levers(scenario: Scenario, levers: Levers, *, name: str | None = None) 
         A lever out of range (as :func:`planner.model.levers.apply_levers` says).
     """
     inputs = apply_levers(scenario, levers)
+    # The home points the scenario's own plan has, written out, so the tweaked numbers plan the
+    # same teams at the same points (a closed point's teams: none).
+    homes = scenario_homes(apply_levers(scenario))
+    point_ids = scenario.points["point_id"].to_numpy()
+    home_text = np.where(homes >= 0, point_ids[np.maximum(homes, 0)].astype(object), NO_HOME)
+    home_text = np.where(np.isin(home_text, list(levers.closed_points)), NO_HOME, home_text)
     teams = scenario.teams.assign(volunteers=inputs.volunteers, first_aid=inputs.first_aid,
-                                  counsellors=inputs.counsellors)
+                                  counsellors=inputs.counsellors, **{HOME_POINT: home_text})
     availability = scenario.availability.assign(volunteers=inputs.available.reshape(-1))
     supplies = scenario.supplies.assign(stock=inputs.stock)
     factors = {item: Fraction(str(f)) for item, f in levers.supply_factors.items()}

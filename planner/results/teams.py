@@ -1,24 +1,30 @@
-"""Keeping teams together: a district's flows to points shared among its teams, in whole pieces.
+"""Keeping teams together: the district flows of the LP shared among teams, in whole pieces.
 
-The LP decides how many volunteers each district's pool sends to each point, session and role
-(``y``); which of the district's teams go is left open, and the LP's own split is arbitrary (its
-optimum is degenerate). A team is the unit that turns up, so the flows are shared here, district
-by district and session by session, so that a team serves at one point in a session and at the
-same point from one session to the next wherever the flows allow:
+The LP (model/formulation.py) plans each class of identical members at its team's home point
+(``z``, rewarded above travel) or through its district's pool (``y``). Its optimum is degenerate:
+many splits of a district's volunteers among its teams are equally good, and the LP's own split
+keeps a team's first-aider apart from the team or spreads a team thin. Here each district's
+flows (what it sends to each point, session and role) are shared again among its classes,
+session by session, so that a team serves whole at one point, with its own first-aider, and at
+the point it served last:
 
 * a *chunk* is one team at one point in a session, as much of the point's remaining need as the
-  team's free members can fill, each in a role its members are trained for (its own first-aider
-  with it);
+  team's free members can fill, each in a role they are trained for (scarce skills first); or,
+  as a second option, as much as the current *witness* has the team give then;
 * the chunk taken next is the largest; among equal ones, the one that fills the point, then the
-  one at the point the team served last, then a team not yet on duty elsewhere in the session,
-  then the smallest team (best fit), then the lowest ids;
-* a chunk is taken only if the district can still fill every remaining flow of the exam with
-  the members and sessions left (a max-flow over classes, sessions and roles); if no chunk can,
-  the session's rest is shared by that max-flow's own answer.
+  one at the point the team served last, then a team not on duty elsewhere in the session, then
+  the smallest team (best fit), then the lowest ids;
+* a chunk is taken only if the rest of the district's flows can still be filled. The *witness*,
+  a way to fill what is left (at first the LP's own class loads), answers at once for a chunk
+  within it; a chunk beyond it is taken when simple swaps between two classes make the witness
+  hold it, or when a max-flow over classes, sessions and roles finds another witness (at most
+  FLOWS_PER_SESSION of them per district and session: they cost a millisecond each).
 
 Every flow is filled exactly, so needs, fairness and travel are what the LP made them; only who
 goes where changes. Class limits (members free per session, sessions per member) hold throughout,
-so the pieces can be rostered person by person (roster.py).
+so the pieces can be rostered person by person (roster.py). The candidates a step looks at are
+bounded (TOP_POINTS, TOP_TEAMS, REPAIRS_PER_CHUNK), so the work grows with the plan, not with its
+square.
 """
 
 from __future__ import annotations
@@ -87,6 +93,13 @@ def share_flows(*, class_team: np.ndarray, class_kind: np.ndarray, class_size: n
         empty = np.zeros(0, dtype="int64")
         return Pieces(empty, empty, empty, empty, empty)
     cls, p, s, r, amount = (np.array(column, dtype="int64") for column in zip(*out, strict=True))
+    # The limits every roster rests on, checked once more on the result (cheap, and a wrong
+    # sharing must never become a plan).
+    per_session = np.zeros((len(class_size), n_sessions), dtype="int64")
+    np.add.at(per_session, (cls, s), amount)
+    if (per_session > class_size[:, None]).any() or (per_session.sum(axis=1) > class_budget).any() \
+            or (per_session[~class_free] > 0).any():
+        raise AssertionError("sharing the flows broke a class's limits")
     return Pieces(cls=cls, p=p, s=s, r=r, amount=amount)
 
 
@@ -200,7 +213,7 @@ class _District:
         free_members = sum(capacity[c] for c in self.members_of_list[team])
         if free_members == 0:
             return []
-        options = []
+        options: list[tuple[tuple[int, ...], dict[tuple[int, int], int]]] = []
         for take in (self._chunk(team, need, capacity), self._chunk(team, need, capacity, witness=session)):
             amount = sum(take.values())
             if amount == 0 or any(take == other for _, other in options):
@@ -289,7 +302,8 @@ class _District:
                     continue
                 for other in range(N_ROLES):
                     give = min(short, int(w[c2, session, role]), int(w[c, session, other]))
-                    if other != role and give > 0 and self.can[c2, other]:
+                    # (never a role the chunk itself takes from c: that load is the chunk's)
+                    if other != role and (c, other) not in take and give > 0 and self.can[c2, other]:
                         w[c, session, other] -= give
                         w[c2, session, other] += give
                         w[c2, session, role] -= give
@@ -316,7 +330,7 @@ class _District:
         for (c, role), amount in take.items():
             w[c, session, role] -= amount
             taken[c] += amount
-        if (w[:, session, :].sum(axis=1) > self.size - used - taken).any():
+        if (w < 0).any() or (w[:, session, :].sum(axis=1) > self.size - used - taken).any():
             return None
         return w
 
