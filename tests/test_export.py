@@ -104,8 +104,12 @@ DEMO_TEAM_SESSIONS = [  # demo-small as the planner solves it now: team, session
      "东城一号点 Dongcheng point 1 ×4、东城二号点 Dongcheng point 2 ×1", 4, 1, 0, 5, "否"],
     ["dc-union", "东城区总工会志愿服务队", "东城区总工会", "dongcheng", "东城区", "2023-06-07 15:00-17:00",
      "东城一号点 Dongcheng point 1 ×4、东城二号点 Dongcheng point 2 ×1", 4, 1, 0, 5, "否"],
+    # The eye hospital's three serve one session each: two at its home point dc-2 in the morning,
+    # its second first-aider at hd-1 in the afternoon (first aid shared between the districts).
     ["eye-hosp", "眼科医院志愿服务队", "市卫生健康工会", "dongcheng", "东城区", "2023-06-07 09:00-11:30",
-     "东城二号点 Dongcheng point 2 ×2、海淀一号点 Haidian point 1 ×1", 1, 2, 0, 3, "否"],
+     "东城二号点 Dongcheng point 2", 1, 1, 0, 2, "是"],
+    ["eye-hosp", "眼科医院志愿服务队", "市卫生健康工会", "dongcheng", "东城区", "2023-06-07 15:00-17:00",
+     "海淀一号点 Haidian point 1", 0, 1, 0, 1, "是"],
     ["hd-union", "海淀区总工会志愿服务队", "海淀区总工会", "haidian", "海淀区", "2023-06-07 09:00-11:30",
      "海淀一号点 Haidian point 1", 4, 0, 0, 4, "是"],
     ["hd-union", "海淀区总工会志愿服务队", "海淀区总工会", "haidian", "海淀区", "2023-06-07 15:00-17:00",
@@ -127,7 +131,7 @@ def _demo_roster_rows() -> list[list[str]]:
         rows.append(["dc-union/5", *dc, "dc-2", DC2, "东城区", session, "普通志愿者"])
     rows += [["eye-hosp/1", *eye, "dc-2", DC2, "东城区", AM, "急救"],
              ["eye-hosp/3", *eye, "dc-2", DC2, "东城区", AM, "普通志愿者"],
-             ["eye-hosp/2", *eye, "hd-1", HD1, "海淀区", AM, "急救"]]
+             ["eye-hosp/2", *eye, "hd-1", HD1, "海淀区", PM, "急救"]]
     for session in (AM, PM):
         rows += [[f"hd-union/{n}", *hd, "hd-1", HD1, "海淀区", session, "普通志愿者"] for n in (1, 2, 3, 4)]
     return rows
@@ -156,7 +160,7 @@ def test_demo_team_sessions_sheet(demo_book):
     assert sheet.freeze_panes == "A2"
     # The sheet adds up to the plan: every volunteer-session once, the split ones as the summary says.
     assert sum(row[10] for row in DEMO_TEAM_SESSIONS) == plan.summary["assigned"] == 21
-    assert sum(row[11] == "否" for row in DEMO_TEAM_SESSIONS) == plan.summary["team_sessions_split"] == 3
+    assert sum(row[11] == "否" for row in DEMO_TEAM_SESSIONS) == plan.summary["team_sessions_split"] == 2
 
 
 def test_demo_roster_sheet(demo_book):
@@ -173,8 +177,8 @@ def test_demo_summary_sheet_has_the_team_figures(demo_book):
     _, path = demo_book
     figures = dict(_rows(openpyxl.load_workbook(path)["概况 Summary"]))
     expected = {
-        "有值班的队伍": 3, "全程在同一点位的队伍": 1, "有值班的队伍场次": 5, "分在多个点位的队伍场次": 3,
-        "值班小组（队伍、点位、场次）": 8, "只有一人的值班小组": 3, "队伍-点位组合": 5, "相邻场次在同一点位的比例": 0.5}
+        "有值班的队伍": 3, "全程在同一点位的队伍": 1, "有值班的队伍场次": 6, "分在多个点位的队伍场次": 2,
+        "值班小组（队伍、点位、场次）": 8, "只有一人的值班小组": 3, "队伍-点位组合": 5, "相邻场次在同一点位的比例": 0.3333}
     assert {key: figures[key] for key in expected} == expected
 
 

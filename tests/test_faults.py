@@ -91,10 +91,10 @@ def test_a_plan_without_proof_of_optimality_is_written_and_says_so(
     assert "feasible (not proven optimal) plan" in stdout
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == "feasible"
-    # 100 primal simplex iterations from an all-slack start staff only 4 of the 1,968
+    # 100 primal simplex iterations from an all-slack start staff only 28 of the 1,968
     # volunteer-sessions (the optimum staffs 1,840); the iteration limit makes it the same
     # on every machine (for one HiGHS release).
-    assert (summary["needed"], summary["assigned"], summary["unmet"]) == (1968, 4, 1964)
+    assert (summary["needed"], summary["assigned"], summary["unmet"]) == (1968, 28, 1940)
     # A plan cut short keeps every hard rule; it breaks only "no need left while a team sits idle".
     assert {violation.rule for violation in verify_plan(BEIJING, out)} == {"maximality"}
 

@@ -374,12 +374,13 @@ def demo_explorer():
 
 
 def test_team_figures_beside_coverage(demo_explorer):
-    """demo-small: 3 of 5 team-sessions split over more than one point, 1 of the 3 teams at one point."""
+    """demo-small: 2 of 6 team-sessions split over more than one point (the Dongcheng union's, at dc-1 and dc-2),
+    1 of the 3 teams at one point (the Haidian union)."""
     h = demo_explorer.headline
-    assert (h.team_sessions, h.team_sessions_split, h.teams_on_duty, h.teams_one_point) == (5, 3, 3, 1)
+    assert (h.team_sessions, h.team_sessions_split, h.teams_on_duty, h.teams_one_point) == (6, 2, 3, 1)
     assert re.findall(r'data-figure="(\w+)"', demo_explorer.headline_html.value) == [
         "coverage", "split", "whole", "unmet", "packs", "worst", "travel"]
-    assert card_value(demo_explorer, "split") == "3 / 5" and card_value(demo_explorer, "whole") == "1 / 3"
+    assert card_value(demo_explorer, "split") == "2 / 6" and card_value(demo_explorer, "whole") == "1 / 3"
     assert "被拆到多个点位的队伍" in demo_explorer.headline_html.value
     assert "队伍场次" in demo_explorer.headline_html.value
     demo_explorer.set_language("en")
@@ -406,14 +407,17 @@ def test_team_view_shows_the_chosen_team(demo_explorer):
     sessions, members = view.frames["sessions"], view.frames["members"]
     assert sessions.columns.tolist() == [
         "场次", "服务点位（人数）", "普通志愿者", "急救", "心理疏导", "志愿者人数", "全队在同一点位"]
+    # Its three members serve one session each (max_sessions 1): two at its home point in the
+    # morning, its second first-aider at hd-1 in the afternoon.
     assert sessions.values.tolist() == [
-        ["6月7日 09:00", "东城二号点 Dongcheng point 2 ×2、海淀一号点 Haidian point 1 ×1", 1, 2, 0, 3, "否"]]
+        ["6月7日 09:00", "东城二号点 Dongcheng point 2", 1, 1, 0, 2, "是"],
+        ["6月7日 15:00", "海淀一号点 Haidian point 1", 0, 1, 0, 1, "是"]]
     assert members.values.tolist() == [
-        ["eye-hosp/1", "东城二号点 Dongcheng point 2 · 急救"],
-        ["eye-hosp/2", "海淀一号点 Haidian point 1 · 急救"],
-        ["eye-hosp/3", "东城二号点 Dongcheng point 2 · 普通志愿者"],
+        ["eye-hosp/1", "东城二号点 Dongcheng point 2 · 急救", ""],
+        ["eye-hosp/2", "", "海淀一号点 Haidian point 1 · 急救"],
+        ["eye-hosp/3", "东城二号点 Dongcheng point 2 · 普通志愿者", ""],
     ]
-    assert "市卫生健康工会 · 东城区 · 3 名队员有值班（全队 3 名） · 分在多个点位的场次：1 / 1" in view.summary.value
+    assert "市卫生健康工会 · 东城区 · 3 名队员有值班（全队 3 名） · 分在多个点位的场次：0 / 2" in view.summary.value
     assert "eye-hosp/2" in view.members_html.value and "海淀一号点" in view.sessions_html.value
     view.choose("hd-union")
     assert view.frames["sessions"].values.tolist() == [

@@ -12,6 +12,7 @@ From the model's optimum to whole volunteers and items:
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterable, Mapping
@@ -104,11 +105,16 @@ class LivePlanner:
     >>> live.plan(availability=0.8).summary["coverage"]               # doctest: +SKIP
     """
 
-    def __init__(self, scenario: Scenario, *, solver: str = "highs", keep: int = 3):
+    def __init__(self, scenario: Scenario, *, solver: str = "highs", keep: int = 3, remember: int = 16):
         self.scenario = scenario
         self.solver = solver
         self._models: dict[float, PlanModel] = {}
         self._keep = keep
+        # Plans of the last levers asked for: the LP is degenerate, so a warm re-solve may pick
+        # another of equally good plans; asked again for the same levers (a reset, a slider moved
+        # back), the planner gives the very plan it gave, at once.
+        self._plans: dict[str, Plan] = {}
+        self._remember = remember
 
     def plan(self, levers: Levers | None = None, **overrides: object) -> Plan:
         """A plan for these levers (a :class:`Levers`, or the keywords of :func:`solve`)."""
@@ -116,6 +122,11 @@ class LivePlanner:
             levers = Levers(**overrides)  # type: ignore[arg-type]
         elif overrides:
             raise TypeError("pass either a Levers object or keyword overrides, not both")
+        key = _levers_key(levers)
+        known = self._plans.pop(key, None) if self._remember else None
+        if known is not None:
+            self._plans[key] = known  # most recently used last
+            return known
         inputs = apply_levers(self.scenario, levers)
         model = self._models.pop(inputs.reach_km, None)
         if model is None:
@@ -123,7 +134,18 @@ class LivePlanner:
         self._models[inputs.reach_km] = model  # most recently used last
         while len(self._models) > self._keep:
             self._models.pop(next(iter(self._models)))
-        return _solve_model(model, inputs, solver=self.solver, time_limit=None, warm=True)
+        plan = _solve_model(model, inputs, solver=self.solver, time_limit=None, warm=True)
+        self._plans[key] = plan
+        while len(self._plans) > self._remember:
+            self._plans.pop(next(iter(self._plans)))
+        return plan
+
+
+def _levers_key(levers: Levers) -> str:
+    """The levers as text that is equal exactly when the levers are."""
+    fields = {name: getattr(levers, name) for name in levers.__dataclass_fields__}
+    fields["closed_points"] = sorted(levers.closed_points)
+    return json.dumps(fields, sort_keys=True, default=str)
 
 
 def _solve_model(model: PlanModel, inputs: Inputs, *, solver: str, time_limit: float | None, warm: bool) -> Plan:
