@@ -178,7 +178,8 @@ def test_demo_summary_sheet_has_the_team_figures(demo_book):
     figures = dict(_rows(openpyxl.load_workbook(path)["概况 Summary"]))
     expected = {
         "有值班的队伍": 3, "全程在同一点位的队伍": 1, "有值班的队伍场次": 6, "分在多个点位的队伍场次": 2,
-        "值班小组（队伍、点位、场次）": 8, "只有一人的值班小组": 3, "队伍-点位组合": 5, "相邻场次在同一点位的比例": 0.3333}
+        "值班小组（队伍、点位、场次）": 8, "只有一人的值班小组": 3, "队伍-点位组合": 5,
+        "相邻场次在同一点位的比例": 0.3333}
     assert {key: figures[key] for key in expected} == expected
 
 

@@ -79,7 +79,8 @@ def test_families_tile_the_columns_and_rows_in_declared_order(model):
     col_sizes = [len(family.keys) for family in model.column_families.values()]
     assert list(model.col_offset.values()) == np.concatenate([[0], np.cumsum(col_sizes)[:-1]]).tolist()
     assert sum(col_sizes) == model.num_cols
-    assert (model.u0, model.y0, model.a0, model.f0, model.q0, model.share0, model.z0) == tuple(model.col_offset.values())
+    offsets = (model.u0, model.y0, model.a0, model.f0, model.q0, model.share0, model.z0)
+    assert offsets == tuple(model.col_offset.values())
 
 
 def test_every_row_is_named_for_its_family_and_keys(model):
