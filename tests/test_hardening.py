@@ -155,6 +155,23 @@ def test_a_file_put_into_the_folder_while_a_run_writes_is_kept(exists: bool, tmp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]
 
 
+def test_a_workbook_written_meanwhile_is_never_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from planner.io import workbook_write
+
+    book = tmp_path / "book.xlsx"
+    real = workbook_write._write_workbook
+
+    def someone_else_meanwhile(*args: object, **kwargs: object) -> None:
+        real(*args, **kwargs)  # type: ignore[arg-type]
+        book.write_text("someone else's", encoding="utf-8")
+
+    monkeypatch.setattr(workbook_write, "_write_workbook", someone_else_meanwhile)
+    code, _, stderr = run_cli("convert", str(DEMO), str(book))
+    assert code == 2 and "was written by another run meanwhile" in stderr, stderr
+    assert book.read_text(encoding="utf-8") == "someone else's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx"]
+
+
 # 3. planner convert FOLDER FOLDER --force -------------------------------------------------------
 
 def test_converting_a_scenario_onto_itself_is_refused_and_loses_nothing(tmp_path: Path) -> None:

@@ -463,6 +463,8 @@ def holds_working_folder(folder: Path) -> bool:
 def write_file_atomically(path: str | Path, write: Callable[[Path], None], *, overwrite: bool) -> Path:
     """Run ``write`` into a temporary file beside ``path``, then move it into place in one step.
 
+    Without ``overwrite`` the move checks that nothing appeared at ``path`` meanwhile.
+
     Raises
     ------
     FileExistsError
@@ -482,11 +484,31 @@ def write_file_atomically(path: str | Path, write: Callable[[Path], None], *, ov
     try:
         write(tmp)
         tmp.chmod(0o644)
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            _link_new(tmp, path, given)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return given
+
+
+def _link_new(tmp: Path, path: Path, given: Path) -> None:
+    """Move ``tmp`` to ``path`` only if nothing is there, checked by the move itself (a hard link
+    fails on an existing name); where links are not allowed, by a look just before."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise FileExistsError(f"{given} was written by another run meanwhile; choose a new name or allow replacing "
+                              "it (--force)") from None
+    except OSError:  # a file system without hard links
+        if os.path.lexists(path):
+            raise FileExistsError(f"{given} already exists; choose a new name or allow replacing it "
+                                  "(--force)") from None
+        os.replace(tmp, path)
+    else:
+        tmp.unlink()
 
 
 # Characters no file name may hold on Linux, Windows or macOS (and halves of characters), and Windows'
