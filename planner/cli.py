@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 import tempfile
 import time
@@ -23,8 +24,12 @@ from planner.io.textfiles import holds_working_folder, lies_within
 from planner.labels import label
 from planner.model.solution import SOLVERS
 
-EXIT_OK, EXIT_INVALID, EXIT_NO_PLAN = 0, 2, 3
+EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID, EXIT_NO_PLAN = 0, 1, 2, 3
 SCENARIO_HELP = "scenario folder, or .xlsx workbook"
+# planner.generate.MAX_SCALE (not imported: the command loads only what it runs)
+MAX_SCALE = 1_000
+# Digits are ASCII: str.isdigit() takes Arabic-Indic digits and superscripts too.
+_WHOLE = re.compile(r"[0-9]+")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,14 +66,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _scale(text: str) -> int:
-    if not text.strip().isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number 1 or more, got {text!r}")
+    if not _WHOLE.fullmatch(text.strip()) or not 1 <= int(text.strip()[:9]) <= MAX_SCALE or len(text.strip()) > 9:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_SCALE:,}, got {text!r}")
     return int(text)
 
 
 def _seed(text: str) -> int:
-    if not text.strip().isdigit():
-        raise argparse.ArgumentTypeError(f"expected a whole number 0 or more, got {text!r}")
+    if not _WHOLE.fullmatch(text.strip()) or len(text.strip()) > 4000:
+        raise argparse.ArgumentTypeError(f"expected a whole number 0 or more, got {text[:40]!r}")
     return int(text)
 
 
@@ -83,9 +88,32 @@ def _positive_float(text: str) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; a file that cannot be read or written is a message (exit 2), never a traceback.
+
+    Output to a pipe closed early (``planner solve ... | head -1``) changes nothing: the
+    command has done its work, and its exit code stands.
+    """
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    code: int | None = None
+    try:
+        code = _run(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Nobody reads the rest: send it nowhere, so that the flush at exit cannot fail either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if code is None:  # cut off while printing: only planner verify prints more than a line (violations)
+            code = EXIT_VIOLATIONS if args.command == "verify" else EXIT_OK
+        return code
+    except OSError as exc:
+        where = exc.filename if exc.filename is not None else "planner"
+        print(f"{where}: cannot be read or written ({exc.strerror or exc}); nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "verify":
         return _verify(args)
     if args.command == "convert":

@@ -66,6 +66,8 @@ from planner.programme2023 import (
     hamilton,
 )
 
+# The largest scale: 51,000 points and 150,000 teams, far beyond any city (and already minutes to write).
+MAX_SCALE = 1_000
 POINT_DISC_SHARE = 0.6  # points lie within this share of the district's equivalent radius
 DEFAULT_DISC_KM = 3.0  # the development area has no published area
 
@@ -116,7 +118,7 @@ def generate_files(scale: int, *, seed: int = 0) -> GeneratedFiles:
     Parameters
     ----------
     scale : int
-        1 or more: 51 x scale points, 150 x scale teams.
+        1 to :data:`MAX_SCALE`: 51 x scale points, 150 x scale teams.
     seed : int
         The same scale and seed give the same files, byte for byte.
 
@@ -127,10 +129,10 @@ def generate_files(scale: int, *, seed: int = 0) -> GeneratedFiles:
     Raises
     ------
     ValueError
-        ``scale`` below 1 or ``seed`` negative.
+        ``scale`` below 1 or above :data:`MAX_SCALE`, or ``seed`` negative.
     """
-    if not (isinstance(scale, int) and scale >= 1):
-        raise ValueError(f"scale must be a whole number 1 or more, got {scale!r}")
+    if not (isinstance(scale, int) and 1 <= scale <= MAX_SCALE):
+        raise ValueError(f"scale must be a whole number from 1 to {MAX_SCALE:,}, got {scale!r}")
     if not (isinstance(seed, int) and seed >= 0):
         raise ValueError(f"seed must be a whole number 0 or more, got {seed!r}")
     rng = np.random.default_rng([seed, scale])
@@ -307,7 +309,7 @@ def generate_scenario(scale: int, *, seed: int = 0) -> Scenario:
     Raises
     ------
     ValueError
-        ``scale`` below 1 or ``seed`` negative.
+        ``scale`` below 1 or above :data:`MAX_SCALE`, or ``seed`` negative.
     """
     generated = generate_files(scale, seed=seed)
     return build_scenario(generated.files["scenario.yaml"], generated.raw_tables(),
@@ -320,7 +322,7 @@ def write_generated(scale: int, folder: str | Path, *, seed: int = 0, overwrite:
     Raises
     ------
     ValueError
-        ``scale`` below 1 or ``seed`` negative.
+        ``scale`` below 1 or above :data:`MAX_SCALE`, or ``seed`` negative.
     FileExistsError
         ``folder`` already holds files and ``overwrite`` is false.
     """

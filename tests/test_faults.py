@@ -228,8 +228,10 @@ def test_the_working_folder_is_never_replaced(tmp_path: Path, monkeypatch: pytes
     assert export_plan(plan, "../plan") == Path("../plan") and (here / "plan" / "summary.json").is_file()
 
 
-def test_a_failed_move_puts_the_old_plan_back(old_plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """If the new plan cannot take the old one's place, the old one goes back where it was."""
+@pytest.mark.parametrize("exchange", ["refused", "not on this system"])
+def test_a_failed_move_puts_the_old_plan_back(exchange: str, old_plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the new plan cannot take the old one's place, the old one stays (or goes back) where it was:
+    whether the one atomic exchange is refused, or the system has none and the second of two renames is."""
     import os
 
     from planner.io import textfiles
@@ -242,7 +244,13 @@ def test_a_failed_move_puts_the_old_plan_back(old_plan: Path, monkeypatch: pytes
             raise OSError(13, "Permission denied")
         real_replace(source, target)  # type: ignore[arg-type]
 
+    def refuse_exchange(a: Path, b: Path) -> bool:
+        if exchange == "refused":
+            raise OSError(13, "Permission denied")
+        return False
+
     monkeypatch.setattr(textfiles.os, "replace", refuse_new)
+    monkeypatch.setattr(textfiles, "_exchange", refuse_exchange)
     code, _, stderr = run_cli("solve", str(BEIJING), "--out", str(old_plan), "--force")
     assert code == 2 and "Permission denied" in stderr
     assert digest(old_plan) == before

@@ -1,8 +1,9 @@
 """Fuzzing: valid random scenarios, mutated the ways hand-edited files go wrong.
 
-Columns dropped or renamed, junk in cells, rows shuffled, repeated or cut short, files left
-out, other encodings, files cut off mid-byte, broken YAML; and the same for workbooks (junk
-numbers, dates, booleans and formulas in cells). Whatever comes of it, ``planner solve``
+Columns dropped or renamed, junk in cells (control characters, line breaks, foreign digits),
+rows shuffled, repeated, cut short or made very wide, files left out, other encodings, files
+cut off mid-byte, broken, deep or huge YAML; and the same for workbooks (junk numbers, dates,
+booleans, formulas, deep YAML values in cells, cells far to the right). Whatever comes of it, ``planner solve``
 ends with exit 0 or 2, never a traceback; on 2 it names where each problem is and writes
 nothing; on 0 the plan keeps every rule of the contract (checked by planner.verify).
 """
@@ -34,7 +35,11 @@ from .strategies import COLUMNS, ScenarioData, scenarios
 JUNK = ["", " ", "abc", "-1", "0", "1e400", "nan", "inf", "3.5", "3.0", "1e3", "1000000001", "99999999999999999999",
         "=1+1", "+1", "@x", "-x", "'=x", "１２", '"', "a,b", "line\nbreak", "\x00", "\x07", "🙂", "海淀区",
         "2023-06-07", "2023-02-30", "25:00", "9:00", "d1", "s1", "s2", "p1", "t1", "i1", "general", "first_aid",
-        "pack", "point", "staff", "TRUE", "1/3", "0x10", "1_000"]
+        "pack", "point", "staff", "TRUE", "1/3", "0x10", "1_000",
+        # control characters and line breaks (an id may not hold them; a name may hold a line break)
+        "\r", "a\rb", "a\r\nb", "a\tb", "\t", "\x85", "a\u2028b", "\x1b[31m", "\x7f",
+        # digits that are not ASCII or full-width: never numbers, times or dates
+        "٣", "٠٩:٠٠", "१२", "²", "𝟗", "٢٠٢٣-٠٦-٠٧", "0.٥", "３：００"]
 JUNK_NAMES = ["", "Team ID", "volunteer", "名称", "team_id", "name", "volunteers", "_line", "_bad", "=A1"]
 ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "utf-16", "latin-1", "cp1252"]
 YAML_JUNK = ["name: [unclosed\n", "- a list\n", "", "name: x\nweights: {fairness: abc}\n",
@@ -43,7 +48,11 @@ YAML_JUNK = ["name: [unclosed\n", "- a list\n", "", "name: x\nweights: {fairness
              "name: x\nneeds: {boss: {per_point: 1}}\n", "name: x\nweights: {general: 0}\n", "\tname: x\n",
              "name: x\nsettings: {max_travel_km: .inf}\n", "name: x\nneeds: {general: {minimum: 2000000000}}\n",
              "name: x\nweights: {general: 0.5, first_aid: 0.5, counsellor: 0.5, fairness: 1, travel: 1}\n",
-             "name: x\nweights: {first_aid: 1.0e-9}\n", "name: x\nsettings: {max_travel_km: 0.001}\n"]
+             "name: x\nweights: {first_aid: 1.0e-9}\n", "name: x\nsettings: {max_travel_km: 0.001}\n",
+             # deep and huge YAML: refused at once, naming the line
+             "name: x\nowner: " + "[" * 1000 + "]" * 1000 + "\n", "name: x\nowner: " + "{a: " * 200 + "}" * 200 + "\n",
+             "name: x\nsettings: {max_travel_km: " + "1" * 5000 + "}\n", "name: x\nowner: " + "[" * 20_000 + "\n",
+             "name: ٣\nsettings: {max_travel_km: ٣٥}\n"]
 
 Table = list[list[str]]
 
@@ -77,7 +86,7 @@ def mutated_folders(draw: st.DrawFn) -> Files:
     for _ in range(draw(st.integers(1, 3))):
         kind = draw(st.sampled_from(["cell", "cell", "cell", "drop column", "rename column", "shuffle", "repeat row",
                                      "delete row", "ragged row", "extra column", "drop file", "empty file",
-                                     "encoding", "cut", "yaml"]))
+                                     "encoding", "cut", "yaml", "wide row"]))
         if kind == "yaml":
             files.config = draw(st.sampled_from(YAML_JUNK))
             continue
@@ -103,6 +112,11 @@ def mutated_folders(draw: st.DrawFn) -> Files:
             del table[row]
         elif kind == "ragged row" and row is not None:
             table[row] = table[row][:-1] if draw(st.booleans()) else [*table[row], draw(st.sampled_from(JUNK))]
+        elif kind == "wide row":  # what a stray cell far to the right, or a million commas, make
+            cells = table[draw(st.sampled_from([0, row or 0]))]
+            cells.extend([""] * draw(st.sampled_from([100, 16_000, 20_000])))
+            if draw(st.booleans()):
+                cells.append(draw(st.sampled_from(JUNK)))
         elif kind == "extra column":
             table[0].append(draw(st.sampled_from(["notes", "备注", "", "capacity"])))
             for cells in table[1:]:
@@ -173,14 +187,17 @@ def test_mutated_folders_end_in_a_plan_or_clear_problems(files: Files) -> None:
 
 WORKBOOK_JUNK: list[Any] = [None, -1, 0, 3.0, 2.5, 1e300, float("nan"), True, "abc", "=1+1", "=A1*2", "'=x", " 7 ",
                             dt.datetime(2023, 6, 7), dt.time(9, 30), dt.date(2023, 6, 8), "１２", "#DIV/0!", "s1",
-                            "t1", "p1", "d1", "general", "pack", 10**20]
+                            "t1", "p1", "d1", "general", "pack", 10**20, "a\nb", "a\tb", "٠٩:٠٠", "٣", "²",
+                            "[" * 1000 + "]" * 1000, "1" * 5000, "=HYPERLINK(\"http://x\")"]
 
 
 @st.composite
 def workbook_edits(draw: st.DrawFn) -> tuple[ScenarioData, list[tuple[str, int, int, Any]]]:
     data = draw(scenarios(max_points=3, max_teams=3))
+    # Columns far to the right too (a wide sheet: one cell at XFD).
     edits = [(draw(st.sampled_from(["scenario", "districts", "sessions", "points", "teams", "supplies"])),
-              draw(st.integers(1, 5)), draw(st.integers(1, 9)), draw(st.sampled_from(WORKBOOK_JUNK)))
+              draw(st.integers(1, 5)), draw(st.one_of(st.integers(1, 9), st.sampled_from([1_001, 16_384]))),
+              draw(st.sampled_from(WORKBOOK_JUNK)))
              for _ in range(draw(st.integers(1, 3)))]
     return data, edits
 

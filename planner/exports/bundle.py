@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
 
-from planner.exports.duty import duty_sheets_pdf, write_duty_sheets
+from planner.exports.duty import duty_points, duty_sheets_pdf, write_duty_sheets
 from planner.exports.plan_workbook import plan_tables
 from planner.io.xlsx import save_workbook, write_sheet
 from planner.exports.files import PLAN_FILES, export_plan
@@ -35,7 +35,12 @@ from planner.io.textfiles import file_names, write_folder_atomically
 
 @dataclass(frozen=True)
 class Bundle:
-    """The files of a staff export (paths inside ``folder``)."""
+    """The files of a staff export (paths inside ``folder``).
+
+    ``duty_sheet_of`` and ``district_workbook_of`` find a point's duty sheet and a district's
+    workbook by id: a file's name is the id only when the id makes a safe file name
+    (:func:`planner.io.textfiles.file_names`).
+    """
 
     folder: Path
     plan_workbook: Path
@@ -44,6 +49,8 @@ class Bundle:
     duty_sheets: tuple[Path, ...]
     duty_sheets_all: Path
     archive: Path
+    duty_sheet_of: Mapping[str, Path] = field(default_factory=dict)
+    district_workbook_of: Mapping[str, Path] = field(default_factory=dict)
 
 
 def district_tables(plan: Plan, district_id: str, lang: str = "both", *,
@@ -132,14 +139,18 @@ def export_bundle(plan: Plan, folder: str | Path, *, lang: str = "both", overwri
                 archive.writestr(info, path.read_bytes())
 
     write_folder_atomically(folder, write, overwrite=overwrite)
+    workbook_of = {d: folder / "districts" / name for d, name in file_names(districts, ".xlsx").items()}
+    sheet_of = {p: folder / "duty-sheets" / name for p, name in file_names(duty_points(plan), ".pdf").items()}
     return Bundle(
         folder=folder,
         plan_workbook=folder / "plan" / "plan.xlsx",
         data_files=tuple(folder / "plan" / name for name in PLAN_FILES if name != "plan.xlsx"),
-        district_workbooks=tuple(folder / "districts" / name for name in file_names(districts, ".xlsx").values()),
+        district_workbooks=tuple(workbook_of.values()),
         duty_sheets=tuple(sorted((folder / "duty-sheets").glob("*.pdf"))),
         duty_sheets_all=folder / "duty-sheets.pdf",
         archive=folder / f"{folder.name}.zip",
+        duty_sheet_of=sheet_of,
+        district_workbook_of=workbook_of,
     )
 
 

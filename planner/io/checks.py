@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -23,14 +22,15 @@ from planner.io.raw import RawScenario
 from planner.io.scenario import Scenario, derive_needs, full_availability
 from planner.io.schema import HOME_POINT, KEYS, NO_HOME, REFERENCES, REQUIRED, TABLES, Column
 from planner.io.settings import MAX_COUNT, MAX_WANTED, ScenarioConfig, parse_config, unknown_setting_warnings
-from planner.io.textfiles import RawTable
+from planner.io.textfiles import CONTROL, RawTable, from_full_width
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TIME = re.compile(r"^\d{1,2}:\d{2}$")
+# Digits are ASCII only (full-width ones are made ASCII first): "\d" would take Arabic-Indic digits too.
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_TIME = re.compile(r"^[0-9]{1,2}:[0-9]{2}$")
 _LINE = "_line"
 _BAD = "_bad"
 # A plain number: digits with an optional sign, decimals and exponent (no "nan", "inf" or "1_000").
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 
 def check_scenario(raw: RawScenario, *, source: str) -> Scenario:
@@ -152,6 +152,7 @@ def _typed_table(raw: RawTable, columns: tuple[Column, ...]) -> tuple[pd.DataFra
     frame = frame.astype({name: str for name in raw.header}) if len(frame) else frame
     lines = pd.Series(raw.lines, dtype="int64", index=frame.index)
     problems.extend(_control_characters(frame, raw.file, lines))
+    problems.extend(_breaks_in_ids(frame, columns, raw.file, lines))
     typed = frame.copy()
     bad = pd.Series([frozenset()] * len(frame), index=frame.index, dtype=object)
     for column in columns:
@@ -177,7 +178,9 @@ def _meant(name: str, raw: RawTable) -> str:
 
 
 # What an xlsx file cannot hold (the XML 1.0 control characters), and what no scenario needs.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL = CONTROL
+# What breaks a line or a column in the files an id is written to (a name may hold them: Alt+Enter).
+_ID_BREAKS = re.compile("[\t\n\r\x85\u2028\u2029]")
 
 
 def _control_characters(frame: pd.DataFrame, file: str, lines: pd.Series) -> list[Problem]:
@@ -190,6 +193,21 @@ def _control_characters(frame: pd.DataFrame, file: str, lines: pd.Series) -> lis
             problems.append(Problem(file, int(lines[i]), name,
                                     f"holds the invisible control character U+{ord(char.group()):04X}, which "
                                     "Excel cannot store; delete it"))
+    return problems
+
+
+def _breaks_in_ids(frame: pd.DataFrame, columns: tuple[Column, ...], file: str, lines: pd.Series) -> list[Problem]:
+    problems = []
+    for column in columns:
+        if column.kind != "id":
+            continue
+        found = frame[column.name].str.strip().str.contains(_ID_BREAKS)
+        for i in found[found].index:
+            char = _ID_BREAKS.search(str(frame.at[i, column.name]).strip())
+            assert char is not None
+            what = "a tab" if char.group() == "\t" else "a line break"
+            problems.append(Problem(file, int(lines[i]), column.name,
+                                    f"holds {what} (U+{ord(char.group()):04X}), which an id may not hold; delete it"))
     return problems
 
 
@@ -213,7 +231,7 @@ def _parse_column(texts: pd.Series, column: Column, file: str, lines: pd.Series)
     shown = texts
     # Full-width digits and colons (typed with a Chinese input method) are the same numbers.
     if len(texts) and not texts.str.isascii().all():
-        texts = texts.map(lambda text: unicodedata.normalize("NFKC", text))
+        texts = texts.map(from_full_width)
     if column.kind == "date":
         parsed = pd.to_datetime(texts.where(texts.str.match(_DATE)), format="%Y-%m-%d", errors="coerce")
         return texts, _bad(file, lines, name, parsed.isna(), shown, "a date as YYYY-MM-DD")

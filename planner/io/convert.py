@@ -50,9 +50,13 @@ def convert_scenario(source: str | Path, target: str | Path, *, overwrite: bool 
         The source has problems (each with its file, line and column).
     FileExistsError
         ``target`` exists (holds files) and ``overwrite`` is false, or replacing it would
-        delete the source.
+        delete the source, or it is the source itself (whose other files, or other sheets,
+        are not part of the scenario and would be lost).
     """
     source, target = Path(source), Path(target)
+    if _same(target, source):
+        raise FileExistsError(f"it is the scenario {source} itself, and replacing it would lose what is not part of "
+                              "the scenario; write to another place")
     if _would_lose(target, source):
         raise FileExistsError(f"{target} holds the scenario {source} itself; write to another place")
     if source.is_file() and source.suffix.lower() == ".xlsx":
@@ -75,6 +79,14 @@ def convert_scenario(source: str | Path, target: str | Path, *, overwrite: bool 
                       if next((c.kind for c in TABLES[name] if c.name == column), None) in NUMBER_KINDS]
                for name, table in tables.items()}
     return write_folder(target, yaml_text, texts, overwrite=overwrite, verbatim=numbers)
+
+
+def _same(target: Path, source: Path) -> bool:
+    """True when ``target`` is ``source`` (links followed), or cannot be told apart from it."""
+    try:
+        return target.resolve() == source.resolve() or (target.exists() and target.samefile(source))
+    except (OSError, RuntimeError):
+        return True
 
 
 def _would_lose(target: Path, source: Path) -> bool:

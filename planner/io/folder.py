@@ -12,6 +12,16 @@ from planner.io.textfiles import RawTable, decode, lies_within, read_csv_text, w
 
 
 def read_folder(folder: Path) -> RawScenario:
+    """The text of a scenario folder's files, unchecked (see :func:`_read_folder`); a folder that
+    cannot be read at all (permission denied) is one problem, naming it."""
+    try:
+        return _read_folder(folder)
+    except OSError as exc:
+        problem = Problem(str(folder), None, None, f"cannot be read ({exc.strerror or exc})")
+        return RawScenario(None, {table: None for table in REQUIRED}, (problem,))
+
+
+def _read_folder(folder: Path) -> RawScenario:
     """The text of a scenario folder's files, unchecked: scenario.yaml, and each table found.
 
     Only the contract's file names are read, and only when they stay inside the folder

@@ -126,11 +126,43 @@ def _key_lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...]
             _key_lines(item, (*path, index), out, problems, file)
 
 
-def _first_alias(text: str) -> yaml.Event | None:
-    """The first alias (``*name``) in a YAML text, if any."""
+# Deeper nesting is no setting: PyYAML builds documents by recursion (1,000 levels are a
+# RecursionError) and slows down on deep flow collections (50,000 levels never end).
+MAX_YAML_DEPTH = 64
+# A plain number longer than this is no setting (Python refuses to read ints of 4,300 digits).
+MAX_NUMBER_CHARACTERS = 100
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+def unsafe_yaml(text: str) -> tuple[Any, str] | None:
+    """The first thing in a YAML text that the planner does not read, with its mark (where it is), or None.
+
+    Aliases (``*name``: a few lines can expand into an enormous document), nesting deeper
+    than :data:`MAX_YAML_DEPTH`, and numbers of more than :data:`MAX_NUMBER_CHARACTERS`
+    characters. Read from PyYAML's events, which stop at the first such thing: nothing deep
+    is built.
+
+    Raises
+    ------
+    yaml.YAMLError
+        The text is not valid YAML.
+    """
+    depth = 0
+    resolver = yaml.resolver.Resolver()
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
-            return event
+            return event.start_mark, (f"uses the YAML alias *{event.anchor}, which the planner does not read; "
+                                      "write the value out in full")
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                return event.start_mark, f"nests deeper than {MAX_YAML_DEPTH} levels; a setting needs a few"
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+        elif (isinstance(event, yaml.ScalarEvent) and event.implicit[0] and len(event.value) > MAX_NUMBER_CHARACTERS
+              and resolver.resolve(yaml.ScalarNode, event.value, (True, False)) in _NUMBER_TAGS):
+            digits = sum(ch.isdigit() for ch in event.value)
+            return event.start_mark, f"holds a number of {digits:,} digits; a setting needs far fewer"
     return None
 
 
@@ -139,15 +171,15 @@ def parse_config(text: str, file: str = "scenario.yaml") -> tuple[ScenarioConfig
 
     The text is read with PyYAML's safe loader (plain data only, no tags that build objects)
     and refused when it uses aliases, which a hand-written scenario never needs and which can
-    make a few lines expand into an enormous document.
+    make a few lines expand into an enormous document, nests deeper than 64 levels or holds
+    a number of more than 100 characters (:func:`unsafe_yaml`).
     """
     try:
-        alias = _first_alias(text)
-        if alias is not None:
-            mark = alias.start_mark
+        unsafe = unsafe_yaml(text)
+        if unsafe is not None:
+            mark, message = unsafe
             return None, [Problem(file, mark.line + 1 if mark else None, str(mark.column + 1) if mark else None,
-                                  f"uses the YAML alias *{getattr(alias, 'anchor', '')}, which the planner does "
-                                  "not read; write the value out in full")]
+                                  message)]
         data = yaml.safe_load(text)
         document = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -156,6 +188,8 @@ def parse_config(text: str, file: str = "scenario.yaml") -> tuple[ScenarioConfig
         column = str(mark.column + 1) if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc)
         return None, [Problem(file, line, column, f"is not valid YAML ({reason})")]
+    except (ValueError, RecursionError) as exc:  # what the checks above should leave none of
+        return None, [Problem(file, None, None, f"cannot be read as settings ({type(exc).__name__}: {exc})")]
     if not isinstance(data, dict):
         return None, [Problem(file, None, None, "must be a mapping of keys, with at least 'name: ...'")]
     lines: dict[tuple[Any, ...], int] = {}

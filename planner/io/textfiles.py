@@ -8,12 +8,20 @@ and line breaks, so rows are tracked by the physical line they start on.
 from __future__ import annotations
 
 import csv
+import ctypes
+import errno
+import functools
 import hashlib
 import io
+import logging
 import os
+import platform
 import re
 import shutil
+import socket
+import sys
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +34,25 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # GBK text passes for UTF-8 about one character in ten, so eight in a row is not chance (none of
 # 50,000 random GBK names of twelve characters did; four gave 12 false alarms).
 UTF8_EVIDENCE = 8
+# Excel's widest sheet: a record with more cells is no table staff saved (a million commas).
+MAX_CELLS = 16_384
+# Columns of a scenario table's header: the contract's few and the extra ones staff add.
+MAX_COLUMNS = 1_000
+# What no cell of a CSV file or workbook may hold (the XML 1.0 control characters), and what
+# no column name may hold besides.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+NAME_CONTROL = re.compile(r"[\x00-\x1f]")
+
+# Full-width forms of ASCII (U+FF01 to U+FF5E), as a Chinese input method types digits, colons
+# and points: read as ASCII. No other digits are numbers (Arabic-Indic, Devanagari, superscripts).
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+log = logging.getLogger(__name__)
+
+
+def from_full_width(text: str) -> str:
+    """``text`` with full-width ASCII (``１２``, ``０９：００``) as plain ASCII; other characters kept."""
+    return text.translate(_FULL_WIDTH)
 
 
 @dataclass(frozen=True)
@@ -123,6 +150,9 @@ def parse_csv(text: str, file: str) -> tuple[RawTable | None, list[Problem]]:
         for record in reader:
             start = previous_end + 1
             previous_end = reader.line_num
+            if len(record) > MAX_CELLS:
+                return None, [Problem(file, start, None, f"has {len(record):,} cells, more than the {MAX_CELLS:,} "
+                                                         "columns a sheet can have (is it the right file?)")]
             if not record or all(cell.strip() == "" for cell in record):
                 continue
             records.append((start, record))
@@ -135,20 +165,19 @@ def parse_csv(text: str, file: str) -> tuple[RawTable | None, list[Problem]]:
     if not records:
         return None, [Problem(file, None, None, "is empty; expected a header row and data rows")]
     header_line, header = records[0]
-    header = [name.strip() for name in header]
     # Trailing empty header cells are what Excel writes after a deleted column: harmless.
-    while len(header) > 1 and header[-1] == "":
-        header.pop()
-    problems.extend(check_header(file, header_line, header))
+    header = [unescape_cell(name.strip()) for name in header[:_filled_width(header, 1)]]
+    found = check_header(file, header_line, header)
+    problems.extend(found)
+    if len(header) > MAX_COLUMNS:
+        return None, found
     rows: list[list[str]] = []
     lines: list[int] = []
     left_out: list[tuple[str, ...]] = []
     for line, record in records[1:]:
         if len(record) != len(header):
             # Trailing empty cells are what Excel writes after a deleted column: harmless.
-            trimmed = record
-            while len(trimmed) > len(header) and trimmed[-1].strip() == "":
-                trimmed = trimmed[:-1]
+            trimmed = record[:_filled_width(record, len(header))]
             if len(trimmed) != len(header):
                 problems.append(Problem(
                     file, line, None,
@@ -162,49 +191,87 @@ def parse_csv(text: str, file: str) -> tuple[RawTable | None, list[Problem]]:
     return RawTable(file, header, rows, lines, header_line, tuple(left_out)), problems
 
 
-def check_header(file: str, line: int, header: list[str]) -> list[Problem]:
-    """Problems of a header row: empty or repeated column names, or the wrong separator."""
+def _filled_width(cells: Sequence[str], at_least: int) -> int:
+    """The cells' count without the empty ones at the end, but no fewer than ``at_least``."""
+    width = len(cells)
+    while width > at_least and cells[width - 1].strip() == "":
+        width -= 1
+    return width
+
+
+def check_header(file: str, line: int, header: list[str], what: str = "file") -> list[Problem]:
+    """Problems of a header row: too many columns, empty, repeated or invisible column names,
+    or the wrong separator (``what``: the file or the sheet, as the message calls it)."""
+    if len(header) > MAX_COLUMNS:
+        return [Problem(file, line, None, f"the header has {len(header):,} columns; a scenario table has at most "
+                                          f"{MAX_COLUMNS:,} (is it the right {what}?)")]
     problems = []
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
         separator = "semicolons" if ";" in header[0] else "tabs"
         problems.append(Problem(file, line, None, f"the columns are separated by {separator}, expected commas; "
                                                   "in Excel choose Save As > 'CSV UTF-8 (Comma delimited)'"))
+    elif any(NAME_CONTROL.search(name) for name in header):
+        name = next(name for name in header if NAME_CONTROL.search(name))
+        char = NAME_CONTROL.search(name)
+        assert char is not None
+        problems.append(Problem(file, line, None, f"the column name {name!r} holds the invisible control character "
+                                                  f"U+{ord(char.group()):04X}; delete it"))
+    if "" in header:
+        problems.append(Problem(file, line, None, "the header has an empty column name"))
     seen: set[str] = set()
     for name in header:
-        if name == "":
-            problems.append(Problem(file, line, None, "the header has an empty column name"))
-        elif name in seen:
+        if name in seen and name != "":
             problems.append(Problem(file, line, name, "the column appears twice in the header"))
         seen.add(name)
     return problems
 
 
+# A cell is quoted when it holds a separator, a quote or a line break; CR too, which Python's
+# csv writer leaves bare with "\n" line ends (and every reader then takes for a line end).
+_QUOTED = re.compile(r'[,"\r\n]')
+
+
+def _csv_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return '"' + text.replace('"', '""') + '"' if _QUOTED.search(text) else text
+
+
 def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]], *,
               verbatim: Collection[int] = ()) -> None:
-    """Write UTF-8 CSV (no BOM, ``\\n`` line ends) with formula-like text escaped.
+    """Write UTF-8 CSV (no BOM, ``\\n`` line ends) with formula-like text escaped, headers included.
 
     Columns whose positions are in ``verbatim`` hold numbers written as text (``-3.5``) and
-    are not escaped, like numbers given as numbers.
+    are not escaped, like numbers given as numbers. A cell holding a line break (LF, CR or
+    both) is quoted, so it reads back exactly.
     """
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([escape_cell(v) if isinstance(v, str) and i not in verbatim else v for i, v in enumerate(row)])
-    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    lines = []
+    for number, row in enumerate([header, *rows]):
+        cells = [_csv_cell(escape_cell(v) if isinstance(v, str) and (i not in verbatim or number == 0) else v)
+                 for i, v in enumerate(row)]
+        lines.append('""' if cells == [""] else ",".join(cells))  # as csv.writer: a lone empty cell is quoted
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8", newline="")
 
 
 def write_folder_atomically(folder: str | Path, write: Callable[[Path], None], *, overwrite: bool) -> Path:
     """Run ``write`` into a temporary folder, then move it to ``folder`` in one step.
 
+    Without ``overwrite`` the move succeeds only onto nothing or an empty folder, checked by
+    the move itself: a folder another run (or a person) fills meanwhile is never replaced.
+    With it, a folder holding files is exchanged with the new one in one atomic step where
+    the system has one (Linux ``renameat2`` with ``RENAME_EXCHANGE``), else moved aside and
+    replaced by two renames. The temporary folders are named after the run (host and process);
+    those of runs that were killed are deleted by the next write (an old folder a kill left
+    aside is put back when the folder is missing).
+
     Raises
     ------
     FileExistsError
-        ``folder`` holds files and ``overwrite`` is false, or it is a file, or it is (or
-        holds) the working folder.
+        ``folder`` holds files (or is filled meanwhile) and ``overwrite`` is false, or it is a
+        file, or it is (or holds) the working folder.
     """
     given = folder
     folder = Path(os.path.abspath(folder))  # "." and ".." have no name and no parent of their own
+    _clean_leftovers(folder)
     if folder.exists() and not folder.is_dir():
         raise FileExistsError(f"{given} is a file, not a folder")
     if folder.exists() and holds_working_folder(folder):
@@ -212,23 +279,35 @@ def write_folder_atomically(folder: str | Path, write: Callable[[Path], None], *
     if folder.is_dir() and any(folder.iterdir()) and not overwrite:
         raise FileExistsError(f"{given} already holds files; choose a new folder or allow replacing it (--force)")
     folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=_leftover_prefix(folder, "partial"), dir=folder.parent))
     try:
         write(tmp)
         tmp.chmod(0o755)
-        if folder.is_dir() and any(folder.iterdir()):
+        try:
+            os.rename(tmp, folder)  # onto nothing or an empty folder; refused when the folder holds files
+        except OSError as exc:
+            if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+            if not overwrite:
+                raise FileExistsError(f"{given} was filled by another run meanwhile; choose a new folder or allow "
+                                      "replacing it (--force)") from None
             _replace_folder(folder, tmp)
-        else:
-            os.replace(tmp, folder)  # replaces an empty folder, or creates it
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove(tmp)
         raise
     return Path(given)
 
 
 def _replace_folder(folder: Path, new: Path) -> None:
-    """Move ``folder`` aside, ``new`` into its place, then delete the old one; on failure as it was."""
-    old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
+    """Put ``new`` in the place of ``folder`` (which holds files), then delete the old one.
+
+    One atomic exchange where the system has one: at every moment ``folder`` is the old or
+    the new folder, whole. Else the old one is moved aside first, and put back on failure.
+    """
+    if _exchange(new, folder):
+        _remove(new)  # now the old folder
+        return
+    old = Path(tempfile.mkdtemp(prefix=_leftover_prefix(folder, "old"), dir=folder.parent))
     try:
         os.replace(folder, old / folder.name)
     except BaseException:
@@ -240,7 +319,126 @@ def _replace_folder(folder: Path, new: Path) -> None:
         os.replace(old / folder.name, folder)
         old.rmdir()
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    _remove(old)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_RENAMEAT2_SYSCALL = {"x86_64": 316, "aarch64": 276}
+
+
+@functools.cache
+def _renameat2() -> Callable[[bytes, bytes, int], int] | None:
+    """Linux's renameat2(2) through ctypes: libc's function, else the raw system call; None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+    function = getattr(libc, "renameat2", None)
+    if function is not None:
+        function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        function.restype = ctypes.c_int
+        return lambda a, b, flags: int(function(_AT_FDCWD, a, _AT_FDCWD, b, flags))
+    number = _RENAMEAT2_SYSCALL.get(platform.machine())
+    if number is None:
+        return None
+    syscall = libc.syscall
+    syscall.restype = ctypes.c_long
+    syscall.argtypes = [ctypes.c_long, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return lambda a, b, flags: int(syscall(number, _AT_FDCWD, a, _AT_FDCWD, b, flags))
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one atomic step; False where the system (or file system) has no way to.
+
+    Raises
+    ------
+    OSError
+        The exchange is possible here but failed (permission denied, a path missing...).
+    """
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(os.fsencode(a), os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
+        return False  # an old kernel, or a file system without exchange (EPERM: seccomp filters say so)
+    raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
+# Temporary names are cut to this many bytes of the target's name, so they stay within the
+# 255 bytes a file name may have when the target's own name is long.
+_SHORT_NAME_BYTES = 100
+
+
+def cut_to_bytes(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` bytes of UTF-8, never inside a character."""
+    return text.encode("utf-8", "surrogatepass")[:limit].decode("utf-8", "ignore")
+
+
+@functools.cache
+def _host() -> str:
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
+
+
+def run_tag(pid: int | None = None) -> str:
+    """What names a run's temporary files: this host and the process (``3fa9c1p4242``)."""
+    return f"{_host()}p{os.getpid() if pid is None else pid}"
+
+
+def _leftover_prefix(target: Path, kind: str) -> str:
+    return f".{cut_to_bytes(target.name, _SHORT_NAME_BYTES)}.{kind}-{run_tag()}-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: another user's process
+        return True
+    return True
+
+
+def _clean_leftovers(target: Path) -> None:
+    """Delete what killed runs on this host left beside ``target``; put back an old one a kill left aside.
+
+    Leftovers of a run still going are kept; those of earlier versions (no run in their name)
+    are named in a warning.
+    """
+    short = re.escape(cut_to_bytes(target.name, _SHORT_NAME_BYTES))
+    ours = re.compile(rf"\.{short}\.(partial|old)-([0-9a-f]{{6}})p(\d+)-[^/]*")
+    theirs = re.compile(rf"\.{short}\.(partial|old)-[a-z0-9_]{{8}}")
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return  # no parent yet, or one that cannot be listed: nothing to clean
+    unknown = []
+    for entry in sorted(entries):
+        match = ours.fullmatch(entry.name)
+        if match is None:
+            if theirs.fullmatch(entry.name):
+                unknown.append(entry.name)
+            continue
+        kind, host, pid = match.groups()
+        if host != _host() or _alive(int(pid)):
+            continue
+        aside = entry / target.name
+        if kind == "old" and aside.is_dir() and not os.path.lexists(target):
+            os.rename(aside, target)  # a kill between the two renames: the old folder goes back
+        _remove(entry)
+    if unknown:
+        log.warning("%s: left by runs that were stopped, and not deleted: %s", target.parent, ", ".join(unknown))
 
 
 def lies_within(path: Path, folder: Path, *, unknown: bool) -> bool:
@@ -265,6 +463,8 @@ def holds_working_folder(folder: Path) -> bool:
 def write_file_atomically(path: str | Path, write: Callable[[Path], None], *, overwrite: bool) -> Path:
     """Run ``write`` into a temporary file beside ``path``, then move it into place in one step.
 
+    Without ``overwrite`` the move checks that nothing appeared at ``path`` meanwhile.
+
     Raises
     ------
     FileExistsError
@@ -276,42 +476,82 @@ def write_file_atomically(path: str | Path, write: Callable[[Path], None], *, ov
         raise FileExistsError(f"{path} is a folder, not a file")
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path} already exists; choose a new name or allow replacing it (--force)")
+    _clean_leftovers(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.partial-", dir=path.parent)
+    handle, name = tempfile.mkstemp(prefix=_leftover_prefix(path, "partial"), dir=path.parent)
     os.close(handle)
     tmp = Path(name)
     try:
         write(tmp)
         tmp.chmod(0o644)
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            _link_new(tmp, path, given)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return given
 
 
-# Characters no file name may hold on Linux, Windows or macOS, and Windows' reserved names.
-_NOT_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+def _link_new(tmp: Path, path: Path, given: Path) -> None:
+    """Move ``tmp`` to ``path`` only if nothing is there, checked by the move itself (a hard link
+    fails on an existing name); where links are not allowed, by a look just before."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise FileExistsError(f"{given} was written by another run meanwhile; choose a new name or allow replacing "
+                              "it (--force)") from None
+    except OSError:  # a file system without hard links
+        if os.path.lexists(path):
+            raise FileExistsError(f"{given} already exists; choose a new name or allow replacing it "
+                                  "(--force)") from None
+        os.replace(tmp, path)
+    else:
+        tmp.unlink()
+
+
+# Characters no file name may hold on Linux, Windows or macOS (and halves of characters), and Windows'
+# reserved names.
+_NOT_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\ud800-\udfff]')
 _RESERVED_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+# A name ending as a hashed one does: such an id is hashed too, so no id takes another's file.
+_HASHED = re.compile(r"-[0-9a-f]{8,}$", re.IGNORECASE)
+# Bytes of a name kept as the id itself, and of the cleaned id before a hash: with the hash
+# (at most 64 digits) and a suffix, far below the 255 bytes a file name may have.
+_PLAIN_BYTES = 120
+_PREFIX_BYTES = 80
 
 
 def file_names(ids: Iterable[str], suffix: str) -> dict[str, str]:
     """A file name for each id (``<id><suffix>``) that stays in its folder on every system.
 
-    An id is free text: ``../x``, ``a/b`` or ``CON`` would write elsewhere, fail, or clash.
-    Such an id gets a cleaned name with a short hash of the id, as do ids whose names would
-    differ only in case (one file on Windows and macOS), so distinct ids get distinct files.
+    An id is free text: ``../x``, ``a/b``, ``CON`` or 90 Chinese characters would write
+    elsewhere, fail, or clash. Such an id gets a cleaned name (at most 80 bytes of it) and a
+    short hash of the id, as do ids whose names would differ only in case (one file on Windows
+    and macOS) and ids that end like a hashed name; when two hashed names still meet, their
+    hashes are lengthened. So every name is at most 255 bytes and no two ids share a file.
     """
     ids = list(dict.fromkeys(ids))
     clean = {i: _NOT_IN_FILE_NAMES.sub("_", i).strip(" .") for i in ids}
-    folded: dict[str, int] = {}
-    for name in clean.values():
-        folded[name.casefold()] = folded.get(name.casefold(), 0) + 1
-    names = {}
-    for i in ids:
+    folded = Counter(name.casefold() for name in clean.values())
+
+    def plain(i: str) -> bool:
         name = clean[i]
-        if (name != i or not name or len(name) > 100 or name.split(".")[0].upper() in _RESERVED_NAMES
-                or folded[name.casefold()] > 1):
-            name = f"{name[:80] or 'id'}-{hashlib.sha256(i.encode()).hexdigest()[:8]}"
-        names[i] = name + suffix
-    return names
+        return (name == i and name != "" and len(name.encode()) <= _PLAIN_BYTES and folded[name.casefold()] == 1
+                and name.split(".")[0].upper() not in _RESERVED_NAMES and not _HASHED.search(name))
+
+    def hashed(i: str, digits: int) -> str:
+        prefix = cut_to_bytes(clean[i], _PREFIX_BYTES).strip(" .") or "id"
+        return f"{prefix}-{hashlib.sha256(i.encode('utf-8', 'surrogatepass')).hexdigest()[:digits]}"
+
+    names = {i: clean[i] if plain(i) else hashed(i, 8) for i in ids}
+    digits = 8
+    while digits < 64:
+        count = Counter(name.casefold() for name in names.values())
+        shared = [i for i in ids if count[names[i].casefold()] > 1]
+        if not shared:
+            break
+        digits *= 2
+        names.update({i: hashed(i, digits) for i in shared})
+    return {i: name + suffix for i, name in names.items()}

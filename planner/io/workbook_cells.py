@@ -25,8 +25,8 @@ TEXT_KINDS = ("id", "text", "choice", "date", "time")
 NUMBER_KINDS = ("int", "float", "decimal")
 TEXT_FORMAT = "@"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_INTEGER = re.compile(r"^-?[1-9]\d*$|^0$")
-_NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_INTEGER = re.compile(r"^-?[1-9][0-9]*$|^0$")
+_NUMBER = re.compile(r"^-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 # Excel's day 0, as openpyxl gives a time typed into a date cell.
 _EXCEL_EPOCHS = (dt.date(1899, 12, 30), dt.date(1899, 12, 31), dt.date(1900, 1, 1))
 

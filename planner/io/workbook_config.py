@@ -9,7 +9,6 @@ number into, and a mistake is named by its row (docs/scenario-format.md).
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from typing import Any
 
 import yaml
@@ -17,7 +16,8 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.errors import Problem
-from planner.io.settings import ROLES, NeedRule, ScenarioConfig, Weights, config_from_data
+from planner.io.settings import ROLES, NeedRule, ScenarioConfig, Weights, config_from_data, unsafe_yaml
+from planner.io.textfiles import from_full_width
 from planner.io.workbook_cells import TEXT_FORMAT, cell_text, style_header
 from planner.labels import label
 
@@ -39,27 +39,30 @@ _LIST_KEYS = ("sources",)
 _SECTIONS = ("settings", "needs", "weights")
 
 
-def read_config_sheet(rows: list[tuple[int, list[Any]]], file: str, problems: list[Problem]) -> ScenarioConfig | None:
-    """The scenario sheet (``key | value`` rows) as scenario.yaml's content, checked."""
-    filled = [(n, values) for n, values in rows if any(cell_text(v).strip() for v in values)]
+def read_config_sheet(rows: list[tuple[int, dict[int, Any]]], file: str,
+                      problems: list[Problem]) -> ScenarioConfig | None:
+    """The scenario sheet (``key | value`` rows; each row's cells by column number) as scenario.yaml's content,
+    checked."""
+    filled = [(n, values) for n, values in rows if any(cell_text(v).strip() for v in values.values())]
     if not filled:
         problems.append(Problem(file, None, None, "is empty; expected key and value columns, 'name' first"))
         return None
     header_line, header_cells = filled[0]
-    header = [cell_text(v).strip().lower() for v in header_cells]
-    if "key" not in header or "value" not in header:
+    header = {column: cell_text(value).strip().lower() for column, value in sorted(header_cells.items())}
+    if "key" not in header.values() or "value" not in header.values():
         problems.append(Problem(file, header_line, None,
                                 f"expected the columns key and value in row {header_line}, got "
-                                f"{', '.join(repr(h) for h in header if h) or 'empty cells'}"))
+                                f"{', '.join(repr(h) for h in header.values() if h) or 'empty cells'}"))
         return None
-    key_at, value_at = header.index("key"), header.index("value")
+    key_at = next(column for column, name in header.items() if name == "key")
+    value_at = next(column for column, name in header.items() if name == "value")
     data: dict[str, Any] = {}
     lines: dict[tuple[Any, ...], int] = {}
     seen: dict[str, int] = {}
     before = len(problems)
     for number, values in filled[1:]:
-        key = cell_text(values[key_at] if key_at < len(values) else None).strip()
-        value = values[value_at] if value_at < len(values) else None
+        key = cell_text(values.get(key_at)).strip()
+        value = values.get(value_at)
         if key == "":
             if cell_text(value).strip():
                 problems.append(Problem(file, number, "key", f"the value {cell_text(value)!r} has no key"))
@@ -132,10 +135,10 @@ def _config_value(path: tuple[str, ...], value: Any, file: str, number: int) -> 
         if value == "":
             return None, None
         if _known(path):
-            return unicodedata.normalize("NFKC", value), None
+            return from_full_width(value), None
         try:
             return _yaml_value(value), None
-        except (yaml.YAMLError, ValueError) as exc:
+        except (yaml.YAMLError, ValueError, RecursionError) as exc:
             return None, Problem(file, number, "value", f"{'.'.join(path)}: is not a YAML value ({exc})")
     if isinstance(value, dt.date | dt.time | dt.timedelta):
         return cell_text(value), None
@@ -143,9 +146,11 @@ def _config_value(path: tuple[str, ...], value: Any, file: str, number: int) -> 
 
 
 def _yaml_value(text: str) -> Any:
-    """A YAML value from one cell, read safely (no aliases, no tags that build objects)."""
-    if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
-        raise ValueError("aliases (*name) are not read")
+    """A YAML value from one cell, read safely: no aliases, no tags that build objects, nothing
+    deeper than 64 levels, no number of more than 100 characters (:func:`~planner.io.settings.unsafe_yaml`)."""
+    unsafe = unsafe_yaml(text)
+    if unsafe is not None:
+        raise ValueError("aliases (*name) are not read" if "alias" in unsafe[1] else unsafe[1])
     return yaml.safe_load(text)
 
 

@@ -24,17 +24,19 @@ from __future__ import annotations
 
 import logging
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from planner.errors import Problem
 from planner.io.raw import RawScenario
 from planner.io.schema import REQUIRED, TABLES, Column
 from planner.io.settings import ScenarioConfig
-from planner.io.textfiles import RawTable, check_header
+from planner.io.textfiles import MAX_COLUMNS, RawTable, check_header
 from planner.io.workbook_cells import CONFIG_SHEET, TABLE_SHEETS, YAML_SHEET, cell_text
 from planner.io.workbook_config import read_config_sheet
 
@@ -42,6 +44,9 @@ log = logging.getLogger(__name__)
 
 # A workbook of scenario tables unpacks to a few megabytes; far more is not one.
 MAX_UNPACKED_BYTES = 200 * 2**20
+# A sheet's rows: (row number, {column number: value}) for the cells that hold a value, and
+# only the rows that have any. A cell far to the right (column XFD) costs one entry, not 16,384.
+Rows = list[tuple[int, dict[int, Any]]]
 
 
 def read_workbook(path: Path) -> RawScenario:
@@ -71,7 +76,7 @@ def read_workbook(path: Path) -> RawScenario:
         yaml_text: str | None = None
         if YAML_SHEET in sheets:
             rows = _sheet_rows(path, sheets[YAML_SHEET], f"{name}, sheet {YAML_SHEET}", problems)
-            first = rows[0][1][0] if rows and rows[0][1] else None
+            first = dict(rows).get(1, {}).get(1)
             yaml_text = first if isinstance(first, str) else None
         if CONFIG_SHEET in sheets:
             rows = _sheet_rows(path, sheets[CONFIG_SHEET], f"{name}, sheet {CONFIG_SHEET}", problems)
@@ -130,21 +135,36 @@ def _not_a_workbook(path: Path) -> Problem | None:
 
 
 def _sheets(workbook: Any, name: str) -> tuple[dict[str, Any], list[Problem], tuple[str, ...]]:
-    """The workbook's sheets by the table they hold (names compared without case or spaces)."""
+    """The workbook's sheets by the table they hold (names compared without case or spaces).
+
+    A hidden sheet that is read beside a visible one named like it (``teams`` hidden,
+    ``teams (edit here)`` shown and edited) is a problem: staff would edit the one not read.
+    """
     sheets: dict[str, Any] = {}
     titles: dict[str, str] = {}
     problems: list[Problem] = []
     notes: list[str] = []
+    unread = []
     for sheet in workbook.worksheets:
         key = sheet.title.strip().lower()
         if key not in (CONFIG_SHEET, YAML_SHEET, *TABLE_SHEETS):
             notes.append(f"{name}: sheet '{sheet.title}' is not part of a scenario and was not read")
+            unread.append(sheet)
         elif key in sheets:
             problems.append(Problem(name, None, None,
                                     f"has two sheets for {key} ('{titles[key]}' and '{sheet.title}'); keep one"))
         else:
             sheets[key] = sheet
             titles[key] = sheet.title
+    for key, sheet in sheets.items():
+        if key == YAML_SHEET or sheet.sheet_state == "visible":
+            continue  # the scenario.yaml sheet is hidden by design: it is never edited
+        for other in unread:
+            if key in other.title.strip().lower() and other.sheet_state == "visible":
+                problems.append(Problem(name, None, None,
+                                        f"the sheet '{sheet.title}' that is read is hidden, while the sheet "
+                                        f"'{other.title}' is not read; keep one sheet for {key}, named {key} "
+                                        "and shown"))
     return sheets, problems, tuple(notes)
 
 
@@ -152,22 +172,39 @@ class _Damaged(Exception):
     """openpyxl could not read part of the file (the cause says why)."""
 
 
-def _sheet_rows(path: Path, sheet: Any, file: str, problems: list[Problem]) -> list[tuple[int, list[Any]]]:
-    """(row number, cell values) of every row; a formula gives its result as Excel last saved it."""
+def _parsed(sheet: Any, *, data_only: bool) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """The rows of a read-only sheet as its XML holds them: (row number, the cells present).
+
+    openpyxl's own rows are padded to the widest row, so one cell at column XFD makes every
+    row 16,384 cells long; its parser gives only the cells in the file.
+    """
+    workbook = sheet.parent
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(source, sheet._shared_strings, data_only=data_only, epoch=workbook.epoch,
+                                 date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
+        yield from parser.parse()
+
+
+def _sheet_rows(path: Path, sheet: Any, file: str, problems: list[Problem]) -> Rows:
+    """The cells of a sheet that hold a value, by row; a formula gives its result as Excel last saved it."""
+    formulas: dict[tuple[int, int], str] = {}
+    rows: Rows = []
     try:
-        sheet.reset_dimensions()  # some writers leave no or a wrong size in the file
-        cells = [[(cell.data_type, cell.value) for cell in row] for row in sheet.iter_rows()]
+        for number, cells in _parsed(sheet, data_only=False):
+            values = {}
+            for cell in cells:
+                if cell["value"] is None:
+                    continue
+                if cell["data_type"] == "f":
+                    formulas[(number, cell["column"])] = str(cell["value"])
+                values[cell["column"]] = cell["value"]
+            if values:
+                rows.append((number, values))
     except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
         raise _Damaged(exc) from exc
-    formulas: dict[tuple[int, int], str] = {}
-    rows: list[tuple[int, list[Any]]] = []
-    for number, row in enumerate(cells, start=1):
-        for column, (data_type, value) in enumerate(row, start=1):
-            if data_type == "f":
-                formulas[(number, column)] = str(value)
-        rows.append((number, [value for _, value in row]))
     if formulas:
-        results = _formula_results(path, sheet.title)
+        results = _formula_results(sheet, formulas.keys())
+        by_number = dict(rows)
         for (number, column), formula in formulas.items():
             result = results.get((number, column))
             if result is None:
@@ -175,48 +212,49 @@ def _sheet_rows(path: Path, sheet: Any, file: str, problems: list[Problem]) -> l
                                         f"holds the formula {formula} without a saved result; open the workbook "
                                         "in Excel or WPS and save it, or type the value"))
                 result = ""
-            rows[number - 1][1][column - 1] = result
+            by_number[number][column] = result
     return rows
 
 
-def _formula_results(path: Path, title: str) -> dict[tuple[int, int], Any]:
-    """The values Excel saved for the cells of one sheet (a formula's last result)."""
+def _formula_results(sheet: Any, cells: Any) -> dict[tuple[int, int], Any]:
+    """The values Excel saved for some cells of one sheet (a formula's last result)."""
+    wanted = set(cells)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
-        try:
-            sheet = workbook[title]
-            sheet.reset_dimensions()
-            return {(r, c): value for r, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-                    for c, value in enumerate(row, start=1) if value is not None}
-        finally:
-            workbook.close()
+        return {(number, cell["column"]): cell["value"] for number, row in _parsed(sheet, data_only=True)
+                for cell in row if cell["value"] is not None and (number, cell["column"]) in wanted}
     except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
         raise _Damaged(exc) from exc
 
 
-def _read_table(rows: list[tuple[int, list[Any]]], file: str, columns: tuple[Column, ...],
-                problems: list[Problem]) -> RawTable | None:
-    """A sheet's rows as the text of a CSV file: header row first, blank rows skipped."""
+def _read_table(rows: Rows, file: str, columns: tuple[Column, ...], problems: list[Problem]) -> RawTable | None:
+    """A sheet's rows as the text of a CSV file: header row first, blank rows skipped.
+
+    A row whose only cells lie beyond the header is reported once per cell and left out:
+    it is no record, and its empty ids would only repeat the news.
+    """
     kinds = {c.name: c.kind for c in columns}
-    filled = [(n, values) for n, values in rows if any(cell_text(v).strip() for v in values)]
+    filled = [(n, values) for n, values in rows if any(cell_text(v).strip() for v in values.values())]
     if not filled:
         problems.append(Problem(file, None, None, "is empty; expected a header row and data rows"))
         return None
     header_line, header_cells = filled[0]
-    header = [cell_text(v).strip() for v in header_cells]
-    while header and header[-1] == "":
-        header.pop()
-    problems.extend(check_header(file, header_line, header))
+    named = [column for column, value in header_cells.items() if cell_text(value).strip()]
+    header = [cell_text(header_cells.get(column)).strip() for column in range(1, max(named) + 1)]
+    found = check_header(file, header_line, header, "sheet")
+    problems.extend(found)
+    if len(header) > MAX_COLUMNS:
+        return None
     texts: list[list[str]] = []
     lines: list[int] = []
     for number, values in filled[1:]:
-        row = [cell_text(v, kinds.get(name)).strip() for v, name in zip(values, header, strict=False)]
-        row += [""] * (len(header) - len(row))
-        for column, value in enumerate(values[len(header):], start=len(header) + 1):
-            if cell_text(value).strip():
-                problems.append(Problem(file, number, get_column_letter(column),
-                                        f"holds {cell_text(value)!r} but its column has no header; "
-                                        "name the column in row 1 or clear the cell"))
+        stray = sorted(column for column, value in values.items() if column > len(header) and cell_text(value).strip())
+        for column in stray:
+            problems.append(Problem(file, number, get_column_letter(column),
+                                    f"holds {cell_text(values[column])!r} but its column has no header; "
+                                    "name the column in row 1 or clear the cell"))
+        row = [cell_text(values.get(column), kinds.get(name)).strip() for column, name in enumerate(header, start=1)]
+        if stray and not any(row):
+            continue
         texts.append(row)
         lines.append(number)
     return RawTable(file, header, texts, lines, header_line)

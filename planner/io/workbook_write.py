@@ -121,6 +121,8 @@ def _write_table_sheet(sheet: Worksheet, columns: tuple[Column, ...], header: li
                        rows: list[list[str]]) -> None:
     kinds = {c.name: c.kind for c in columns}
     sheet.append(header)
+    for cell in sheet[1]:
+        cell.data_type = "s"  # an extra column's name is staff's text: never a formula, whatever it starts with
     for row in rows:
         sheet.append([table_cell(text, kinds.get(name)) for text, name in zip(row, header, strict=True)])
     for index, name in enumerate(header, start=1):

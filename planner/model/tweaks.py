@@ -23,6 +23,7 @@ from planner.geo import distance_km
 from planner.io import load_scenario, save_scenario
 from planner.io.scenario import Scenario, derive_needs
 from planner.io.schema import HOME_POINT, NO_HOME
+from planner.io.textfiles import cut_to_bytes
 from planner.model.home import scenario_homes
 from planner.model.levers import Levers, apply_levers
 
@@ -164,7 +165,7 @@ def folder_name(name: str) -> str:
     cleaned = "".join("-" if ch in '/\\:*?"<>|' or ch.isspace() else ch for ch in name.strip()).strip(".-")
     if not cleaned:
         raise ValueError(f"a scenario name needs letters or digits, got {name!r}")
-    return cleaned[:80]
+    return cut_to_bytes(cleaned, 120)  # a file name has at most 255 bytes, and its temporary name more
 
 
 def add_point(scenario: Scenario, *, point_id: str, name: str, district_id: str, lat: float, lon: float,

@@ -89,13 +89,15 @@ class ExportView:
             w.HTML(f"<b>{html.escape(label('file_csv', lang))}</b>"),
             w.HBox([download_link(p) for p in b.data_files]),
             w.HTML(f"<b>{html.escape(label('file_districts', lang))}</b>"),
-            w.GridBox([download_link(p, text=f"{names.get(p.stem, p.stem)} ({p.name})") for p in b.district_workbooks],
+            w.GridBox([download_link(p, text=f"{names.get(d, d)} ({p.name})")
+                       for d, p in b.district_workbook_of.items()],
                       layout=w.Layout(grid_template_columns="repeat(4, auto)")),
             w.HTML(f"<b>{html.escape(label('file_duty_all', lang))}</b>"), download_link(b.duty_sheets_all),
         ]
         self.links.children = rows
         points = dict(zip(self.plan.scenario.points["point_id"], self.plan.scenario.points["name"], strict=True))
-        options = [(f"{points[p.stem]} ({p.stem})", str(p)) for p in b.duty_sheets]
+        # By id: a file's name is the id only when the id makes a safe file name.
+        options = [(f"{points[p]} ({p})", str(path)) for p, path in sorted(b.duty_sheet_of.items(), key=lambda i: i[1])]
         chosen = self.point.value
         self.point.options = options
         values = [value for _, value in options]
