@@ -171,7 +171,7 @@ def test_whole_plan_is_as_good_as_the_integer_program():
 
 def test_live_planner_follows_levers_like_cold_solves(beijing):
     scenario = beijing
-    live = LivePlanner(scenario)
+    live = LivePlanner(scenario, remember=0)  # every change solved (no plan remembered)
     changes = [{}, {"availability": 0.8}, {"stock": {"parent-pack": 2000}}, {"weights": {"fairness": 0}},
                {"closed_points": ["haidian-01"]}, {}]
     for levers in changes:
@@ -179,6 +179,15 @@ def test_live_planner_follows_levers_like_cold_solves(beijing):
         assert warm.summary["objective"] == pytest.approx(cold.summary["objective"], abs=1e-6)
         assert warm.summary["assigned"] == cold.summary["assigned"]
     assert warm.timings["pulp"] == 0.0  # the last re-plan built no PuLP problem: it was warm
+
+
+def test_live_planner_gives_the_same_plan_for_the_same_levers(beijing):
+    """Levers asked for again (a reset, a slider moved back) give the very plan given before."""
+    live = LivePlanner(beijing)
+    first = live.plan()
+    live.plan(availability=0.8)
+    assert live.plan(availability=1.0) is first  # the same levers, spelt out
+    assert live.plan(availability=0.8).summary == live.plan(availability=0.8).summary
 
 
 def test_timings_add_up():

@@ -224,8 +224,8 @@ BAD_SHEETS = {
     "unknown setting": (lambda wb: wb["scenario"].__setitem__("A18", "weights.fairnes"),
                         "demo.xlsx, sheet scenario, line 18, column value: weights.fairnes: is not a known key here"),
     "setting twice": (lambda wb: wb["scenario"].append(["weights.travel", 0.5]),
-                      "demo.xlsx, sheet scenario, line 20, column key: weights.travel appears twice (also on line "
-                      "19); keep one"),
+                      "demo.xlsx, sheet scenario, line 21, column key: weights.travel appears twice (also on line "
+                      "20); keep one"),
     "no name": (lambda wb: wb["scenario"].delete_rows(2),
                 "demo.xlsx, sheet scenario, column key: name: is missing; it is required"),
     "no scenario sheet": (lambda wb: wb.remove(wb["scenario"]),
