@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from planner.verify.reading import Violation
 from planner.verify.rules import ROLE_WORDS, TRAVEL_EPSILON_KM, Tally
-from planner.verify.scenario import ROLES, Person, ScenarioFacts
+from planner.verify.scenario import Person, ScenarioFacts
 
 TRAINED_FOR = {"first_aid": "first aid", "counsellor": "counselling"}
 
@@ -58,15 +58,7 @@ def check_roster(s: ScenarioFacts, rows: list[dict[str, str]], out: list[Violati
         where = f"roster.csv, line {row['_line']}"
         person_id, team_id, point_id = row["person_id"], row["team_id"], row["point_id"]
         session_id, role = row["session_id"], row["role"]
-        problems = []
-        if team_id not in s.teams:
-            problems.append(f"unknown team {team_id!r}")
-        if point_id not in s.points:
-            problems.append(f"unknown point {point_id!r}")
-        if session_id not in s.sessions:
-            problems.append(f"unknown session {session_id!r}")
-        if role not in ROLES:
-            problems.append(f"role {role!r} is not one of {', '.join(ROLES)}")
+        problems = s.unknown_ids(team_id, point_id, session_id, role)
         if problems:
             out.extend(Violation("values", f"{where}: {p}") for p in problems)
             continue

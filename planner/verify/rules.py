@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.verify.reading import Violation, is_json_int, plan_int
-from planner.verify.scenario import ROLES, ScenarioFacts
+from planner.verify.scenario import ScenarioFacts
 
 SKILL_OF_ROLE = {"first_aid": "first_aid", "counsellor": "counsellors"}
 ROLE_WORDS = {"general": "general", "first_aid": "first-aid", "counsellor": "counsellor"}
@@ -52,15 +52,7 @@ def check_assignments(s: ScenarioFacts, rows: list[dict[str, str]], out: list[Vi
         where = f"assignments.csv, line {row['_line']}"
         team_id, point_id, session_id, role = row["team_id"], row["point_id"], row["session_id"], row["role"]
         volunteers = plan_int(row["volunteers"])
-        problems = []
-        if team_id not in s.teams:
-            problems.append(f"unknown team {team_id!r}")
-        if point_id not in s.points:
-            problems.append(f"unknown point {point_id!r}")
-        if session_id not in s.sessions:
-            problems.append(f"unknown session {session_id!r}")
-        if role not in ROLES:
-            problems.append(f"role {role!r} is not one of {', '.join(ROLES)}")
+        problems = s.unknown_ids(team_id, point_id, session_id, role)
         if volunteers is None or volunteers <= 0:
             problems.append(f"volunteers must be a whole number above 0, not {row['volunteers']!r}")
         key = (team_id, point_id, session_id, role)

@@ -105,6 +105,19 @@ class ScenarioFacts:
     named: bool = False  # the persons come from volunteers.csv
     _distances: dict[tuple[str, str], float] = field(default_factory=dict)
 
+    def unknown_ids(self, team_id: str, point_id: str, session_id: str, role: str) -> list[str]:
+        """What a plan row (assignments.csv, roster.csv) names that the scenario does not have."""
+        problems = []
+        if team_id not in self.teams:
+            problems.append(f"unknown team {team_id!r}")
+        if point_id not in self.points:
+            problems.append(f"unknown point {point_id!r}")
+        if session_id not in self.sessions:
+            problems.append(f"unknown session {session_id!r}")
+        if role not in ROLES:
+            problems.append(f"role {role!r} is not one of {', '.join(ROLES)}")
+        return problems
+
     def free(self, team_id: str, session_id: str) -> int:
         """Members of a team free in a session: availability.csv, else all its volunteers."""
         return self.availability.get((team_id, session_id), self.teams[team_id].volunteers)
