@@ -352,7 +352,7 @@ class _District:
 
     def _share_by_flow(self, session: int, points: np.ndarray, need: np.ndarray, demand: np.ndarray,
                        used: np.ndarray, out: list[tuple[int, int, int, int, int]]) -> None:
-        """The session's rest as the max-flow shares it (always possible: the rest was feasible)."""
+        """The session's rest as the witness has it given (always possible: the witness fills what is left)."""
         loads = self.witness[:, session, :].copy()
         for role in ROLE_ORDER:
             for c in np.nonzero(loads[:, role])[0]:
@@ -410,13 +410,6 @@ class _FeasibilityGraph:
                                  shape=(self.n_nodes, self.n_nodes))
         self._graph.sort_indices()
         self.n_cs_role = len(allowed_cs)
-        # Edge positions of (class in session s) -> (s, role), for reading loads back.
-        self._cs_role_edge = np.empty(len(allowed_cs), dtype="int64")
-        position = np.empty(len(order), dtype="int64")
-        position[order] = np.arange(len(order))
-        self._position = position
-        first_cs_role = n_classes + n_cs
-        self._cs_role_edge = position[first_cs_role + np.arange(len(allowed_cs))]
 
     def _solve(self, session: int, demand: np.ndarray, budget: np.ndarray,
                free_now: np.ndarray) -> tuple[object, int]:
