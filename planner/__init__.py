@@ -13,8 +13,9 @@ import none of the solver stack.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from planner.lazy import first_use
 
 if TYPE_CHECKING:
     from planner.errors import NoPlanError, Problem, ScenarioError, SolverUnavailableError
@@ -39,13 +40,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # PEP 562: the public names, imported from their layer on first use.
-    if name not in _HOMES:
-        raise AttributeError(f"module 'planner' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOMES[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = first_use("planner", _HOMES, globals())
 
 
 def __dir__() -> list[str]:

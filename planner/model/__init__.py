@@ -6,8 +6,9 @@ The names below load on first use, so a module that needs only a constant of the
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from planner.lazy import first_use
 
 if TYPE_CHECKING:
     from planner.model.levers import Inputs, Levers, apply_levers
@@ -20,10 +21,4 @@ _HOMES = {"Inputs": "planner.model.levers", "Levers": "planner.model.levers", "a
 __all__ = ["Inputs", "Levers", "PlanModel", "Solution", "apply_levers"]
 
 
-def __getattr__(name: str) -> Any:
-    # PEP 562: each public name is imported from its module on first use.
-    if name not in _HOMES:
-        raise AttributeError(f"module 'planner.model' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOMES[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = first_use("planner.model", _HOMES, globals())

@@ -20,8 +20,9 @@ loaded when first used (PEP 562), so importing ``planner.workbook.lever_state`` 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from planner.lazy import first_use
 
 if TYPE_CHECKING:
     from planner.workbook.compare_view import CompareView
@@ -51,13 +52,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # PEP 562: each public name is imported from its module on first use.
-    if name not in _HOMES:
-        raise AttributeError(f"module 'planner.workbook' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOMES[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = first_use("planner.workbook", _HOMES, globals())
 
 
 def __dir__() -> list[str]:
