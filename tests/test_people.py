@@ -28,6 +28,15 @@ THREE_SESSIONS = """
     s3,2023-06-08,15:00,17:00
 """
 
+# Two points of district a, each needing 3 general and 1 first aid in each of the three sessions.
+TWO_POINTS = """
+    point_id,name,district_id,lat,lon,capacity,parents,frontline_staff
+    p1,Point 1,a,39.90,116.40,10,100,10
+    p2,Point 2,a,39.91,116.40,10,100,10
+"""
+TWO_POINTS_NEEDS = "\n".join([NEEDS_HEADER, *(f"{p},{s},{role},{n}" for p in ("p1", "p2") for s in ("s1", "s2", "s3")
+                                             for role, n in (("general", 3), ("first_aid", 1)))])
+
 
 def checked(folder: Path, tmp_path: Path, **levers: object):
     """Solve, write the plan and check it with the independent checker; the plan."""
@@ -64,16 +73,9 @@ def test_teams_whole_at_one_point_throughout_when_possible(scenario_dir, tmp_pat
     Each team can cover one point entirely in every session, so the plan has each team whole
     at one point, the same point throughout: 6 pieces, none split, each team at one point.
     """
-    points = """
-        point_id,name,district_id,lat,lon,capacity,parents,frontline_staff
-        p1,Point 1,a,39.90,116.40,10,100,10
-        p2,Point 2,a,39.91,116.40,10,100,10
-    """
-    needs = [f"{p},{s},{role},{n}" for p in ("p1", "p2") for s in ("s1", "s2", "s3")
-             for role, n in (("general", 3), ("first_aid", 1))]
-    folder = scenario_dir(sessions_csv=THREE_SESSIONS, points_csv=points,
+    folder = scenario_dir(sessions_csv=THREE_SESSIONS, points_csv=TWO_POINTS,
                           teams_csv="\n".join([TEAM_HEADER, "t1,T1,U,a,4,1,0,3", "t2,T2,U,a,4,1,0,3"]),
-                          needs_csv="\n".join([NEEDS_HEADER, *needs]))
+                          needs_csv=TWO_POINTS_NEEDS)
     plan = checked(folder, tmp_path)
     s = plan.summary
     assert s["unmet"] == 0
@@ -90,17 +92,10 @@ def test_a_named_home_point_is_where_the_team_serves(scenario_dir, tmp_path):
 
     As above, but t1 takes on p2 and t2 p1: each team serves its own point throughout.
     """
-    points = """
-        point_id,name,district_id,lat,lon,capacity,parents,frontline_staff
-        p1,Point 1,a,39.90,116.40,10,100,10
-        p2,Point 2,a,39.91,116.40,10,100,10
-    """
-    needs = [f"{p},{s},{role},{n}" for p in ("p1", "p2") for s in ("s1", "s2", "s3")
-             for role, n in (("general", 3), ("first_aid", 1))]
     header = TEAM_HEADER + ",home_point_id"
-    folder = scenario_dir(sessions_csv=THREE_SESSIONS, points_csv=points,
+    folder = scenario_dir(sessions_csv=THREE_SESSIONS, points_csv=TWO_POINTS,
                           teams_csv="\n".join([header, "t1,T1,U,a,4,1,0,3,p2", "t2,T2,U,a,4,1,0,3,p1"]),
-                          needs_csv="\n".join([NEEDS_HEADER, *needs]))
+                          needs_csv=TWO_POINTS_NEEDS)
     plan = checked(folder, tmp_path)
     where = plan.assignments.groupby("team_id")["point_id"].unique().map(list).to_dict()
     assert where == {"t1": ["p2"], "t2": ["p1"]}

@@ -538,19 +538,25 @@ def test_checker_shares_no_code_with_the_planner() -> None:
     assert planner_modules == {name for name in planner_modules if name.startswith("planner.verify.")}
 
 
-def test_importing_and_running_the_checker_loads_neither_solver_nor_model(demo_plan: Path) -> None:
-    # A fresh interpreter: planner/__init__.py must stay lazy, and the checker must need nothing of the planner.
+def run_and_list_loaded(call: str, banned: tuple[str, ...]) -> str:
+    """Run ``call`` (which sets ``code``) in a fresh interpreter; its exit code and the banned modules it loaded."""
     script = (
         "import sys\n"
-        "from planner.verify import main\n"
-        f"code = main([{str(DEMO)!r}, {str(demo_plan)!r}])\n"
-        "banned = ('pulp', 'highspy', 'planner.model', 'planner.results', 'planner.io')\n"
+        f"{call}\n"
+        f"banned = {banned!r}\n"
         "loaded = sorted(m for m in sys.modules if any(m == b or m.startswith(b + '.') for b in banned))\n"
         "print(code, loaded)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
+    return done.stdout.splitlines()[-1]
+
+
+def test_importing_and_running_the_checker_loads_neither_solver_nor_model(demo_plan: Path) -> None:
+    # A fresh interpreter: planner/__init__.py must stay lazy, and the checker must need nothing of the planner.
+    call = f"from planner.verify import main\ncode = main([{str(DEMO)!r}, {str(demo_plan)!r}])"
+    banned = ("pulp", "highspy", "planner.model", "planner.results", "planner.io")
+    assert run_and_list_loaded(call, banned) == "0 []"
 
 
 def test_runs_as_a_module(demo_plan: Path) -> None:
@@ -561,14 +567,5 @@ def test_runs_as_a_module(demo_plan: Path) -> None:
 
 def test_the_verify_command_loads_no_solver(demo_plan: Path) -> None:
     # `planner verify` goes through the command line, which must not load PuLP or HiGHS to offer it.
-    script = (
-        "import sys\n"
-        "from planner.cli import main\n"
-        f"code = main(['verify', {str(DEMO)!r}, {str(demo_plan)!r}])\n"
-        "banned = ('pulp', 'highspy', 'planner.results')\n"
-        "loaded = sorted(m for m in sys.modules if any(m == b or m.startswith(b + '.') for b in banned))\n"
-        "print(code, loaded)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=ROOT)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
+    call = f"from planner.cli import main\ncode = main(['verify', {str(DEMO)!r}, {str(demo_plan)!r}])"
+    assert run_and_list_loaded(call, ("pulp", "highspy", "planner.results")) == "0 []"
