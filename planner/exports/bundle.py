@@ -21,11 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
 
 from planner.exports.duty import duty_points, duty_sheets_pdf, write_duty_sheets
 from planner.exports.plan_workbook import plan_tables
-from planner.io.xlsx import save_workbook, write_sheet
+from planner.io.xlsx import save_tables
 from planner.exports.files import PLAN_FILES, export_plan
 from planner.labels import label
 from planner.results.plan import Plan
@@ -91,12 +90,11 @@ def district_tables(plan: Plan, district_id: str, lang: str = "both", *,
 def write_district_workbook(plan: Plan, district_id: str, path: Path, *, lang: str = "both",
                             tables: Mapping[str, pd.DataFrame] | None = None) -> Path:
     """One district's workbook (see :func:`district_tables`)."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    sheets = {}
     for key, table in district_tables(plan, district_id, lang, tables=tables).items():
         title = label(key, lang) if lang != "both" else f"{label(key, 'zh')} {label(key, 'en')}"
-        write_sheet(workbook.create_sheet(title[:31]), table, lang)
-    save_workbook(workbook, path)
+        sheets[title[:31]] = table
+    save_tables(sheets, path, lang)
     return path
 
 

@@ -13,7 +13,9 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -113,3 +115,87 @@ def _fixed_core_dates(data: bytes) -> bytes:
     # openpyxl stamps "modified" with the time of saving, whatever the property says.
     stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data)
+
+
+# XlsxWriter ---------------------------------------------------------------------------------
+# The same sheets as write_sheet, written by XlsxWriter in constant-memory mode: rows go to the
+# file as they are made, so a large plan is written in a fraction of openpyxl's time and memory
+# (docs/performance.md, "plan.xlsx"). Cell formats follow the same contract: the type of a
+# table's value (Percent) chooses its number format, and a positive "missing" is shaded.
+
+def save_tables(sheets: Mapping[str, pd.DataFrame], path: Path, lang: str) -> None:
+    """Write tables as a workbook, one sheet per (title, table), as :func:`write_sheet` lays them out.
+
+    The bytes depend only on the tables: fixed dates inside and in the zip.
+    """
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": CONSTANT_MEMORY, "strings_to_formulas": False,
+                                               "strings_to_urls": False, "strings_to_numbers": False,
+                                               "nan_inf_to_errors": True})
+    workbook.set_properties({"created": FIXED_TIME, "author": "planner"})
+    styles = _XlsxStyles(workbook)
+    for title, table in sheets.items():
+        _write_xlsx_sheet(workbook.add_worksheet(title[:31]), table, lang, styles)
+    workbook.close()
+
+
+CONSTANT_MEMORY = True
+_XLSXWRITER_PADDING = 0.7109375  # 5 pixels of a 7-pixel character (XlsxWriter's width conversion)
+
+
+class _XlsxStyles:
+    """The formats of write_sheet, made once per workbook."""
+
+    def __init__(self, workbook: Any):
+        header_colour = "#" + str(HEADER_FILL.fgColor.rgb)[-6:]
+        short_colour = "#" + str(SHORT_FILL.fgColor.rgb)[-6:]
+        self.header = workbook.add_format({"bold": True, "bg_color": header_colour, "text_wrap": True,
+                                           "valign": "top"})
+        self.percent = workbook.add_format({"num_format": PERCENT_FORMAT})
+        self.short = workbook.add_format({"bg_color": short_colour})
+        self.short_percent = workbook.add_format({"bg_color": short_colour, "num_format": PERCENT_FORMAT})
+
+
+def _write_xlsx_sheet(ws: Any, table: pd.DataFrame, lang: str, styles: _XlsxStyles) -> None:
+    headers = [label(c, lang) if isinstance(c, str) and not c[:1].isdigit() else str(c) for c in table.columns]
+    n_cols = len(headers)
+    # Everything about the sheet before its rows: constant-memory mode writes rows as they come.
+    for index, column in enumerate(table.columns):
+        texts = [headers[index].split("\n")[0], headers[index].split("\n")[-1]]
+        texts += [str(v) for v in table[column].head(500)]
+        width = min(48, max(8, max(_width(t) for t in texts) + 2))
+        # XlsxWriter stores a width as Excel does (plus 5 pixels of padding); openpyxl stores it
+        # as given: the same stored width, so both writers' sheets look alike.
+        ws.set_column(index, index, width - _XLSXWRITER_PADDING)
+    ws.freeze_panes(1, 0)
+    if len(table):
+        ws.autofilter(0, 0, len(table), n_cols - 1)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_row(0, 32 if lang == "both" else 18)
+    for col, text in enumerate(headers):
+        ws.write_string(0, col, text, styles.header)  # a header may be user text too: never a formula
+    missing = list(table.columns).index("missing") if "missing" in table.columns else -1
+    for r, row in enumerate(table.itertuples(index=False), start=1):
+        for col, value in enumerate(row):
+            _write_xlsx_cell(ws, r, col, value, col == missing, styles)
+
+
+def _write_xlsx_cell(ws: Any, row: int, col: int, value: object, missing: bool, styles: _XlsxStyles) -> None:
+    value = value.item() if hasattr(value, "item") and not isinstance(value, Percent) else value
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return
+    if isinstance(value, str):
+        ws.write_string(row, col, value)  # never a formula, whatever it starts with
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value)
+    elif isinstance(value, Percent):
+        short = missing and value > 0
+        ws.write_number(row, col, float(value), styles.short_percent if short else styles.percent)
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value, styles.short if missing and value > 0 else None)
+    else:
+        ws.write_string(row, col, str(value))
