@@ -1,4 +1,4 @@
-"""The ``planner`` command: ``planner solve``, ``check``, ``convert``, ``verify`` and ``generate``.
+"""The ``planner`` command: ``planner solve``, ``check``, ``convert``, ``verify``, ``generate`` and ``sweep``.
 
 Exit codes (the contract): 0 done, even with shortfalls; 2 invalid input, one line per
 problem on stderr naming file, line and column; 3 no plan. On 2 or 3 nothing is written.
@@ -62,7 +62,16 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", required=True, help="scenario folder to write (new or empty, or any with --force)")
     generate.add_argument("--seed", type=_seed, default=0, metavar="S", help="same seed, same files (default 0)")
     generate.add_argument("--force", action="store_true", help="replace a folder that already holds files")
+    from planner.sweep.command import add_parser as add_sweep_parser
+
+    add_sweep_parser(commands, scenario_help=SCENARIO_HELP, whole=_whole, seed=_seed)
     return parser
+
+
+def _whole(text: str) -> int:
+    if not _WHOLE.fullmatch(text.strip()) or len(text.strip()) > 9:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:40]!r}")
+    return int(text)
 
 
 def _scale(text: str) -> int:
@@ -133,6 +142,10 @@ def _run(args: argparse.Namespace) -> int:
               f"{len(scenario.points)} points, {len(scenario.teams)} teams "
               f"({int(scenario.teams['volunteers'].sum())} volunteers), {len(scenario.supplies)} items: OK")
         return EXIT_OK
+    if args.command == "sweep":
+        from planner.sweep.command import run as run_sweep
+
+        return run_sweep(args, scenario, _out_problem(args))
     return _solve(args, scenario)
 
 
@@ -149,6 +162,18 @@ def _located(source: str, text: str) -> str:
     if not folder or text.startswith(source):
         return text
     return f"{folder.rstrip('/')}/{text}"
+
+
+def _out_problem(args: argparse.Namespace) -> str | None:
+    """Why the folder --out cannot be written, or None."""
+    out = Path(args.out)
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not args.force)):
+        return "is a file" if not out.is_dir() else "already holds files; pass --force to replace it"
+    if out.exists() and holds_working_folder(out):
+        return "is the folder you are working in (or holds it); write to another folder"
+    if lies_within(Path(args.scenario), out, unknown=True):
+        return f"holds the scenario {args.scenario}, which replacing it would delete; write to another folder"
+    return None
 
 
 def _solve(args: argparse.Namespace, scenario: object) -> int:

@@ -200,3 +200,22 @@ WORKBOOK_TEXT: dict[str, tuple[str, str]] = {
     "tab_chart_supplies": ("物资", "Supplies"),
 }
 TEXT.update(WORKBOOK_TEXT)
+
+# planner sweep: uncertainty, risk and reserves (planner/sweep/, notebooks/06_sweep.ipynb)
+SWEEP_TEXT: dict[str, tuple[str, str]] = {
+    "samples": ("抽样次数", "Samples"),
+    "p_short": ("缺人概率", "Chance of a shortfall"),
+    "expected_missing": ("平均缺口", "Expected missing"),
+    "chart_sweep_coverage": ("各次抽样的保障率分布", "Coverage over the samples"),
+    "chart_sweep_map": ("服务点位缺人风险：颜色为最高缺人概率，大小为平均缺口",
+                        "Risk per point: colour = highest chance of a shortfall, size = expected missing"),
+    "chart_sweep_needs": ("最常缺人的岗位", "The needs most often short"),
+    "share_of_samples": ("抽样占比", "Share of samples"),
+    "show_up": ("到岗率", "Show-up"),
+    "weather_chance": ("天气概率", "Chance of weather"),
+    "reserves": ("备勤志愿者", "Standby volunteers"),
+    "reserve_target": ("目标：急救岗位全部到位的抽样占比", "Target: share of samples with every first-aid duty filled"),
+    "ctl_run_sweep": ("开始抽样", "Run the sweep"),
+    "ctl_find_reserves": ("计算备勤人数", "Find the reserves"),
+}
+TEXT.update(SWEEP_TEXT)

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from planner.errors import Problem
+from planner.io.uncertainty import uncertainty_problems
 
 ROLES = ("general", "first_aid", "counsellor")
 # Counts larger than this are typing mistakes (a billion volunteers); they also keep every
@@ -225,7 +226,10 @@ def config_from_data(
         if isinstance(data.get(section), dict):
             data[section] = {key: value for key, value in data[section].items() if value is not None}
     try:
-        return ScenarioConfig.model_validate(data), []
+        config = ScenarioConfig.model_validate(data)
+        # uncertainty: is read by planner sweep (planner/io/uncertainty.py); its values are checked here.
+        found = uncertainty_problems(data.get("uncertainty"), file=file, lines=lines, where=where)
+        return (config if not found else None), found
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
@@ -268,10 +272,19 @@ def _plain(kind: str, message: str, ctx: dict[str, Any]) -> str:
     return message.replace("Input should be", "expected", 1)
 
 
+def key_lines(text: str) -> dict[tuple[Any, ...], int]:
+    """The 1-based line of every key path of a YAML text (checked already: parse_config)."""
+    lines: dict[tuple[Any, ...], int] = {}
+    document = yaml.compose(text, Loader=yaml.SafeLoader)
+    if document is not None:
+        _key_lines(document, (), lines, [], "")
+    return lines
+
+
 def unknown_setting_warnings(config: ScenarioConfig) -> list[str]:
     """Keys we do not use, worth a warning in case of a typo (they are kept, not rejected)."""
     notes = []
-    for key in sorted((config.model_extra or {}).keys()):
+    for key in sorted(set((config.model_extra or {}).keys()) - {"uncertainty"}):  # uncertainty: planner sweep
         notes.append(f"scenario.yaml: key '{key}' is not used by the planner")
     for key in sorted((config.settings.model_extra or {}).keys()):
         notes.append(f"scenario.yaml: settings.{key} is not used by the planner")

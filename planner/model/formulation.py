@@ -334,6 +334,7 @@ class Formulation(LinearProgram[Figures]):
     km: np.ndarray
     need: Keys
     farthest_km: float
+    _extra_ids: dict[str, np.ndarray]
 
     def __init__(self, scenario: Scenario, reach_km: float, *, base: Inputs | None = None):
         self.scenario = scenario
@@ -344,10 +345,20 @@ class Formulation(LinearProgram[Figures]):
         keys = {family.name: family.keys for family in columns}
         self.u, self.y, self.a, self.f, self.q, self.share, self.z = (
             keys[n] for n in ("u", "y", "a", "f", "q", "share", "z"))
-        super().__init__(columns, [define(self) for define in ROW_FAMILIES])
+        rows = [define(self) for define in ROW_FAMILIES]
+        extra_columns, extra_rows, self._extra_ids = self.extra_families(base)
+        super().__init__([*columns, *extra_columns], [*rows, *extra_rows])
         self.u0, self.y0, self.a0, self.f0, self.q0, self.share0, self.z0 = (
             self.col_offset[n] for n in ("u", "y", "a", "f", "q", "share", "z"))
         self._inputs: Inputs | None = None
+
+    def extra_families(self, base: Inputs) -> tuple[list[ColumnFamily[Figures]], list[RowFamily[Figures]],
+                                                   dict[str, np.ndarray]]:
+        """Families a subclass adds after the model's own, with the ids of their new keys for names.
+
+        None here; planner.sweep adds one column per person and session (who showed up).
+        """
+        return [], [], {}
 
     def set_inputs(self, inputs: Inputs) -> None:
         """Set every bound, cost and lever-driven coefficient from ``inputs``."""
@@ -370,6 +381,7 @@ class Formulation(LinearProgram[Figures]):
             "k": np.array([f"band{k}" for k in range(BANDS)], dtype=object),
         }
         ids["g"] = ids["d"]  # the district of a point (fairness bands)
+        ids.update(self._extra_ids)
         classes = self.classes
         ids["c"] = np.array([f"{team}_{KINDS[kind]}{level}" for team, kind, level in
                              zip(ids["t"][classes.team], classes.kind, classes.level, strict=True)], dtype=object)

@@ -17,6 +17,7 @@ import pulp
 from planner.errors import NoPlanError, SolverUnavailableError
 from planner.io.scenario import Scenario
 from planner.model import cbc, highs, whole
+from planner.model.families import Values
 from planner.model.formulation import Formulation
 from planner.model.levers import Inputs, apply_levers
 from planner.model.solution import SOLVERS, Solution, is_integral
@@ -48,14 +49,23 @@ class PlanModel(Formulation):
                  self.num_cols, self.num_rows, len(self._a_value), self.build_seconds)
         log.debug("rows per family: %s", {name: len(k) for name, k in self.row_keys.items()})
 
-    def set_inputs(self, inputs: Inputs) -> None:
-        """Set every bound, cost and lever-driven coefficient; a warm model follows at once."""
-        values = self.values_for(inputs)
+    def set_inputs(self, inputs: Inputs, values: Values | None = None) -> None:
+        """Set every bound, cost and lever-driven coefficient; a warm model follows at once.
+
+        ``values``, when given, are set instead of what ``inputs`` give (:meth:`values_for`
+        changed by the caller: planner.sweep bounds each class by who showed up).
+        """
+        values = self.values_for(inputs) if values is None else values
         if self._highs is not None:
             highs.push_changes(self._highs, self, values)
         self.adopt(values)
         self._inputs = inputs
         self._problem = None  # the PuLP copy is rebuilt from these arrays when asked for
+
+    @property
+    def highs_model(self) -> highs.highspy.Highs | None:
+        """The warm HiGHS model after a first solve (None before): its basis, for planner.sweep."""
+        return self._highs
 
     @property
     def problem(self) -> pulp.LpProblem:
