@@ -272,15 +272,6 @@ def _plain(kind: str, message: str, ctx: dict[str, Any]) -> str:
     return message.replace("Input should be", "expected", 1)
 
 
-def key_lines(text: str) -> dict[tuple[Any, ...], int]:
-    """The 1-based line of every key path of a YAML text (checked already: parse_config)."""
-    lines: dict[tuple[Any, ...], int] = {}
-    document = yaml.compose(text, Loader=yaml.SafeLoader)
-    if document is not None:
-        _key_lines(document, (), lines, [], "")
-    return lines
-
-
 def unknown_setting_warnings(config: ScenarioConfig) -> list[str]:
     """Keys we do not use, worth a warning in case of a typo (they are kept, not rejected)."""
     notes = []

@@ -169,16 +169,25 @@ def scenario_uncertainty(scenario: Any, *, presets: Iterable[str]) -> Uncertaint
 
 
 def _yaml_lines(source: str) -> dict[tuple[Any, ...], int]:
-    """Lines of scenario.yaml's keys when the scenario is a folder (a workbook has rows instead)."""
-    from planner.io.settings import key_lines
-
+    """Lines of the keys under ``uncertainty:`` when the scenario is a folder (a workbook has rows instead)."""
     path = Path(source) / "scenario.yaml" if source else None
     if path is None or not path.is_file():
         return {}
     try:
-        return key_lines(path.read_text(encoding="utf-8-sig"))
+        document = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
+    lines: dict[tuple[Any, ...], int] = {}
+
+    def walk(node: yaml.Node, path: tuple[Any, ...]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                lines.setdefault((*path, key.value), key.start_mark.line + 1)
+                walk(value, (*path, key.value))
+
+    if document is not None:
+        walk(document, ())
+    return lines
 
 
 __all__ = ["KEY", "Uncertainty", "scenario_uncertainty", "uncertainty_problems"]
