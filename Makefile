@@ -49,6 +49,7 @@ plan: $(STAMP)
 ## make bench: time the default scenario and generated 10x and 100x ones (a few minutes); writes docs/performance.md
 bench: $(STAMP)
 	$(BIN)/python -m planner.bench
+	$(BIN)/python -m planner.bench_sweep
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

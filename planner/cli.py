@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from planner.errors import NoPlanError, Problem, ScenarioError, SolverUnavailableError, one_line
 from planner.io.textfiles import holds_working_folder, lies_within
@@ -62,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", required=True, help="scenario folder to write (new or empty, or any with --force)")
     generate.add_argument("--seed", type=_seed, default=0, metavar="S", help="same seed, same files (default 0)")
     generate.add_argument("--force", action="store_true", help="replace a folder that already holds files")
+    generate.add_argument("--regions", type=_whole, default=1, metavar="R",
+                          help="R such scenarios far apart in one, each an independent part (default 1)")
     from planner.sweep.command import add_parser as add_sweep_parser
 
     add_sweep_parser(commands, scenario_help=SCENARIO_HELP, whole=_whole, seed=_seed)
@@ -178,7 +181,6 @@ def _out_problem(args: argparse.Namespace) -> str | None:
 
 def _solve(args: argparse.Namespace, scenario: object) -> int:
     from planner.exports.files import export_plan
-    from planner.results.solving import solve
 
     out = Path(args.out)
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not args.force)):
@@ -195,7 +197,7 @@ def _solve(args: argparse.Namespace, scenario: object) -> int:
         return EXIT_INVALID
     started = time.perf_counter()
     try:
-        plan = solve(scenario, solver=args.solver, time_limit=args.time_limit)  # type: ignore[arg-type]
+        plan = _solve_scenario(scenario, args)
     except (NoPlanError, SolverUnavailableError) as exc:
         print(f"no plan: {exc}; nothing was written", file=sys.stderr)
         return EXIT_NO_PLAN
@@ -207,6 +209,19 @@ def _solve(args: argparse.Namespace, scenario: object) -> int:
         return EXIT_INVALID
     print(_human_summary(plan, seconds, out))
     return EXIT_OK
+
+
+def _solve_scenario(scenario: Any, args: argparse.Namespace) -> Any:
+    """One model, or for a large scenario of independent parts, the parts on a local Dask cluster."""
+    from planner.results.parts import solve_parts, worth_parts
+    from planner.results.solving import solve
+
+    if worth_parts(scenario):
+        from planner.cluster import dask_client
+
+        with dask_client() as client:
+            return solve_parts(scenario, client=client, solver=args.solver, time_limit=args.time_limit)
+    return solve(scenario, solver=args.solver, time_limit=args.time_limit)
 
 
 def _convert(args: argparse.Namespace) -> int:
@@ -252,13 +267,21 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _generate(args: argparse.Namespace) -> int:
     from planner.generate import write_generated
+    from planner.regions import MAX_REGIONS, write_regions
 
+    if not 1 <= args.regions <= MAX_REGIONS:
+        print(f"--regions: expected 1 to {MAX_REGIONS}, got {args.regions}; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
     try:
-        folder = write_generated(args.scale, args.out, seed=args.seed, overwrite=args.force)
+        if args.regions > 1:
+            folder = write_regions(args.scale, args.regions, args.out, seed=args.seed, overwrite=args.force)
+        else:
+            folder = write_generated(args.scale, args.out, seed=args.seed, overwrite=args.force)
     except OSError as exc:  # the folder holds files (FileExistsError), or cannot be written
         print(f"{exc}; nothing was written", file=sys.stderr)
         return EXIT_INVALID
-    print(f"wrote a Beijing-like scenario x{args.scale} (seed {args.seed}) to {folder}")
+    regions = f" in {args.regions} regions" if args.regions > 1 else ""
+    print(f"wrote a Beijing-like scenario x{args.scale}{regions} (seed {args.seed}) to {folder}")
     return EXIT_OK
 
 

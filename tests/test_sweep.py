@@ -14,10 +14,11 @@ import numpy as np
 import pytest
 
 from planner import load_scenario, solve
+from planner.cluster import dask_client
 from planner.io.uncertainty import Uncertainty
 from planner.model.weather import weather_levers
 from planner.sweep.draws import draw
-from planner.sweep.engine import SampleSolver, dask_client
+from planner.sweep.engine import SampleSolver
 from planner.sweep.run import sweep
 
 from .conftest import DEMO

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace, scenario: Any, out_problem: str | None) -> int
     started = time.perf_counter()
     progress = _Progress(args.samples, started)
     try:
-        from planner.sweep.engine import dask_client
+        from planner.cluster import dask_client
 
         with dask_client(workers=args.workers, scheduler=args.scheduler) as client:
             advice = None

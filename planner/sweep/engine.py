@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -215,36 +213,6 @@ def solve_batch(key: str, payload: tuple[Scenario, Uncertainty, int], indices: S
                  integer_solves=integer_solves)
 
 
-def default_workers() -> int:
-    """The machine's cores (those this process may use)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-@contextmanager
-def dask_client(*, workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
-    """A Dask client: of the scheduler at ``scheduler`` (``tcp://host:port``), else of a local
-    cluster of ``workers`` processes (default: the machine's cores), closed afterwards."""
-    from dask.distributed import Client, LocalCluster
-
-    if scheduler is not None:
-        with Client(scheduler, timeout=30) as client:
-            yield client
-        return
-    n = workers or default_workers()
-    quiet = logging.getLogger("distributed").level
-    if not log.isEnabledFor(logging.INFO):  # Dask's own notes only with planner -v
-        logging.getLogger("distributed").setLevel(logging.ERROR)
-    try:
-        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                          dashboard_address=":0", silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
-            yield client
-    finally:
-        logging.getLogger("distributed").setLevel(quiet)
-
-
 def batches(samples: int, workers: int) -> list[range]:
     """Samples in batches: about eight per worker (so a slow batch holds nobody up), 5 to 100 samples each."""
     size = max(5, min(100, math.ceil(samples / max(1, workers) / 8)))
@@ -294,5 +262,4 @@ def join_batches(done: Sequence[Batch], samples: int, n_needs: int) -> Batch:
                  integer_solves=sum(b.integer_solves for b in done))
 
 
-__all__ = ["TOTALS", "Batch", "SampleSolver", "dask_client", "default_workers", "run_samples", "solve_batch",
-           "weather_inputs"]
+__all__ = ["TOTALS", "Batch", "SampleSolver", "run_samples", "solve_batch", "weather_inputs"]

@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from planner.cluster import dask_client
 from planner.io.scenario import Scenario
 from planner.io.textfiles import write_folder_atomically
 from planner.io.uncertainty import Uncertainty, scenario_uncertainty
 from planner.model.weather import PRESETS
-from planner.sweep.engine import Progress, dask_client, run_samples
+from planner.sweep.engine import Progress, run_samples
 from planner.sweep.risk import SweepResult, write_results
 
 MAX_SAMPLES = 1_000_000
