@@ -29,9 +29,9 @@ def kernel_env(tmp_path_factory):
     return str(kernels)
 
 
-def test_the_workbook_has_its_four_notebooks():
+def test_the_workbook_has_its_notebooks():
     assert [p.name for p in NOTEBOOKS] == ["01_explore.ipynb", "02_compare.ipynb", "03_export.ipynb",
-                                           "04_trainer_demo.ipynb"]
+                                           "04_trainer_demo.ipynb", "06_sweep.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -54,6 +54,7 @@ def test_notebooks_run_headless(path, kernel_env, tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_PATH", kernel_env)
     monkeypatch.setenv("PLANNER_EXPORTS", str(tmp_path / "exports"))
     monkeypatch.setenv("PLANNER_SAVED_SCENARIOS", str(tmp_path / "saved"))
+    monkeypatch.setenv("PLANNER_SWEEP_SAMPLES", "20")  # 06_sweep: a quick first sweep
     book = nbformat.read(path, as_version=4)
     book.cells.insert(0, nbformat.v4.new_code_cell("import sys\nprint(sys.executable)"))
     NotebookClient(book, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},

@@ -9,6 +9,7 @@
 ``compare_view``          :class:`CompareView`: two to four options side by side
 ``export_view``           :class:`ExportView`: staff exports, downloaded from the page
 ``trainer``               :class:`TrainerDemo`: the trainer's three what-ifs
+``sweep_view``            :class:`SweepView`: show-up and weather, the risk map, reserves advice
 ``common``                pacing (debounce, background drawing), error output, small widgets
 ``folders``               where the workbook finds scenarios and writes files
 ========================  ====================================================================
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from planner.workbook.folders import default_scenario
     from planner.workbook.lever_controls import LeverControls
     from planner.workbook.lever_state import default_state, levers_from_state
+    from planner.workbook.sweep_view import SweepView
     from planner.workbook.trainer import TrainerDemo
 
 _HOMES = {
@@ -38,6 +40,7 @@ _HOMES = {
     "ExportView": "planner.workbook.export_view", "default_scenario": "planner.workbook.folders",
     "LeverControls": "planner.workbook.lever_controls", "default_state": "planner.workbook.lever_state",
     "levers_from_state": "planner.workbook.lever_state", "TrainerDemo": "planner.workbook.trainer",
+    "SweepView": "planner.workbook.sweep_view",
 }
 
 __all__ = [
@@ -45,6 +48,7 @@ __all__ = [
     "Explorer",
     "ExportView",
     "LeverControls",
+    "SweepView",
     "TrainerDemo",
     "default_scenario",
     "default_state",
