@@ -95,3 +95,22 @@ def test_decomposed_plan_has_the_single_solve_objective_and_figures(tmp_path: Pa
     export_plan(joined, plan_dir)
     code, out, err = run_cli("verify", str(folder), str(plan_dir))
     assert code == 0, out + err
+
+
+def test_generate_regions_is_reproducible_and_valid(tmp_path: Path) -> None:
+    from .helpers import digest
+
+    outs = [tmp_path / "one", tmp_path / "two"]
+    for out in outs:
+        code, text, err = run_cli("generate", "--scale", "1", "--regions", "3", "--out", str(out), "--seed", "4")
+        assert code == 0, err
+        assert "in 3 regions" in text
+    assert digest(outs[0]) == digest(outs[1])
+    scenario = load_scenario(outs[0])
+    assert len(scenario.points) == 3 * 51 and len(scenario.teams) == 3 * 150
+    # No part spans two regions (a region may fall into more parts: Qian'an is 200 km from Beijing).
+    parts = scenario_parts(scenario)
+    regions = [set(scenario.points["point_id"].iloc[p.points].str[:3]) for p in parts]
+    assert all(len(r) == 1 for r in regions) and len(parts) >= 3
+    code, _text, err = run_cli("generate", "--scale", "1", "--regions", "0", "--out", str(tmp_path / "none"))
+    assert code == 2 and "--regions: expected 1 to 100" in err

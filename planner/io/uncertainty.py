@@ -113,15 +113,9 @@ def uncertainty_problems(data: Any, *, file: str, lines: Mapping[tuple[Any, ...]
                                            "(the rest is a day without a preset)")
     if schema is None:
         return problems
-    for team, p in schema.team_show_up.items():
-        if not 0 <= p <= 1:
-            problem(("team_show_up", team), f"expected a probability from 0 to 1, got {p!r}")
-    for day, presets in schema.weather.items():
+    for day in schema.weather:
         if not _DATE.fullmatch(day):
             problem(("weather", day), "expected an exam day as YYYY-MM-DD")
-        for preset, p in presets.items():
-            if not 0 <= p <= 1:
-                problem(("weather", day, preset), f"expected a probability from 0 to 1, got {p!r}")
     return problems
 
 

@@ -55,8 +55,7 @@ def everyone(classes: MemberClasses, inputs: Inputs, uncertainty: Uncertainty) -
     cls, number, team = cls[order], number[order], team[order]
     team_ids = inputs.scenario.teams["team_id"].to_numpy()
     own = np.array([uncertainty.team_show_up.get(t, uncertainty.show_up) for t in team_ids], dtype=float)
-    return People(team=team, number=number, cls=cls, free=classes.free[cls], show_up=own[team] if len(team_ids)
-                  else np.zeros(0))
+    return People(team=team, number=number, cls=cls, free=classes.free[cls], show_up=own[team])
 
 
 @dataclass(frozen=True)
