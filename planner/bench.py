@@ -373,12 +373,15 @@ def machine() -> str:
             f"numpy {numpy.__version__}, pandas {pandas.__version__}")
 
 
-def write_report(path: Path, text: str) -> None:
-    """Put ``text`` between the bench markers of ``path`` (appended, with markers, if absent)."""
-    block = f"{START}\n{text}\n{END}"
+def write_report(path: Path, text: str, *, start: str = START, end: str = END) -> None:
+    """Put ``text`` between the markers ``start`` and ``end`` of ``path`` (appended, with markers, if absent).
+
+    planner.bench_sweep writes its own block between markers of its own.
+    """
+    block = f"{start}\n{text}\n{end}"
     page = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n\n"
-    if START in page and END in page:
-        page = page[:page.index(START)] + block + page[page.index(END) + len(END):]
+    if start in page and end in page:
+        page = page[:page.index(start)] + block + page[page.index(end) + len(end):]
     else:
         page = page.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(page, encoding="utf-8")

@@ -157,16 +157,6 @@ def report(theory_figures: dict[str, Any], sweeps: dict[int, Any] | None, parts:
     return text
 
 
-def write_report(path: Path, text: str) -> None:
-    block = f"{START}\n{text}\n{END}"
-    page = path.read_text(encoding="utf-8")
-    if START in page and END in page:
-        page = page[:page.index(START)] + block + page[page.index(END) + len(END):]
-    else:
-        page = page.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(page, encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m planner.bench_sweep", description=__doc__.split("\n")[0])
     parser.add_argument("--only", choices=("theory", "sweep", "regions"), action="append",
@@ -184,7 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                                                                     joined)
     print(text)
     if args.report:
-        write_report(Path(args.report), text)
+        from planner.bench import write_report
+
+        write_report(Path(args.report), text, start=START, end=END)
     return 0
 
 
