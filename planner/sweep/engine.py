@@ -97,12 +97,9 @@ class SampleSolver:
         assert h is not None
         self._h = h
         self._basis = h.getBasis()
-        self._rows = h.getNumRow()
         self.days = exam_days(scenario)
         self.people = everyone(model.classes, base, uncertainty)  # the model's persons, with their show-up
         self._combos: dict[tuple[str, ...], tuple[Inputs, Any, np.ndarray]] = {}
-        n_classes = len(model.classes)
-        self._max_sessions = base.max_sessions[model.classes.team]
         self._person_budget = base.max_sessions[self.people.team]
         self._u_c, self._u_s = model.u["c"], model.u["s"]
         self._z_c, self._z_s = model.z["c"], model.z["s"]
@@ -110,9 +107,6 @@ class SampleSolver:
         self._session_keys = model.row_keys["class_session"]
         self._total_rows = model.rows_of("class_total")
         self._total_c = model.row_keys["class_total"]["c"]
-        members = np.argsort(self.people.cls, kind="stable")
-        starts = np.searchsorted(self.people.cls[members], np.arange(n_classes + 1))
-        self._members = [members[starts[c]:starts[c + 1]] for c in range(n_classes)]
         self._need_rows = model.a["need_row"]
         self._a = slice(model.a0, model.a0 + len(model.a))
         self._need_role = model.need["r"]
