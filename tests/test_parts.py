@@ -114,3 +114,16 @@ def test_generate_regions_is_reproducible_and_valid(tmp_path: Path) -> None:
     assert all(len(r) == 1 for r in regions) and len(parts) >= 3
     code, _text, err = run_cli("generate", "--scale", "1", "--regions", "0", "--out", str(tmp_path / "none"))
     assert code == 2 and "--regions: expected 1 to 100" in err
+
+
+def test_a_part_solves_on_the_model_built_before_from_another_copy() -> None:
+    # On Dask the build and the solve of a part get their own copies of its scenario.
+    import pickle
+
+    from planner.results.parts import build_part, part_scenario, solve_part
+
+    scenario = load_scenario(DEMO)
+    part = part_scenario(scenario, scenario_parts(scenario)[0])
+    farthest = build_part("copy-test", part)
+    plan, solution = solve_part("copy-test", pickle.loads(pickle.dumps(part)), farthest, "highs", None)
+    assert solution.status == "optimal" and plan.summary["needed"] == int(part.needs["volunteers"].sum())

@@ -123,9 +123,11 @@ def solve_part(key: str, scenario: Scenario, farthest_km: float, solver: str,
                time_limit: float | None) -> tuple[Plan, Solution]:
     """Solve a part with the whole scenario's farthest pair (its model built here before, or now)."""
     model = _MODELS.pop(key, None)
-    base = apply_levers(scenario)
     if model is None:
+        base = apply_levers(scenario)
         model = PlanModel(scenario, base.reach_km, base=base)
+    else:  # the scenario the model was built of (this task's copy may be another object, equal to it)
+        base = apply_levers(model.scenario)
     model.farthest_km = farthest_km
     model.set_inputs(base)
     solution = model.solve(solver=solver, time_limit=time_limit, warm=False)
