@@ -73,6 +73,9 @@ def run(args: argparse.Namespace, scenario: Any, out_problem: str | None) -> int
             print(f"{str(args.scenario).rstrip('/')}/{problem}", file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
         return EXIT_INVALID
+    if uncertainty.is_certain and args.reserves is None:
+        print("note: scenario.yaml has no uncertainty: (show_up, weather): every sample is the scenario's own plan",
+              file=sys.stderr)
     started = time.perf_counter()
     progress = _Progress(args.samples, started)
     try:
