@@ -257,6 +257,23 @@ class Explorer:
         self.status.value = _status_html("updated", self.lang, *self._last_status)
         self._refresh_views()
 
+    def current_plan(self) -> Plan:
+        """The plan for the controls as they are now: a change still waiting for its re-plan is
+        planned at once (a comparison takes the option the planner sees on the controls).
+
+        Raises
+        ------
+        ValueError
+            The controls hold something that cannot be planned (shown on the page too).
+        """
+        problems = self.controls.problems()
+        if problems:
+            raise ValueError("; ".join(problems))
+        if self._changed_at is not None:
+            self._debounced.cancel()
+            self.replan()
+        return self.plan
+
     def _show_headline(self) -> None:
         self.headline_html.value = headline_html(self.headline, self.lang, baseline=self.baseline, large=self.large,
                                                  teams=self.team_figures)

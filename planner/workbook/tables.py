@@ -53,9 +53,12 @@ def explorer_tables(plan: Plan, lang: str) -> dict[str, pd.DataFrame]:
     word = lambda key: label(key, lang)  # noqa: E731
     districts = plan.by_district()
     districts = districts[districts["needed"] > 0]
+    # A closed point does not open: its district counts only the points that do.
+    shut = sc.points[sc.points["point_id"].isin(plan.levers.closed_points)]
+    closed = shut.groupby("district_id").size()
     district_table = pd.DataFrame({
         word("district"): districts["name_zh" if lang == "zh" else "name_en"],
-        word("points"): districts["points"],
+        word("points"): districts["points"] - closed.reindex(districts["district_id"]).fillna(0).astype(int).to_numpy(),
         **{f"{word('missing')}: {word(r)}": districts[f"{r}_needed"] - districts[f"{r}_assigned"] for r in ROLES},
         word("needed"): districts["needed"], word("assigned"): districts["assigned"],
         word("coverage"): (districts["coverage"] * 100).round(1).astype(str) + "%",
