@@ -170,6 +170,7 @@ WORKBOOK_TEXT: dict[str, tuple[str, str]] = {
     "plain_feasible": ("可用的安排，但不保证最好", "A workable plan, not proven the best"),
     "assigned_of_needed": ("已安排/需要", "assigned/needed"),
     "starting": ("正在准备…", "Getting ready…"),
+    "trainer_live": ("现在的方案（可调）", "The plan now (live)"),
     # compare options without code
     "cmp_name": ("方案名称", "Option name"),
     "cmp_add": ("加入对比", "Add to the comparison"),

@@ -226,8 +226,8 @@ class Explorer:
             self.status.value = ""
             self._say(f"{label('check_input', self.lang)}: {'; '.join(problems)}", error=True)
             return
-        if 'data-state="error"' in self.message.value:
-            self.message.value = ""
+        if self.message.value.startswith('<span style="color:#c62828">'):
+            self.message.value = ""  # the input is right again: the old complaint goes
         self.status.value = _status_html("solving", self.lang)
         self._debounced()
 
@@ -398,8 +398,7 @@ class Explorer:
 
     def _say(self, text: str, *, error: bool = False) -> None:
         colour = "#c62828" if error else "#1a7f37"
-        state = "error" if error else "info"
-        self.message.value = f'<span data-state="{state}" style="color:{colour}">{html.escape(text)}</span>'
+        self.message.value = f'<span style="color:{colour}">{html.escape(text)}</span>'
 
     def land(self) -> None:
         """Bring the controls into view with the first one focused (the notebook calls it when shown),
