@@ -156,8 +156,8 @@ WORKBOOK_TEXT: dict[str, tuple[str, str]] = {
     # the workbook as users read it (issue 16): packs, weather days, checks, plain statuses
     "packs_all_out": ("库存全部发出", "all stock handed out"),
     "packs_left": ("库存还剩{n:,}个未发", "{n:,} still in stock"),
-    "packs_per_point": ("每个点得到所需的{share}", "each point gets {share} of what it wants"),
-    "packs_per_point_range": ("每个点得到所需的{low}–{high}", "each point gets {low}–{high} of what it wants"),
+    "packs_per_point": ("各点得到所需的{share}", "each point gets {share} of what it wants"),
+    "packs_per_point_range": ("各点得到所需的{low}–{high}", "each point gets {low}–{high} of what it wants"),
     "packs_none": ("没有礼包库存", "no packs in stock"),
     "weather_days_hint": ("先选天气，再勾选是哪几天", "Pick a weather, then tick its days"),
     "weather_no_day": ("还没有勾选日子：请勾选是哪几天，方案才会变化",

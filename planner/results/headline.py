@@ -174,6 +174,11 @@ def _change(key: str, h: Headline, base: Headline, lang: str, versus: str | None
     return f"{arrow} {text} {against}", "#1a7f37" if better else "#c62828"
 
 
+def _detail_html(detail: str) -> str:
+    """A card's detail, wrapping only between its parts ("a · b"), never inside a number or phrase."""
+    return " · ".join(f'<span style="white-space:nowrap">{html.escape(part)}</span>' for part in detail.split(" · "))
+
+
 def headline_html(h: Headline, lang: str = "zh", *, baseline: Headline | None = None, large: bool = False,
                   versus: str | None = None, teams: bool = False) -> str:
     """The figures as a row of cards (HTML); with a baseline, each card shows its change
@@ -195,7 +200,7 @@ def headline_html(h: Headline, lang: str = "zh", *, baseline: Headline | None = 
             f'<div style="font-size:{small};color:#57606a">{html.escape(name)}</div>'
             f'<div class="vp-value" style="font-size:{size};font-weight:600;line-height:1.2;white-space:nowrap">'
             f"{html.escape(value)}</div>"
-            f'<div class="vp-detail" style="font-size:{small};color:#57606a">{html.escape(detail.strip("()"))}</div>'
+            f'<div class="vp-detail" style="font-size:{small};color:#57606a">{_detail_html(detail.strip("()"))}</div>'
             f'<div class="vp-change" style="font-size:{small};color:{colour}">{html.escape(change)}</div></div>'
         )
     return f'<div class="vp-headline" style="display:flex;flex-wrap:wrap;gap:0.6em">{"".join(cards)}</div>'

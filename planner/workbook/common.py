@@ -37,7 +37,7 @@ LANGUAGES = (("中文", "zh"), ("English", "en"))
 DEBOUNCE_SECONDS = 0.08  # quiet after a change before re-planning
 CHART_SETTLE_SECONDS = 0.3  # quiet after a re-plan before drawing its chart
 DESCRIPTION_STYLE = {"description_width": "10.5em"}
-CSS_DPI = 96  # a browser's CSS pixels per inch
+CSS_DPI = 110  # CSS pixels per inch of a chart: a little above the browser's 96, so 10 pt reads like the page
 SHARPNESS = 1.5  # charts are drawn at this many pixels per CSS pixel: crisp on a projector and on a laptop
 # The workbook's own rules, shown once per view (an HTML widget's <style> applies to the page):
 # slider readouts keep room for "150" whatever the sidebar's width; a headline card's value
@@ -50,6 +50,7 @@ STYLESHEET = """<style>
 .vp-labelled-above>.widget-label{display:none !important}
 .vp-view .vp-above{font-size:var(--jp-widgets-font-size,13px);margin:6px 0 0 2px;color:#24292f}
 .vp-headline .vp-value,.vp-nowrap{white-space:nowrap}
+.vp-view .lm-TabBar-tab{flex:0 0 auto !important;max-width:none !important}
 .vp-image-pending{display:none !important}
 .vp-spinner{display:inline-block;box-sizing:border-box;width:0.95em;height:0.95em;margin-right:0.35em;
  border:2px solid currentColor;border-right-color:transparent;border-radius:50%;vertical-align:-0.12em;
@@ -194,7 +195,7 @@ def png_image(fig: Any = None, *, max_width: str = "100%") -> w.Image:
 
 
 def show_figure(image: w.Image, fig: Any, *, png: bytes | None = None) -> None:
-    """Show ``fig`` in ``image`` at its own size (its inches at the browser's 96 pixels an inch).
+    """Show ``fig`` in ``image`` at its own size (its inches at :data:`CSS_DPI` pixels an inch).
 
     The picture is drawn at :data:`SHARPNESS` pixels per CSS pixel and shown at its natural
     size, never stretched: a narrower page scales it down (``max-width``), never up, so it

@@ -35,7 +35,7 @@ from planner.workbook.lever_state import (
     state_problems,
     weather_days,
 )
-from planner.workbook.tables import short_item_name
+from planner.workbook.tables import point_name, short_item_name
 
 DISTRICT_WORDS_WIDTH = "7.5em"  # room for the longest short district name ("Shijingshan", "Mentougou")
 
@@ -71,7 +71,8 @@ class LeverControls:
         sc = scenario
         start = default_state(sc)  # the starting values are lever_state's; ranges and words are here
         add("availability", w.IntSlider(start["availability"], min=0, max=150, step=5, layout=full, style=wide),
-            "ctl_availability", above=True)
+            "ctl_availability")
+        self.widgets["availability"].add_class("vp-labelled-above")  # its group's title says what it is
         names = {lang_: {str(k): str(v) for k, v in district_names(sc, lang_).items()} for lang_ in ("zh", "en")}
         for district_id in _keyed(start, "district"):
             add(f"district:{district_id}", w.IntSlider(start[f"district:{district_id}"], min=0, max=200, step=5,
@@ -166,6 +167,13 @@ class LeverControls:
         # relabels quietly).
         weather.options = [(label(f"weather_{k}", lang), k) for k in PRESETS]
         weather.value = value
+        closed = self.widgets["closed"]
+        chosen = closed.value
+        points = self.scenario.points
+        # Each name in the page's language, so a long bilingual name is not cut in a narrow list.
+        closed.options = [(point_name(str(n), lang), p) for n, p in zip(points["name"], points["point_id"],
+                                                                         strict=True)]
+        closed.value = chosen
         self.close_hint.value = (f'<span class="vp-above">{html.escape(label("ctl_close", lang))}</span> '
                                  f'<span style="color:#57606a">({html.escape(label("ctl_close_hint", lang))})</span>')
         self._weather_changed()

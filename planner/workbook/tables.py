@@ -6,6 +6,7 @@ No widgets here: the tables are frames, and :func:`table_html` makes the HTML a 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,15 @@ def _cell_text(value: Any) -> str:
 def short_item_name(name: str) -> str:
     """An item's name without what its brackets add: 饮用水（瓶） is shown as 饮用水."""
     return name.split("（")[0].split("(")[0].strip()
+
+
+def point_name(name: str, lang: str) -> str:
+    """A point's name in one language when it is written in both (``石景山区第1服务点 Shijingshan point 1``:
+    the Chinese part in ``zh``, the rest in ``en``); as written otherwise."""
+    match = re.fullmatch(r"([^\x00-\x7f][^ ]*) +([\x00-\x7f]+)", name.strip())
+    if match is None:
+        return name
+    return match.group(1) if lang == "zh" else match.group(2)
 
 
 def explorer_tables(plan: Plan, lang: str) -> dict[str, pd.DataFrame]:
@@ -131,4 +141,4 @@ def _person_order(person_id: str) -> tuple[str, int, str]:
     return (team, int(number), "") if number.isdigit() else (person_id, 0, "")
 
 
-__all__ = ["explorer_tables", "short_item_name", "table_html", "team_choices", "team_tables"]
+__all__ = ["explorer_tables", "point_name", "short_item_name", "table_html", "team_choices", "team_tables"]
