@@ -187,7 +187,8 @@ def png_image(fig: Any = None, *, max_width: str = "100%") -> w.Image:
 
     Until it has a picture it takes no room (no broken-image icon, no empty box).
     """
-    image = w.Image(format="png", layout=w.Layout(max_width=max_width, height="auto"))
+    # No margin: with max-width 100% a margin would stick out of a narrow column and scroll it sideways.
+    image = w.Image(format="png", layout=w.Layout(max_width=max_width, height="auto", margin="0"))
     image.add_class("vp-image-pending")
     if fig is not None:
         show_figure(image, fig)

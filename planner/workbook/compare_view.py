@@ -132,7 +132,7 @@ class CompareBuilder:
         self.errors = w.Output()
         guard = guarded(self.errors)
         self.options: dict[str, Plan] = {}
-        self.name = w.Text(layout=w.Layout(width="22em"))
+        self.name = w.Text(layout=w.Layout(width="26em"), style={"description_width": "initial"})
         self.add_button = w.Button(icon="plus", button_style="info", layout=w.Layout(width="auto"))
         self.add_button.on_click(guard(lambda _: self.add()))
         self.compare_button = w.Button(icon="columns", button_style="primary", layout=w.Layout(width="auto"))

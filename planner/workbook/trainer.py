@@ -253,6 +253,8 @@ class TrainerDemo:
             image.layout.max_height = "64vh"
             image.layout.object_fit = "contain"
             image.layout.object_position = "left top"
+        self.explorer.view.layout.width = "auto"  # inside a tab: 100% and its margin would stick out
+        self.explorer.view.layout.margin = "0"
         self.story = w.Tab(children=[self.explorer.view, *[self.step(s.key) for s in self.steps]])
         self.view = w.VBox([stylesheet(), self.story, self.errors])
         self.view.add_class("vp-view")
