@@ -10,13 +10,21 @@ also saves the explorer, the comparison and the trainer's demo there.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from .conftest import ROOT
-from .test_browser import COVERAGE, browser, voila  # noqa: F401 (fixtures)
+from .test_browser import COVERAGE, browser, free_port, voila  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -136,9 +144,9 @@ def sidebar_width(page) -> float:
 def test_explorer_layout(voila, browser, size):  # noqa: F811
     page = open_page(browser, voila, "01_explore.ipynb", SIZES[size])
     try:
-        # Lands on the controls, working: the first slider focused and in view, the chart drawn.
-        assert page.evaluate("() => !!document.activeElement.closest('.widget-slider')") or \
-            page.locator(".widget-slider").first.is_visible()
+        # Lands on the explorer, working: its scenario list focused (so scrolled to), the chart drawn.
+        page.wait_for_function("() => !!document.activeElement.closest('.vp-explorer')", timeout=20_000)
+        assert page.locator(".vp-explorer img").first.is_visible()
         slider = page.locator(".vp-explorer .widget-slider").first
         track = slider.locator(".slider-container, .noUi-target").first.bounding_box()
         assert track["width"] >= 250, f"the availability slider is {track['width']:.0f} px wide"
@@ -240,3 +248,77 @@ def test_compare_without_code(voila, browser):  # noqa: F811
     finally:
         page.close()
 
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory) -> Iterator[str]:
+    """JupyterLab on notebooks/ (a copy, so running cells writes nothing into the project), on a free local port."""
+    tmp = tmp_path_factory.mktemp("lab")
+    kernels = tmp / "jupyter" / "kernels" / "python3"
+    kernels.mkdir(parents=True)
+    (kernels / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (planner)", "language": "python"}))
+    books = tmp / "notebooks"
+    shutil.copytree(ROOT / "notebooks", books)
+    env = {**os.environ, "JUPYTER_PATH": str(tmp / "jupyter"), "JUPYTER_CONFIG_DIR": str(tmp / "config"),
+           "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"), "PLANNER_SAVED_SCENARIOS": str(tmp / "saved"),
+           "PLANNER_EXPORTS": str(tmp / "exports")}
+    port = free_port()
+    log = (tmp / "lab.log").open("w")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
+         "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={books}", "--allow-root"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_MS / 1000
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"jupyter lab ended with {process.returncode}:\n{(tmp / 'lab.log').read_text()}")
+            try:
+                with urllib.request.urlopen(f"{url}/lab", timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"jupyter lab did not answer:\n{(tmp / 'lab.log').read_text()}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=15)
+        log.close()
+
+
+def test_run_all_cells_lands_on_the_explorer(jupyterlab, browser):  # noqa: F811
+    """In JupyterLab, after Run -> Run All Cells the explorer is on screen, not scrolled away below it."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(f"{jupyterlab}/lab/tree/01_explore.ipynb", timeout=STARTUP_MS)
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=STARTUP_MS)
+        page.wait_for_timeout(5000)  # the kernel starts
+        page.get_by_role("menuitem", name="Run").first.click()
+        page.get_by_text("Run All Cells", exact=True).first.click()
+        page.wait_for_selector(COVERAGE, timeout=STARTUP_MS)
+        page.wait_for_timeout(4000)  # the explorer asks for the focus once its widgets are drawn
+        inside = page.evaluate("""() => {
+            const view = document.querySelector('.vp-explorer').getBoundingClientRect();
+            const panel = document.querySelector('.jp-WindowedPanel-outer, .jp-Notebook').getBoundingClientRect();
+            return view.top < panel.bottom - 200 && view.bottom > panel.top + 200;
+        }""")
+        assert inside, "after Run All Cells the explorer is not on screen"
+    except Exception:
+        if os.environ.get("PLANNER_FAILED_SHOTS"):
+            page.screenshot(path=str(Path(os.environ["PLANNER_FAILED_SHOTS"]) / "lab.png"))
+        raise
+    finally:
+        page.close()

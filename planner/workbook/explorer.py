@@ -401,9 +401,10 @@ class Explorer:
         self.message.value = f'<span style="color:{colour}">{html.escape(text)}</span>'
 
     def land(self) -> None:
-        """Bring the controls into view with the first one focused (the notebook calls it when shown),
-        so after "Run All Cells" the planner lands on the explorer, not below it."""
-        widget = self.controls.widgets["availability"]
+        """Bring the explorer into view when it is shown: after "Run All Cells" the page would sit on
+        the last cell; focusing the scenario list at the explorer's top makes the browser scroll to it.
+        (A slider takes no focus from the kernel; the list does.)"""
+        widget = self.picker if self.picker.layout.display != "none" else self.add_form.widgets["name"]
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
