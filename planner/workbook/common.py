@@ -182,8 +182,9 @@ def language_toggle(lang: str = "zh") -> w.ToggleButtons:
                            layout=w.Layout(width="auto"))
 
 
-def png_image(fig: Any = None, *, max_width: str = "100%") -> w.Image:
-    """An Image widget for charts, showing a matplotlib figure when given one (:func:`show_figure`).
+def png_image(fig: Any = None, *, dpi: int | None = None, max_width: str = "100%") -> w.Image:
+    """An Image widget for charts, showing a matplotlib figure when given one (:func:`show_figure`;
+    drawn at ``dpi`` when given, else at the workbook's sharpness).
 
     Until it has a picture it takes no room (no broken-image icon, no empty box).
     """
@@ -191,7 +192,7 @@ def png_image(fig: Any = None, *, max_width: str = "100%") -> w.Image:
     image = w.Image(format="png", layout=w.Layout(max_width=max_width, height="auto", margin="0"))
     image.add_class("vp-image-pending")
     if fig is not None:
-        show_figure(image, fig)
+        show_figure(image, fig, png=None if dpi is None else charts.to_png(fig, dpi=dpi))
     return image
 
 
