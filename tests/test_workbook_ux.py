@@ -31,7 +31,9 @@ def saved_elsewhere(tmp_path, monkeypatch):
 
 
 def values(page: str, cls: str = "vp-value") -> dict[str, str]:
-    return dict(re.findall(rf'data-figure="(\w+)".*?class="{cls}"[^>]*>([^<]*)<', page))
+    """Each card's text of one part (its value, or its detail), tags taken out."""
+    found = re.findall(rf'data-figure="(\w+)".*?class="{cls}"[^>]*>(.*?)</div>', page)
+    return {key: re.sub(r"<[^>]+>", "", text) for key, text in found}
 
 
 def test_the_packs_card_says_what_a_planner_can_act_on(beijing_plan):
