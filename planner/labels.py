@@ -190,6 +190,7 @@ WORKBOOK_TEXT: dict[str, tuple[str, str]] = {
     "export_steps": ("共 {n} 步", "{n} steps"),
     "export_solving": ("求解方案", "Solving the plan"),
     "export_writing": ("写入文件", "Writing the files"),
+    "export_failed": ("未能生成文件（原因见下方）", "The files were not made (see why below)"),
     "export_done_in": ("完成，用时 {seconds:.0f} 秒", "Done in {seconds:.0f} s"),
     # charts and tables
     "chart_district_coverage": ("各区保障率", "Coverage by district"),

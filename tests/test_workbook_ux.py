@@ -235,3 +235,15 @@ def test_district_workbooks_write_coverage_as_a_percentage(beijing_plan, tmp_pat
     assert coverage.number_format == "0.0%" and coverage.value == pytest.approx(expected)
     frame = pd.read_excel(bundle.district_workbook_of["haidian"], sheet_name=book.sheetnames[-1])
     assert frame.iloc[0, -1] == pytest.approx(expected)
+
+
+def test_a_failed_export_stops_its_spinner(tmp_path, monkeypatch):
+    view = ExportView(DEMO, folder=tmp_path / "out")
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("planner.workbook.export_view.export_bundle", broken)
+    with pytest.raises(OSError, match="disk full"):
+        view.prepare()
+    assert 'data-state="failed"' in view.status.value and "vp-spinner" not in view.status.value

@@ -73,12 +73,18 @@ class ExportView:
         self.steps_seen: list[str] = []
         self._progress(started, 0, 0, "solve")  # how many files follow is known once the plan is
         folder = Path(self.picker.value)
-        scenario = load_scenario(folder)
-        self.plan = solve(scenario)
-        target = self._folder or exports_dir(self.root) / folder.name
-        self.bundle = export_bundle(self.plan, target, lang=self.headers.value, overwrite=True,
-                                    progress=lambda done, total, what: self._progress(started, done + 1, total + 1,
-                                                                                      what))
+        try:
+            scenario = load_scenario(folder)
+            self.plan = solve(scenario)
+            target = self._folder or exports_dir(self.root) / folder.name
+            self.bundle = export_bundle(self.plan, target, lang=self.headers.value, overwrite=True,
+                                        progress=lambda done, total, what: self._progress(started, done + 1,
+                                                                                          total + 1, what))
+        except Exception:
+            # No spinner left turning: the error itself shows below (the page's error output).
+            self.status.value = f'<span class="vp-status" data-state="failed" style="color:#c62828">✗ ' \
+                                f'{html.escape(label("export_failed", self.lang))}</span>'
+            raise
         seconds = time.perf_counter() - started
         self.seconds = seconds
         self.status.value = status_html("done", f"{label('export_done_in', self.lang).format(seconds=seconds)} · "

@@ -232,6 +232,10 @@ class TrainerDemo:
     steps : list of Step
     plans : dict of step key to Plan
         Each what-if's plan; ``base`` is the scenario as planned.
+    story : ipywidgets.Tab
+        The live panel, then one tab per step.
+    view : ipywidgets.VBox
+        What the notebook shows: the story and an error output.
     """
 
     def __init__(self, scenario: str | Path | Scenario | None = None, *, lang: str = "zh",
