@@ -145,7 +145,7 @@ def test_explorer_layout(voila, browser, size):  # noqa: F811
     page = open_page(browser, voila, "01_explore.ipynb", SIZES[size])
     try:
         # Lands on the explorer, working: its scenario list focused (so scrolled to), the chart drawn.
-        page.wait_for_function("() => !!document.activeElement.closest('.vp-explorer')", timeout=20_000)
+        page.wait_for_function("() => !!document.activeElement.closest('.vp-explorer')", timeout=30_000)
         assert page.locator(".vp-explorer img").first.is_visible()
         slider = page.locator(".vp-explorer .widget-slider").first
         track = slider.locator(".slider-container, .noUi-target").first.bounding_box()

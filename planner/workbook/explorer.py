@@ -410,7 +410,7 @@ class Explorer:
         except RuntimeError:
             return  # no page to land on (a script or a test)
         # Once the page has drawn the widgets: a focus message for a view not made yet is lost.
-        for delay in (0.8, 2.5):
+        for delay in (1.0, 3.0, 6.0):  # a slow page (a busy projector laptop) draws late
             loop.call_later(delay, widget.focus)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
