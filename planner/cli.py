@@ -1,4 +1,4 @@
-"""The ``planner`` command: ``planner solve``, ``check``, ``convert``, ``verify`` and ``generate``.
+"""The ``planner`` command: ``planner solve``, ``replan``, ``check``, ``convert``, ``verify`` and ``generate``.
 
 Exit codes (the contract): 0 done, even with shortfalls; 2 invalid input, one line per
 problem on stderr naming file, line and column; 3 no plan. On 2 or 3 nothing is written.
@@ -45,6 +45,19 @@ def _parser() -> argparse.ArgumentParser:
                             "its steps, so it may run over)")
     solve.add_argument("--force", action="store_true", help="replace a plan folder that already holds files")
     solve.add_argument("--lang", choices=("both", "zh", "en"), default="both", help="headers of plan.xlsx")
+    replan = commands.add_parser(
+        "replan", help="repair a published plan for a changed scenario, with the fewest changes",
+        description="Keep the sessions before SESSION exactly as in PLAN, then fill every need, change as few "
+                    "of PLAN's assignments as possible, then share fairly, keep teams together and save travel. "
+                    "Writes a plan folder plus changes.csv.")
+    replan.add_argument("scenario", help=SCENARIO_HELP + ", as it is now")
+    replan.add_argument("--previous", required=True, metavar="PLAN", help="the plan published: its folder or plan.xlsx")
+    replan.add_argument("--from", required=True, dest="start", metavar="SESSION",
+                        help="first session re-planned (session_id); those before it have happened")
+    replan.add_argument("--out", required=True, help="plan folder to write (new or empty, or any with --force)")
+    replan.add_argument("--time-limit", type=_positive_float, metavar="S", help="seconds the solver may take")
+    replan.add_argument("--force", action="store_true", help="replace a plan folder that already holds files")
+    replan.add_argument("--lang", choices=("both", "zh", "en"), default="both", help="headers of plan.xlsx")
     check = commands.add_parser("check", help="check a scenario without solving it")
     check.add_argument("scenario", help=SCENARIO_HELP)
     convert = commands.add_parser(
@@ -133,6 +146,8 @@ def _run(args: argparse.Namespace) -> int:
               f"{len(scenario.points)} points, {len(scenario.teams)} teams "
               f"({int(scenario.teams['volunteers'].sum())} volunteers), {len(scenario.supplies)} items: OK")
         return EXIT_OK
+    if args.command == "replan":
+        return _replan(args, scenario)
     return _solve(args, scenario)
 
 
@@ -156,18 +171,9 @@ def _solve(args: argparse.Namespace, scenario: object) -> int:
     from planner.results.solving import solve
 
     out = Path(args.out)
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not args.force)):
-        what = "is a file" if not out.is_dir() else "already holds files; pass --force to replace it"
-        print(f"{out}: {what}; nothing was written", file=sys.stderr)
-        return EXIT_INVALID
-    if out.exists() and holds_working_folder(out):
-        print(f"{out}: is the folder you are working in (or holds it); write the plan to another folder; "
-              "nothing was written", file=sys.stderr)
-        return EXIT_INVALID
-    if lies_within(Path(args.scenario), out, unknown=True):
-        print(f"{out}: holds the scenario {args.scenario}, which replacing it would delete; "
-              "write the plan to another folder; nothing was written", file=sys.stderr)
-        return EXIT_INVALID
+    refused = refuse_out(out, args)
+    if refused is not None:
+        return refused
     started = time.perf_counter()
     try:
         plan = solve(scenario, solver=args.solver, time_limit=args.time_limit)  # type: ignore[arg-type]
@@ -182,6 +188,58 @@ def _solve(args: argparse.Namespace, scenario: object) -> int:
         return EXIT_INVALID
     print(_human_summary(plan, seconds, out))
     return EXIT_OK
+
+
+def _replan(args: argparse.Namespace, scenario: object) -> int:
+    """``planner replan``: as ``planner solve``, from a published plan (planner/results/replan.py)."""
+    from planner.exports.files import export_plan
+    from planner.io.previous_plan import read_previous_plan
+    from planner.results.replan import replan
+
+    out = Path(args.out)
+    refused = refuse_out(out, args)
+    if refused is not None:
+        return refused
+    started = time.perf_counter()
+    try:
+        previous = read_previous_plan(args.previous)
+        result = replan(scenario, previous, start=args.start, time_limit=args.time_limit)  # type: ignore[arg-type]
+    except ScenarioError as exc:  # the plan (or --from) does not fit the scenario: named row by row
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    except (NoPlanError, SolverUnavailableError) as exc:
+        print(f"no plan: {exc}; nothing was written", file=sys.stderr)
+        return EXIT_NO_PLAN
+    seconds = time.perf_counter() - started
+    try:
+        export_plan(result.plan, out, overwrite=args.force, lang=args.lang, extra={"changes.csv": result.changes})
+    except OSError as exc:
+        print(f"{out}: cannot write the plan ({exc.strerror or exc}); nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    print(_human_summary(result.plan, seconds, out))
+    moved = result.changes["team_id"].nunique()
+    print(f"  changed {result.plan.summary['changed']} volunteer-sessions of the published plan "
+          f"({len(result.changes)} rows, {moved} teams): see changes.csv")
+    return EXIT_OK
+
+
+def refuse_out(out: Path, args: argparse.Namespace) -> int | None:
+    """EXIT_INVALID (with its message) when the plan may not be written to ``out``, else None."""
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not args.force)):
+        what = "is a file" if not out.is_dir() else "already holds files; pass --force to replace it"
+        print(f"{out}: {what}; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    if out.exists() and holds_working_folder(out):
+        print(f"{out}: is the folder you are working in (or holds it); write the plan to another folder; "
+              "nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    if lies_within(Path(args.scenario), out, unknown=True):
+        print(f"{out}: holds the scenario {args.scenario}, which replacing it would delete; "
+              "write the plan to another folder; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    return None
 
 
 def _convert(args: argparse.Namespace) -> int:
