@@ -380,8 +380,12 @@ class _RepairModel:
         import highspy
 
         lp = self.lp
-        h = new_highs()
         total, parts = self._costs()
+        if lp.num_cols == 0:  # nothing to plan (no team free, or no need): the empty plan is the optimum
+            self.values = np.zeros(0)
+            return "optimal", {**{name: 0.0 for name in parts}, "changes": float(self.lost),
+                               "pins_missing": float(self.pins_unplaceable)}
+        h = new_highs()
         lp.col_cost = total
         load(h, lp)
         if time_limit:
