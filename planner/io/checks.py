@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import Problem, ScenarioError
+from planner.io.pins import order_pins, pin_problems
 from planner.io.raw import RawScenario
 from planner.io.scenario import Scenario, derive_needs, full_availability
-from planner.io.pins import order_pins, pin_problems
 from planner.io.schema import HOME_POINT, KEYS, NO_HOME, PINS, REFERENCES, REQUIRED, TABLES, Column
 from planner.io.settings import MAX_COUNT, MAX_WANTED, ScenarioConfig, parse_config, unknown_setting_warnings
 from planner.io.textfiles import CONTROL, RawTable, from_full_width

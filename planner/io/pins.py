@@ -63,7 +63,8 @@ def pin_problems(scenario: Scenario, typed: pd.DataFrame, file: str) -> list[Pro
     def flag(mask: pd.Series | np.ndarray, column: str, message: str, frame: pd.DataFrame = pins) -> None:
         for i in np.nonzero(np.asarray(mask))[0]:
             row = frame.iloc[i]
-            problems.append(Problem(file, int(row[LINE]), column, message.format(**row.to_dict())))
+            values = {str(k): v for k, v in row.items()}
+            problems.append(Problem(file, int(row[LINE]), column, message.format(**values)))
 
     def total(keys: list[str], where: pd.Series | None = None) -> pd.Series:
         values = pins["volunteers"].where(where, 0) if where is not None else pins["volunteers"]

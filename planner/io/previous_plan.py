@@ -121,9 +121,8 @@ def table_frame(table: RawTable, columns: tuple[str, ...], numbers: tuple[str, .
     for column in numbers:
         text = frame[column].astype(str)
         whole = text.str.fullmatch(r"[0-9]+")
-        for i in frame.index[~whole]:
-            problems.append(Problem(table.file, int(frame.at[i, LINE]), column,
-                                    f"expected a whole number 0 or more, got {frame.at[i, column]!r}"))
+        for value, line in zip(text[~whole], frame[LINE][~whole], strict=True):
+            problems.append(Problem(table.file, int(line), column, f"expected a whole number 0 or more, got {value!r}"))
         frame[column] = pd.to_numeric(text.where(whole, "0")).astype("int64")
     return frame
 

@@ -55,7 +55,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "availability": (*_ids("team_id", "session_id"), Column("volunteers", "int", 0)),
 }
 REQUIRED = ("districts", "sessions", "points", "teams", "supplies")
-OPTIONAL = ("needs", "availability")
+OPTIONAL: tuple[str, ...] = ("needs", "availability")
 KEYS: dict[str, tuple[str, ...]] = {
     "districts": ("district_id",), "sessions": ("session_id",), "points": ("point_id",),
     "teams": ("team_id",), "supplies": ("item_id",),

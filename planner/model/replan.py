@@ -153,9 +153,9 @@ def repair_plan(inputs: Inputs, *, first: int, before: pd.DataFrame, members: Me
     model = _RepairModel(inputs, first, before, members, used, pins, frozen_staffed, prefer)
     status, stages = model.solve(time_limit)
     pieces, class_pieces = model.pieces()
-    changed = int(round(stages["changes"]))
+    changed = round(stages["changes"])
     return Repair(status=status, team_pieces=pieces, class_pieces=class_pieces, classes=model.classes,
-                  numbers=model.numbers, changed=changed, pins_missing=int(round(stages["pins_missing"])),
+                  numbers=model.numbers, changed=changed, pins_missing=round(stages["pins_missing"]),
                   stages=stages, seconds=time.perf_counter() - started)
 
 
@@ -301,11 +301,12 @@ class _RepairModel:
         w, x, u, y, need = self.w, self.x, self.u, self.y, self.need
         size, left = self.classes.size, self.class_left
         n_x = np.arange(len(x))
-        rows = [
+        rows: list[RowFamily[None]] = [
             # A class's members on duty at once, and their sessions left over the exam.
             RowFamily("class_session", (Terms("w", {"c": w["c"], "s": w["s"]}),), ("c", "s"),
                       upper=lambda k, _: size[k["c"]]),
-            RowFamily("class_total", (Terms("w", {"c": w["c"]}),), ("c",), upper=lambda k, _: size[k["c"]] * left[k["c"]]),
+            RowFamily("class_total", (Terms("w", {"c": w["c"]}),), ("c",),
+                      upper=lambda k, _: size[k["c"]] * left[k["c"]]),
             # What a team gives in a session and role: at its points, and through its district's pool.
             RowFamily("team", (Terms("x", {"t": x["t"], "s": x["s"], "r": x["r"]}),
                                Terms("u", {"t": u["t"], "s": u["s"], "r": u["r"]}),
@@ -482,11 +483,11 @@ def _share_classes(team: pd.DataFrame, w_keys: Keys, w: np.ndarray) -> pd.DataFr
     out: list[tuple[int, int, int, int, int]] = []
     for t, p, s, r, amount in team[["t", "p", "s", "r", "volunteers"]].itertuples(index=False):
         left = int(amount)
-        for load in loads.get((t, s, r), []):
-            give = min(left, load[1])
+        for share in loads.get((t, s, r), []):
+            give = min(left, share[1])
             if give > 0:
-                out.append((load[0], p, s, r, give))
-                load[1] -= give
+                out.append((share[0], p, s, r, give))
+                share[1] -= give
                 left -= give
             if left == 0:
                 break

@@ -96,15 +96,15 @@ def replan(scenario: Scenario, previous: PreviousPlan, *, start: str | None = No
                                                            f"(sessions: {', '.join(sessions)})")])
     first = sessions.index(start)
     members = numbered_members(inputs)
-    frozen, later, held_roster = _split(previous, sc, first, members, inputs)
+    frozen, later, held_roster = _split(previous, sc, first, members)
     used = _sessions_served(held_roster, members, sc)
     team_ids, point_ids, session_ids = (sc.teams["team_id"], sc.points["point_id"], sc.sessions["session_id"])
     pins = sc.pins[sc.pins["session_id"].isin(sessions[first:])]
     repair = repair_plan(
         inputs, first=first, before=_positions(later, sc), members=members, used=used, pins=_positions(pins, sc),
         frozen_staffed=_frozen_staffed(frozen, inputs), prefer=None if prefer is None else pd.DataFrame({
-            "t": pd.Index(team_ids).get_indexer(prefer["team_id"]),
-            "p": pd.Index(point_ids).get_indexer(prefer["point_id"])}),
+            "t": pd.Index(team_ids).get_indexer(pd.Index(prefer["team_id"])),
+            "p": pd.Index(point_ids).get_indexer(pd.Index(prefer["point_id"]))}),
         time_limit=time_limit)
     pieces = repair.team_pieces
     new_rows = pd.DataFrame({
@@ -148,8 +148,8 @@ def _km(sc: Scenario) -> np.ndarray:
                        sc.points["lat"].to_numpy()[None, :], sc.points["lon"].to_numpy()[None, :])
 
 
-def _split(previous: PreviousPlan, sc: Scenario, first: int, members: Members,
-           inputs: Inputs) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _split(previous: PreviousPlan, sc: Scenario, first: int,
+           members: Members) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The previous plan's rows of the sessions held (checked against the scenario), its later rows
     with ids the scenario knows, and the roster of the sessions held.
 
@@ -160,37 +160,42 @@ def _split(previous: PreviousPlan, sc: Scenario, first: int, members: Members,
     """
     problems: list[Problem] = []
     rank = {sid: i for i, sid in enumerate(sc.sessions["session_id"])}
-    known = {"team_id": set(sc.teams["team_id"]), "point_id": set(sc.points["point_id"]), "role": set(ROLES)}
+    known: dict[str, set[str]] = {"team_id": set(sc.teams["team_id"]), "point_id": set(sc.points["point_id"]),
+                                  "role": set(ROLES)}
     a = previous.assignments
 
     def check(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
         """Rows of sessions held; problems for those (and any row) naming what the scenario lacks."""
         session_rank = frame["session_id"].map(rank)
-        for i in frame.index[session_rank.isna()]:
-            problems.append(Problem(str(frame.at[i, FILE]), int(frame.at[i, LINE]), "session_id",
-                                    f"{frame.at[i, 'session_id']!r} is not a session of the scenario: the plan "
-                                    "belongs to another scenario"))
+        unknown = frame[session_rank.isna()]
+        for value, file, line in zip(unknown["session_id"], unknown[FILE], unknown[LINE], strict=True):
+            problems.append(Problem(str(file), int(line), "session_id", f"{value!r} is not a session of the "
+                                                                         "scenario: the plan belongs to another one"))
         held = session_rank.fillna(len(rank)) < first
         for column in columns:
-            bad = held & ~frame[column].isin(known[column])
-            for i in frame.index[bad]:
-                problems.append(Problem(str(frame.at[i, FILE]), int(frame.at[i, LINE]), column,
-                                        f"{frame.at[i, column]!r} is not a {column} of the scenario, in a session "
-                                        "kept as held: the plan belongs to another scenario"))
+            bad = frame[held & ~frame[column].isin(known[column])]
+            for value, file, line in zip(bad[column], bad[FILE], bad[LINE], strict=True):
+                problems.append(Problem(str(file), int(line), column,
+                                        f"{value!r} is not a {column} of the scenario, in a session kept as "
+                                        "held: the plan belongs to another scenario"))
         return held
 
     held = check(a, ("team_id", "point_id", "role"))
     roster = previous.roster
-    if roster is None:
-        held_roster = _roster_of_held(a[held], members, inputs)
+    if roster is None:  # who served decides who may serve again: a re-plan needs it
+        problems.append(Problem(f"{previous.source}/roster.csv", None, None,
+                                "is missing; a plan written by the planner holds it (who served in each session)"))
+        held_roster = pd.DataFrame(columns=list(ROSTER_COLUMNS))
     else:
         roster_held = check(roster, ("team_id", "point_id", "role"))
         held_roster = roster[roster_held]
         person = _person_index(members, sc)
         unknown = held_roster[~held_roster["person_id"].isin(person)]
-        for i in unknown.index:
-            problems.append(Problem(str(unknown.at[i, FILE]), int(unknown.at[i, LINE]), "person_id",
-                                    f"{unknown.at[i, 'person_id']!r} is not a member of the scenario's teams, in a "
+        for i, person_id, file, line in zip(unknown.index, unknown["person_id"], unknown[FILE], unknown[LINE],
+                                            strict=True):
+            del i
+            problems.append(Problem(str(file), int(line), "person_id",
+                                    f"{person_id!r} is not a member of the scenario's teams, in a "
                                     "session kept as held: the plan belongs to another scenario"))
     if problems:
         raise ScenarioError(sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.column or "")))
@@ -203,43 +208,6 @@ def _person_index(members: Members, sc: Scenario) -> dict[str, int]:
     team_ids = sc.teams["team_id"].to_numpy()
     return {f"{team_ids[t]}/{n}": i for i, (t, n) in enumerate(zip(members.team.tolist(), members.number.tolist(),
                                                                     strict=True))}
-
-
-def _roster_of_held(held: pd.DataFrame, members: Members, inputs: Inputs) -> pd.DataFrame:
-    """A plan without roster.csv (a plan.xlsx of a version without it): the sessions held rostered
-    as the planner would, a team's members in turn, trained ones to their roles first."""
-    sc = inputs.scenario
-    rank = {sid: i for i, sid in enumerate(sc.sessions["session_id"])}
-    team_ids = sc.teams["team_id"].to_numpy()
-    rows = []
-    turn: dict[int, int] = {}
-    served = np.zeros(len(members), dtype="int64")
-    by_team = {t: np.nonzero(members.team == t)[0] for t in np.unique(members.team)}
-    ordered = held.assign(_rank=held["session_id"].map(rank)).sort_values(["team_id", "_rank"], kind="stable")
-    team_position = {tid: i for i, tid in enumerate(team_ids)}
-    for (team_id, s), group in ordered.groupby(["team_id", "_rank"], sort=True):
-        t = team_position[team_id]
-        candidates = by_team.get(t, np.zeros(0, dtype="int64"))
-        taken: set[int] = set()
-        for role in ("counsellor", "first_aid", "general"):
-            for row in group[group["role"] == role].itertuples(index=False):
-                for _ in range(int(row.volunteers)):
-                    able = [m for m in candidates.tolist() if m not in taken and members.free[m, s]
-                            and served[m] < inputs.max_sessions[t]
-                            and (role == "general" or members.kind[m] == 0
-                                 or members.kind[m] == (1 if role == "first_aid" else 2))]
-                    if not able:
-                        continue  # planner verify reports the held session that no roster fits
-                    start = turn.get(t, 0)
-                    m = min(able, key=lambda k: ((k - candidates[0] - start) % max(len(candidates), 1), k))
-                    taken.add(m)
-                    served[m] += 1
-                    turn[t] = (m - candidates[0] + 1) % max(len(candidates), 1)
-                    rows.append((f"{team_id}/{members.number[m]}", "", team_id, row.point_id, row.session_id, role))
-    frame = pd.DataFrame(rows, columns=ROSTER_COLUMNS)
-    frame[FILE] = "roster"
-    frame[LINE] = 0
-    return frame
 
 
 def _sessions_served(held_roster: pd.DataFrame, members: Members, sc: Scenario) -> np.ndarray:
@@ -255,10 +223,10 @@ def _sessions_served(held_roster: pd.DataFrame, members: Members, sc: Scenario) 
 def _positions(frame: pd.DataFrame, sc: Scenario) -> pd.DataFrame:
     """``team_id, point_id, session_id, role, volunteers`` as positions ``t, p, s, r, volunteers``."""
     return pd.DataFrame({
-        "t": pd.Index(sc.teams["team_id"]).get_indexer(frame["team_id"]),
-        "p": pd.Index(sc.points["point_id"]).get_indexer(frame["point_id"]),
-        "s": pd.Index(sc.sessions["session_id"]).get_indexer(frame["session_id"]),
-        "r": pd.Index(ROLES).get_indexer(frame["role"]),
+        "t": pd.Index(sc.teams["team_id"]).get_indexer(pd.Index(frame["team_id"])),
+        "p": pd.Index(sc.points["point_id"]).get_indexer(pd.Index(frame["point_id"])),
+        "s": pd.Index(sc.sessions["session_id"]).get_indexer(pd.Index(frame["session_id"])),
+        "r": pd.Index(ROLES).get_indexer(pd.Index(frame["role"])),
         "volunteers": frame["volunteers"].to_numpy(dtype="int64"),
     })
 
@@ -268,21 +236,21 @@ def _frozen_staffed(frozen: pd.DataFrame, inputs: Inputs) -> pd.DataFrame:
     sc = inputs.scenario
     given = frozen.groupby(["point_id", "session_id", "role"])["volunteers"].sum()
     needs = inputs.needs.set_index(["point_id", "session_id", "role"])["volunteers"]
-    staffed = np.minimum(given, needs.reindex(given.index).fillna(0)).reset_index()
+    staffed = given.clip(upper=needs.reindex(given.index).fillna(0)).reset_index()
     return pd.DataFrame({
         "g": pd.Index(sc.districts["district_id"]).get_indexer(
-            sc.points.set_index("point_id")["district_id"].reindex(staffed["point_id"])),
-        "r": pd.Index(ROLES).get_indexer(staffed["role"]),
+            pd.Index(sc.points.set_index("point_id")["district_id"].reindex(staffed["point_id"]))),
+        "r": pd.Index(ROLES).get_indexer(pd.Index(staffed["role"])),
         "volunteers": staffed["volunteers"].to_numpy(dtype="int64"),
     })
 
 
 def _in_plan_order(assignments: pd.DataFrame, sc: Scenario) -> pd.DataFrame:
     """Assignments in the order ``planner solve`` writes them: team, point, session (time), role."""
-    keys = [pd.Index(sc.teams["team_id"]).get_indexer(assignments["team_id"]),
-            pd.Index(sc.points["point_id"]).get_indexer(assignments["point_id"]),
-            pd.Index(sc.sessions["session_id"]).get_indexer(assignments["session_id"]),
-            pd.Index(ROLES).get_indexer(assignments["role"])]
+    keys = [pd.Index(sc.teams["team_id"]).get_indexer(pd.Index(assignments["team_id"])),
+            pd.Index(sc.points["point_id"]).get_indexer(pd.Index(assignments["point_id"])),
+            pd.Index(sc.sessions["session_id"]).get_indexer(pd.Index(assignments["session_id"])),
+            pd.Index(ROLES).get_indexer(pd.Index(assignments["role"]))]
     order = np.lexsort(keys[::-1])
     out = assignments.iloc[order].reset_index(drop=True)
     out["volunteers"] = out["volunteers"].astype("int64")
@@ -368,10 +336,10 @@ def plan_changes(before: pd.DataFrame, after: pd.DataFrame, sc: Scenario) -> pd.
     # In the plan's order; ids the scenario lacks (a plan's row of a point gone) last, by id.
     last = len(sc.teams) + len(sc.points) + len(sc.sessions) + len(ROLES)
     rank = {f"_{k}": np.where(i < 0, last, i) for k, i in (
-        ("t", pd.Index(sc.teams["team_id"]).get_indexer(both["team_id"])),
-        ("p", pd.Index(sc.points["point_id"]).get_indexer(both["point_id"])),
-        ("s", pd.Index(sc.sessions["session_id"]).get_indexer(both["session_id"])),
-        ("r", pd.Index(ROLES).get_indexer(both["role"])))}
+        ("t", pd.Index(sc.teams["team_id"]).get_indexer(pd.Index(both["team_id"]))),
+        ("p", pd.Index(sc.points["point_id"]).get_indexer(pd.Index(both["point_id"]))),
+        ("s", pd.Index(sc.sessions["session_id"]).get_indexer(pd.Index(both["session_id"]))),
+        ("r", pd.Index(ROLES).get_indexer(pd.Index(both["role"]))))}
     both = both.assign(**rank).sort_values(["_t", "_p", "_s", "_r", *keys], kind="stable")
     return both[CHANGE_COLUMNS].reset_index(drop=True)
 
