@@ -202,7 +202,7 @@ def _replan(args: argparse.Namespace, scenario: object) -> int:
         return refused
     started = time.perf_counter()
     try:
-        previous = read_previous_plan(args.previous)
+        previous = read_previous_plan(args.previous, scenario)  # type: ignore[arg-type]
         result = replan(scenario, previous, start=args.start, time_limit=args.time_limit)  # type: ignore[arg-type]
     except ScenarioError as exc:  # the plan (or --from) does not fit the scenario: named row by row
         for problem in exc.problems:

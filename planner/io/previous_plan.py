@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from planner.errors import Problem, ScenarioError
 from planner.io.textfiles import RawTable, read_csv_text
+
+if TYPE_CHECKING:
+    from planner.io.scenario import Scenario
 
 ASSIGNMENT_COLUMNS = ("team_id", "point_id", "session_id", "role", "volunteers")
 ROSTER_COLUMNS = ("person_id", "name", "team_id", "point_id", "session_id", "role")
@@ -63,8 +67,10 @@ def previous_from_tables(assignments: pd.DataFrame, roster: pd.DataFrame | None,
                         lined(distribution, "distribution.csv", DISTRIBUTION_COLUMNS), source)
 
 
-def read_previous_plan(path: str | Path) -> PreviousPlan:
+def read_previous_plan(path: str | Path, scenario: Scenario | None = None) -> PreviousPlan:
     """Read a plan folder (assignments.csv, roster.csv, distribution.csv) or a plan.xlsx.
+
+    A plan.xlsx shows sessions and roles as words: ``scenario`` turns them back into ids.
 
     Raises
     ------
@@ -76,7 +82,9 @@ def read_previous_plan(path: str | Path) -> PreviousPlan:
     if path.is_file() and path.suffix.lower() == ".xlsx":
         from planner.io.previous_workbook import read_plan_workbook
 
-        return read_plan_workbook(path)
+        if scenario is None:
+            raise ValueError("reading a plan.xlsx needs the scenario (its sessions' ids)")
+        return read_plan_workbook(path, scenario)
     if not path.is_dir():
         raise ScenarioError([Problem(str(path), None, None, "is not a plan folder (with assignments.csv) nor a "
                                                             "plan.xlsx written by the planner")])
