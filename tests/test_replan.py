@@ -268,7 +268,8 @@ def test_the_published_plan_xlsx_gives_the_same_replan(scenario_dir, tmp_path):
     edited = scenario_dir(points_csv=POINTS, sessions_csv=SESSIONS, teams_csv=TEAMS, needs_csv=NEEDS,
                           availability_csv="team_id,session_id,volunteers\nt1,s2,0\nt2,s2,1")
     outs = []
-    for name, previous in (("from-folder", tmp_path / "published"), ("from-xlsx", tmp_path / "published" / "plan.xlsx")):
+    published = tmp_path / "published"
+    for name, previous in (("from-folder", published), ("from-xlsx", published / "plan.xlsx")):
         code, _, err = run_cli("replan", str(edited), "--previous", str(previous), "--from", "s2",
                                "--out", str(tmp_path / name))
         assert code == 0, err

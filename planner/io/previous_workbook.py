@@ -17,7 +17,6 @@ from planner.errors import Problem, ScenarioError
 from planner.io.previous_plan import (
     ASSIGNMENT_COLUMNS,
     DISTRIBUTION_COLUMNS,
-    ROSTER_COLUMNS,
     PreviousPlan,
     table_frame,
 )
@@ -69,8 +68,8 @@ def read_plan_workbook(path: Path, scenario: Scenario) -> PreviousPlan:
             if sheet is None:
                 frames[key] = None
                 if key != "sheet_supplies":
-                    problems.append(Problem(name, None, None, f"has no sheet '{label(key, 'en')}' "
-                                                              f"({label(key, 'zh')}); is it a plan.xlsx of the planner?"))
+                    problems.append(Problem(name, None, None, f"has no sheet '{label(key, 'en')}' ({label(key, 'zh')}); "
+                                                              "is it a plan.xlsx of the planner?"))
                 continue
             file = f"{name}, sheet {sheet.title}"
             rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
@@ -81,7 +80,7 @@ def read_plan_workbook(path: Path, scenario: Scenario) -> PreviousPlan:
                 renamed.append(columns[shown.index(found[0])] if found else cell)
             if key == "sheet_roster" and "name" not in renamed:
                 renamed.append("name")  # the sheet has the column only when the roster has names
-                rows = [row + [""] for row in rows]
+                rows = [[*row, ""] for row in rows]
             table = RawTable(file, renamed, rows[1:], list(range(2, len(rows) + 1)))
             numbers = ("volunteers",) if key == "sheet_duty" else (("quantity", "wanted") if key == "sheet_supplies"
                                                                    else ())
@@ -97,12 +96,12 @@ def read_plan_workbook(path: Path, scenario: Scenario) -> PreviousPlan:
         if frame is None:
             continue
         for column, known in (("session_id", session_of), ("role", role_of)):
-            shown = frame[column]
-            bad = ~shown.isin(list(known))
-            for value, file, line in zip(shown[bad], frame["_file"][bad], frame["_line"][bad], strict=True):
+            texts = frame[column]
+            bad = ~texts.isin(list(known))
+            for value, file, line in zip(texts[bad], frame["_file"][bad], frame["_line"][bad], strict=True):
                 problems.append(Problem(str(file), int(line), column, f"{value!r} is not a {column} of the scenario: "
                                                                        "the plan belongs to another scenario"))
-            frame[column] = shown.map(known).fillna(shown)
+            frame[column] = texts.map(known).fillna(texts)
     if problems or frames.get("sheet_duty") is None:
         raise ScenarioError(problems)
     duty = frames["sheet_duty"]
