@@ -68,8 +68,9 @@ def read_plan_workbook(path: Path, scenario: Scenario) -> PreviousPlan:
             if sheet is None:
                 frames[key] = None
                 if key != "sheet_supplies":
-                    problems.append(Problem(name, None, None, f"has no sheet '{label(key, 'en')}' ({label(key, 'zh')}); "
-                                                              "is it a plan.xlsx of the planner?"))
+                    sheet_name = f"'{label(key, 'en')}' ({label(key, 'zh')})"
+                    problems.append(Problem(name, None, None, f"has no sheet {sheet_name}; is it a plan.xlsx of the "
+                                                              "planner?"))
                 continue
             file = f"{name}, sheet {sheet.title}"
             rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
