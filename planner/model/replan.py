@@ -270,17 +270,17 @@ class _RepairModel:
         alive = (left > 0) & free_later.any(axis=1)
         # Sessions left beyond those a member is free in cannot bind: cap them, so alike members group.
         left = np.minimum(left, free_later.sum(axis=1))
-        mask_text = ["".join("1" if f else "0" for f in row) for row in free_later]
-        frame = pd.DataFrame({"team": members.team, "kind": members.kind, "mask": mask_text, "left": left,
-                              "number": members.number})[alive]
-        groups = frame.groupby(["team", "kind", "mask", "left"], sort=True)
-        keys = list(groups.groups)
-        self.numbers = [sorted(int(n) for n in groups.get_group(k)["number"]) for k in keys]
-        team = np.array([k[0] for k in keys], dtype="int64")
-        kind = np.array([k[1] for k in keys], dtype="int64")
-        free = np.array([[ch == "1" for ch in k[2]] for k in keys], dtype=bool).reshape(len(keys), n_s)
-        size = np.array([len(n) for n in self.numbers], dtype="int64")
-        self.class_left = np.array([k[3] for k in keys], dtype="int64")
+        rows = np.column_stack([members.team, members.kind, free_later.astype("int64"), left])[alive]
+        number = members.number[alive]
+        keys, of = np.unique(rows, axis=0, return_inverse=True)
+        of = np.asarray(of).reshape(-1)
+        order = np.lexsort((number, of))
+        cuts = np.cumsum(np.bincount(of, minlength=len(keys)))[:-1]
+        self.numbers = [part.tolist() for part in np.split(number[order], cuts)] if len(keys) else []
+        team, kind = keys[:, 0].astype("int64"), keys[:, 1].astype("int64")
+        free = keys[:, 2:2 + n_s].astype(bool).reshape(len(keys), n_s)
+        size = np.bincount(of, minlength=len(keys)).astype("int64")
+        self.class_left = keys[:, -1].astype("int64")
         self.classes = MemberClasses(team=team, kind=kind, level=np.zeros(len(keys), dtype="int64"), free=free,
                                      size=size, first=np.zeros(len(keys), dtype="int64"))
 
