@@ -44,6 +44,8 @@ from planner.model.solution import is_integral
 
 log = logging.getLogger(__name__)
 N_ROLES = len(ROLES)
+COVER_BONUS = 0.02  # a volunteer of the best team who can cover (rank 1; rank k: 1/k of it), below keeping teams
+# together (0.045) and a fairness step (0.05): who covers is chosen among plans equal in those
 PIN_PENALTY = 1000.0  # per pinned volunteer missing: above any need's weight (pins come first)
 INTEGER_GAP = 1e-6  # the MIP (when the LP optimum is fractional) is solved to proven optimality
 
@@ -139,8 +141,9 @@ def repair_plan(inputs: Inputs, *, first: int, before: pd.DataFrame, members: Me
         ``g, r, volunteers``: need staffed before ``first`` per district of the points and role
         (fairness counts the whole exam).
     prefer : pandas.DataFrame, optional
-        ``t, p``: more pairs of team and point the model may use directly (who can cover, say),
-        besides those of ``before`` and ``pins``; a volunteer there is a change like any other.
+        ``t, p, rank``: teams who can cover at a point (planner/results/cover.py), rank 1 the best:
+        the model may use these pairs directly and, among plans equal in needs, changes and
+        fairness, prefers them by rank; a volunteer there is a change like any other.
     time_limit : float, optional
         Seconds for each stage.
 
@@ -221,6 +224,11 @@ class _RepairModel:
         x_key = pd.MultiIndex.from_arrays([self.x["t"], self.x["p"], self.x["s"], self.x["r"]])
         self.x_before = _lookup(before, x_key)
         self.x_pin = _lookup(pins, x_key)
+        self.x_cover = np.zeros(len(self.x))
+        if prefer is not None and len(prefer):
+            ranks = prefer.groupby(["t", "p"])["rank"].min()
+            rank = ranks.reindex(pd.MultiIndex.from_arrays([self.x["t"], self.x["p"]])).to_numpy(dtype=float)
+            self.x_cover = np.where(np.isnan(rank), 0.0, COVER_BONUS / np.where(np.isnan(rank), 1.0, rank))
         # The previous plan's rows no column can hold (a point closed, a team gone): lost for sure.
         self.lost = int(before["volunteers"].sum() - self.x_before.sum())
         self.pins_unplaceable = int(pins["volunteers"].sum() - self.x_pin.sum())
@@ -361,13 +369,13 @@ class _RepairModel:
         y_km = self.km[self.y["d"], self.y["p"]]
         farthest = max(float(np.concatenate([x_km, y_km, [1e-9]]).max()), 1e-9)
         travel = TRAVEL_COST * weights.travel / farthest
-        rest[lp.cols_of("x")] = travel * x_km - TOGETHER_BONUS * weights.together
+        rest[lp.cols_of("x")] = travel * x_km - TOGETHER_BONUS * weights.together - self.x_cover
         rest[lp.cols_of("y")] = travel * y_km
         rest[lp.cols_of("f")] = -FAIRNESS_BONUS * weights.fairness * (BANDS - self.f["b"]) / BANDS
         # Every volunteer on duty (at most every need) and every row of the plan before.
         volunteers = float(self.need["n"].sum())
         most_changes = float(self.x_before.sum() + self.lost) + volunteers
-        rest_scale = 1.0 / (2.0 * (FAIRNESS_BONUS + TOGETHER_BONUS + TRAVEL_COST) * max(volunteers, 1.0))
+        rest_scale = 1.0 / (2.0 * (FAIRNESS_BONUS + TOGETHER_BONUS + TRAVEL_COST + COVER_BONUS) * max(volunteers, 1.0))
         need_scale = (most_changes + 2.0) / float(role_weight.min())
         total = need_scale * needs + changes + rest_scale * rest
         return total, {"needs": needs, "changes": changes, "rest": rest}

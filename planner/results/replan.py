@@ -26,6 +26,7 @@ from planner.io.settings import ROLES
 from planner.model.levers import Inputs, Levers, apply_levers
 from planner.model.replan import Members, Repair, numbered_members, repair_plan
 from planner.model.solution import Solution
+from planner.results.cover import cover_preferences
 from planner.results.plan import Plan, build_summary
 from planner.results.roster import ROSTER_COLUMNS, build_roster
 
@@ -71,9 +72,10 @@ def replan(scenario: Scenario, previous: PreviousPlan, *, start: str | None = No
     levers : Levers, optional
         Levers on top of the scenario (the explorer's).
     prefer : pandas.DataFrame, optional
-        ``team_id, point_id``: pairs the model may use directly (the teams who can cover,
-        planner/results/cover.py); a re-plan is as good without them, they only make it faster
-        to find the teams that cover.
+        ``team_id, point_id, rank``: the teams who can cover at a point, rank 1 the best; by
+        default those of :func:`planner.results.cover.cover_preferences` for every duty left
+        open by a team that dropped out. Among plans equal in needs, changes and fairness, the
+        re-plan uses them first, in that order.
     time_limit : float, optional
         Seconds per stage of the model.
 
@@ -100,11 +102,14 @@ def replan(scenario: Scenario, previous: PreviousPlan, *, start: str | None = No
     used = _sessions_served(held_roster, members, sc)
     team_ids, point_ids, session_ids = (sc.teams["team_id"], sc.points["point_id"], sc.sessions["session_id"])
     pins = sc.pins[sc.pins["session_id"].isin(sessions[first:])]
+    if prefer is None and previous.roster is not None:
+        prefer = cover_preferences(inputs, later, previous.roster, start)
     repair = repair_plan(
         inputs, first=first, before=_positions(later, sc), members=members, used=used, pins=_positions(pins, sc),
         frozen_staffed=_frozen_staffed(frozen, inputs), prefer=None if prefer is None else pd.DataFrame({
             "t": pd.Index(team_ids).get_indexer(pd.Index(prefer["team_id"])),
-            "p": pd.Index(point_ids).get_indexer(pd.Index(prefer["point_id"]))}),
+            "p": pd.Index(point_ids).get_indexer(pd.Index(prefer["point_id"])),
+            "rank": prefer["rank"].to_numpy()}),
         time_limit=time_limit)
     pieces = repair.team_pieces
     new_rows = pd.DataFrame({
