@@ -210,7 +210,8 @@ class _RepairModel:
         team_can[self.w["t"], self.w["s"], self.w["r"]] = True
 
         # x: a team at a need of a point it knows (the previous plan's points, pins, preferred pairs).
-        pairs = [before[["t", "p"]], pins[["t", "p"]]] + ([prefer[["t", "p"]]] if prefer is not None else [])
+        known = pd.concat([before[["t", "p"]], pins[["t", "p"]]], ignore_index=True).drop_duplicates()
+        pairs = [known] + ([prefer[["t", "p"]]] if prefer is not None else [])
         familiar = pd.concat(pairs, ignore_index=True).drop_duplicates()
         familiar = familiar[km[self.team_district[familiar["t"].to_numpy()], familiar["p"].to_numpy()] <= reach]
         need_frame = pd.DataFrame({"p": need["p"], "n": np.arange(len(need))})
@@ -224,6 +225,9 @@ class _RepairModel:
         x_key = pd.MultiIndex.from_arrays([self.x["t"], self.x["p"], self.x["s"], self.x["r"]])
         self.x_before = _lookup(before, x_key)
         self.x_pin = _lookup(pins, x_key)
+        # Keeping teams together: a volunteer at a point the team had (or is pinned at) earns the bonus.
+        self.x_known = pd.MultiIndex.from_arrays([self.x["t"], self.x["p"]]).isin(
+            pd.MultiIndex.from_frame(known[["t", "p"]]))
         self.x_cover = np.zeros(len(self.x))
         if prefer is not None and len(prefer):
             ranks = prefer.groupby(["t", "p"])["rank"].min()
@@ -369,7 +373,7 @@ class _RepairModel:
         y_km = self.km[self.y["d"], self.y["p"]]
         farthest = max(float(np.concatenate([x_km, y_km, [1e-9]]).max()), 1e-9)
         travel = TRAVEL_COST * weights.travel / farthest
-        rest[lp.cols_of("x")] = travel * x_km - TOGETHER_BONUS * weights.together - self.x_cover
+        rest[lp.cols_of("x")] = travel * x_km - TOGETHER_BONUS * weights.together * self.x_known - self.x_cover
         rest[lp.cols_of("y")] = travel * y_km
         rest[lp.cols_of("f")] = -FAIRNESS_BONUS * weights.fairness * (BANDS - self.f["b"]) / BANDS
         # Every volunteer on duty (at most every need) and every row of the plan before.

@@ -103,7 +103,7 @@ def replan(scenario: Scenario, previous: PreviousPlan, *, start: str | None = No
     team_ids, point_ids, session_ids = (sc.teams["team_id"], sc.points["point_id"], sc.sessions["session_id"])
     pins = sc.pins[sc.pins["session_id"].isin(sessions[first:])]
     if prefer is None and previous.roster is not None:
-        prefer = cover_preferences(inputs, later, previous.roster, start)
+        prefer = cover_preferences(inputs, previous.assignments, previous.roster, start)
     repair = repair_plan(
         inputs, first=first, before=_positions(later, sc), members=members, used=used, pins=_positions(pins, sc),
         frozen_staffed=_frozen_staffed(frozen, inputs), prefer=None if prefer is None else pd.DataFrame({
