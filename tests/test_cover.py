@@ -34,17 +34,22 @@ PUBLISHED = [("t1", "p1", "s1", "general", 3), ("t1", "p1", "s2", "general", 3),
              ("t2", "p2", "s1", "general", 2), ("t3", "p2", "s1", "general", 1), ("t2", "p2", "s2", "general", 3)]
 
 
+def scenario(scenario_dir):
+    """t1 out in s2."""
+    return scenario_dir(scenario_yaml=YAML, districts_csv=DISTRICTS, points_csv=POINTS, sessions_csv=SESSIONS,
+                        teams_csv=TEAMS, needs_csv=NEEDS, availability_csv="team_id,session_id,volunteers\nt1,s2,0")
+
+
 def test_stand_ins_ranked(scenario_dir, tmp_path):
     """Whole duty first, off duty then, nearer, less loaded: t5, t3, t4, then t6 (2 of the 3); t2 has no one
     off duty then, t7 is out of reach."""
-    folder = scenario_dir(scenario_yaml=YAML, districts_csv=DISTRICTS, points_csv=POINTS, sessions_csv=SESSIONS, teams_csv=TEAMS,
-                          needs_csv=NEEDS, availability_csv="team_id,session_id,volunteers\nt1,s2,0")
+    folder = scenario(scenario_dir)
     previous = read_previous_plan(write_plan(tmp_path / "published", PUBLISHED))
-    scenario = load_scenario(folder)
+    changed = load_scenario(folder)
     (duty,) = duties_of_team(previous.assignments, "t1", "s2")
     assert duty == Duty("p1", "s2", "general", 3)
     assert previous.roster is not None
-    ranked = who_can_cover(scenario, previous.assignments, previous.roster, duty, exclude=("t1",))
+    ranked = who_can_cover(changed, previous.assignments, previous.roster, duty, exclude=("t1",))
     assert ranked["team_id"].tolist() == ["t5", "t3", "t4", "t6"]
     assert ranked["can_cover"].tolist() == [3, 3, 3, 2]
     assert ranked["serves"].tolist() == [0, 1, 0, 0]
@@ -52,16 +57,15 @@ def test_stand_ins_ranked(scenario_dir, tmp_path):
     assert ranked["persons"].tolist()[0] == "t5/1;t5/2;t5/3"
     # An empty first-aid duty: only t2 has a first-aider (t2/1). In s2 all of t2 is on duty: no one; in
     # s1 t2/2 and t2/3 are, so t2/1 can come (its team is split then: on_duty_then 2).
-    assert who_can_cover(scenario, previous.assignments, previous.roster, Duty("p1", "s2", "first_aid", 1)).empty
-    aid = who_can_cover(scenario, previous.assignments, previous.roster, Duty("p1", "s1", "first_aid", 1))
+    assert who_can_cover(changed, previous.assignments, previous.roster, Duty("p1", "s2", "first_aid", 1)).empty
+    aid = who_can_cover(changed, previous.assignments, previous.roster, Duty("p1", "s1", "first_aid", 1))
     assert aid[["team_id", "can_cover", "on_duty_then", "persons"]].values.tolist() == [["t2", 1, 2, "t2/1"]]
 
 
 def test_replan_uses_the_first_stand_in(scenario_dir, tmp_path):
     """t5 and t3 cover t1's place with the same 6 changes at the same distance; the re-plan takes t5, the first
     of the list (t3 is second: it already serves more)."""
-    folder = scenario_dir(scenario_yaml=YAML, districts_csv=DISTRICTS, points_csv=POINTS, sessions_csv=SESSIONS, teams_csv=TEAMS,
-                          needs_csv=NEEDS, availability_csv="team_id,session_id,volunteers\nt1,s2,0")
+    folder = scenario(scenario_dir)
     previous = read_previous_plan(write_plan(tmp_path / "published", PUBLISHED))
     result = replan(load_scenario(folder), previous, start="s2")
     assert result.plan.summary["changed"] == 6
@@ -69,8 +73,7 @@ def test_replan_uses_the_first_stand_in(scenario_dir, tmp_path):
 
 
 def test_cover_command(scenario_dir, tmp_path):
-    folder = scenario_dir(scenario_yaml=YAML, districts_csv=DISTRICTS, points_csv=POINTS, sessions_csv=SESSIONS, teams_csv=TEAMS,
-                          needs_csv=NEEDS, availability_csv="team_id,session_id,volunteers\nt1,s2,0")
+    folder = scenario(scenario_dir)
     published = write_plan(tmp_path / "published", PUBLISHED)
     code, out, _ = run_cli("cover", str(folder), "--plan", str(published), "--session", "s2", "--team", "t1")
     assert code == 0

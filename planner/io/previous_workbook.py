@@ -14,7 +14,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from planner.errors import Problem, ScenarioError
-from planner.io.previous_plan import (
+from planner.io.plan_tables import (
     ASSIGNMENT_COLUMNS,
     DISTRIBUTION_COLUMNS,
     PreviousPlan,
