@@ -31,8 +31,8 @@ NOTICE_COLUMNS = ["team_id", "team", "union", "session_id", "session", "kind", "
                   "text_en"]
 LIST_COLUMNS = ["team_id", "team", "union", "district_id", "sessions", "message_zh", "message_en"]
 KINDS = ("new", "moved", "changed", "off")  # serves now where it did not; elsewhere; other numbers; not needed
-KIND_WORDS = {"new": ("新增任务", "new duty"), "moved": ("调换点位", "moves"), "changed": ("人数调整", "numbers change"),
-              "off": ("取消任务", "no longer needed")}
+KIND_WORDS = {"new": ("新增任务", "new duty"), "moved": ("调换点位", "moves"),
+              "changed": ("人数调整", "numbers change"), "off": ("取消任务", "no longer needed")}
 ROLE_WORDS = {"general": ("普通志愿者", "general"), "first_aid": ("急救", "first aid"),
               "counsellor": ("心理疏导", "counsellor")}
 
@@ -44,7 +44,7 @@ def _places(rows: pd.DataFrame, points: dict[str, str], lang: int) -> str:
         here = here.assign(_r=here["role"].map({r: i for i, r in enumerate(ROLES)})).sort_values("_r")
         roles = ", ".join(f"{ROLE_WORDS[r][lang]} {int(v)}" for r, v in zip(here["role"], here["volunteers"],
                                                                               strict=True))
-        parts.append(f"{points.get(point_id, point_id)} ({roles})")
+        parts.append(f"{points.get(str(point_id), str(point_id))} ({roles})")
     return "; ".join(parts)
 
 
