@@ -132,3 +132,25 @@ def test_a_bad_pin_in_a_workbook_names_its_sheet_row_and_column(scenario_dir, tm
     code, _, err = run_cli("check", str(book))
     assert code == 2
     assert "sheet pins, line 2, column volunteers (E)" in err
+
+
+def test_pins_edited_in_the_explorer(scenario_dir):
+    """The explorer's pins form: a pin is kept by the plan shown; one no plan could keep is refused with
+    the reason, and the pins stay as they were; unpinning removes it."""
+    from planner.workbook import Explorer
+
+    explorer = Explorer(scenario_dir(scenario_yaml=YAML, points_csv=POINTS, teams_csv=TEAMS, needs_csv=NEEDS),
+                        debounce=0)
+    form = explorer.pin_form
+    for key, value in (("team", "t1"), ("point", "p2"), ("session", "s1"), ("role", "general"), ("volunteers", 3)):
+        form.widgets[key].value = value
+    form.pin_button.click()
+    rows = explorer.plan.assignments.set_index(["team_id", "point_id", "session_id", "role"])["volunteers"]
+    assert rows[("t1", "p2", "s1", "general")] == 3
+    assert len(explorer.scenario.pins) == 1
+    form.widgets["volunteers"].value = 9
+    form.pin_button.click()
+    assert "more than its 3 members free then" in explorer.message.value
+    assert explorer.scenario.pins["volunteers"].tolist() == [3]
+    form.unpin_button.click()
+    assert len(explorer.scenario.pins) == 0

@@ -115,4 +115,26 @@ def pin_problems(scenario: Scenario, typed: pd.DataFrame, file: str) -> list[Pro
     return problems
 
 
-__all__ = ["order_pins", "pin_problems"]
+def pinned_scenario(scenario: Scenario, pins: pd.DataFrame) -> Scenario:
+    """``scenario`` with ``pins`` (``team_id, point_id, session_id, role, volunteers``) as its pins.
+
+    Raises
+    ------
+    ValueError
+        A pin names an unknown id or breaks a rule: every problem, in one message.
+    """
+    frame = pins[["team_id", "point_id", "session_id", "role", "volunteers"]].reset_index(drop=True)
+    known = {"team_id": set(scenario.teams["team_id"]), "point_id": set(scenario.points["point_id"]),
+             "session_id": set(scenario.sessions["session_id"]), "role": {"general", "first_aid", "counsellor"}}
+    unknown = [f"{value!r} is not a {column} of the scenario" for column, ids in known.items()
+               for value in frame[column] if value not in ids]
+    if unknown:
+        raise ValueError("; ".join(unknown))
+    frame = frame.assign(volunteers=frame["volunteers"].astype("int64"))
+    found = pin_problems(scenario, frame.assign(**{LINE: frame.index + 2}), "pins")
+    if found:
+        raise ValueError("; ".join(p.message for p in found))
+    return scenario.replace(pins=order_pins(frame, scenario))
+
+
+__all__ = ["order_pins", "pin_problems", "pinned_scenario"]

@@ -33,6 +33,7 @@ from planner.workbook.common import DEBOUNCE_SECONDS, Debouncer, Drawer, guarded
 from planner.workbook.folders import default_scenario, project_root, saved_scenarios_dir, scenario_choices
 from planner.workbook.forms import AddPointForm, SaveForm
 from planner.workbook.lever_controls import LeverControls
+from planner.workbook.pin_form import PinForm
 from planner.workbook.tables import explorer_tables, table_html
 from planner.workbook.team_view import TeamView
 
@@ -53,7 +54,7 @@ class Explorer:
         Large type and charts, for a projector.
     groups : tuple of str, optional
         Which groups of controls to show (label keys of :attr:`LeverControls.groups`, plus
-        ``ctl_add_point`` and ``ctl_save``); all when omitted.
+        ``ctl_add_point``, ``ctl_pins`` and ``ctl_save``); all when omitted.
     show_charts : tuple of str
         Which charts to offer, of ``district``, ``heatmap``, ``map``, ``supplies``.
     show_tables, show_picker : bool
@@ -125,6 +126,7 @@ class Explorer:
         self._debounced = Debouncer(self._guard(self.replan), debounce)
         self.add_form = AddPointForm(self.add_point, self._guard)
         self.save_form = SaveForm(self.save, self._guard)
+        self.pin_form = PinForm(self.set_pins, self._guard)  # pins.csv: what team leaders agreed
         self.reset_button = w.Button(icon="undo", layout=w.Layout(width="auto"))
         self.reset_button.on_click(self._guard(lambda _: self.reset()))
         self.sidebar = w.Accordion(layout=w.Layout(width="470px" if large else SIDEBAR_WIDTH, flex="0 0 auto"))
@@ -182,7 +184,8 @@ class Explorer:
         self.replan()
 
     def _fill_sidebar(self) -> None:
-        groups = [*self.controls.groups, ("ctl_add_point", self.add_form.box), ("ctl_save", self.save_form.box)]
+        groups = [*self.controls.groups, ("ctl_add_point", self.add_form.box), ("ctl_pins", self.pin_form.box),
+                  ("ctl_save", self.save_form.box)]
         if self._shown_groups is not None:
             groups = [g for g in groups if g[0] in self._shown_groups]
         self._group_keys = [key for key, _ in groups]
@@ -191,6 +194,7 @@ class Explorer:
         self.sidebar.layout.display = "" if groups else "none"
         self.add_form.use(self.scenario)
         self.save_form.use(self.scenario)
+        self.pin_form.use(self.scenario)
         self.team_view.use(self.scenario)
         self._relabel()
 
@@ -293,6 +297,7 @@ class Explorer:
         self.reset_button.description = label("ctl_reset", lang)
         self.add_form.relabel(lang)
         self.save_form.relabel(lang)
+        self.pin_form.relabel(lang)
 
     # Reset, add a point, save ----------------------------------------------------------------
     def reset(self) -> None:
@@ -319,6 +324,23 @@ class Explorer:
         self._use(scenario, folder=self.folder, state=self.controls.state(), keep_baseline=True)
         self._say(f"{label('added_point', self.lang)}: {name} ({point_id})")
         return point_id
+
+    def set_pins(self, pins: Any) -> None:
+        """Make ``pins`` the scenario's pins (checked against its rules) and re-plan, the levers kept.
+
+        Raises
+        ------
+        ValueError
+            A pin no plan could keep (the page says which and why).
+        """
+        from planner.io.pins import pinned_scenario
+
+        try:
+            scenario = pinned_scenario(self.scenario, pins)
+        except ValueError as exc:
+            self._say(f"{label('pins_refused', self.lang)}: {exc}", error=True)
+            raise
+        self._use(scenario, folder=self.folder, state=self.controls.state(), keep_baseline=True)
 
     def save(self, name: str, *, overwrite: bool = False) -> Path:
         """Save the scenario with the controls' levers baked in, as ``saved-scenarios/<name>``.
