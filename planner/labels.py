@@ -133,6 +133,9 @@ WORKBOOK_TEXT: dict[str, tuple[str, str]] = {
     "ctl_pin": ("固定", "Pin"),
     "ctl_unpin": ("取消固定", "Unpin"),
     "pins_refused": ("无法固定", "Cannot pin"),
+    # stable exploring (planner/results/steady.py)
+    "ctl_steady": ("尽量少改动原方案", "Keep the plan steady"),
+    "assignments_changed": ("{n} 人次安排有变", "{n} assignments changed"),
     "ctl_levers": ("调整", "Levers"),
     "lat": ("纬度", "Latitude"),
     "lon": ("经度", "Longitude"),

@@ -29,6 +29,7 @@ from planner.model.tweaks import add_point, folder_name, save_tweaks
 from planner.results.headline import headline, headline_html
 from planner.results.plan import Plan
 from planner.results.solving import LivePlanner
+from planner.results.steady import SteadyPlans
 from planner.workbook.common import DEBOUNCE_SECONDS, Debouncer, Drawer, guarded, language_toggle, png_image
 from planner.workbook.folders import default_scenario, project_root, saved_scenarios_dir, scenario_choices
 from planner.workbook.forms import AddPointForm, SaveForm
@@ -62,6 +63,11 @@ class Explorer:
     team_figures : bool
         Whether the headline shows the teams' figures beside coverage (team-sessions split over
         more than one point, teams at one point the whole exam).
+    steady : bool
+        Whether a re-plan changes as few assignments of the plan shown as it can (the status line
+        says how many changed), rather than showing the planner's fresh plan; a checkbox on the
+        page too. Off by default: on the 2023 scenario such a re-plan takes about 1 to 2 s where
+        the planner's warm re-solve takes 0.1 to 0.3 s (docs/workbook.md).
 
     Attributes
     ----------
@@ -94,7 +100,7 @@ class Explorer:
     def __init__(self, scenario: str | Path | Scenario | None = None, *, lang: str = "zh",
                  debounce: float = DEBOUNCE_SECONDS, large: bool = False, groups: tuple[str, ...] | None = None,
                  show_charts: tuple[str, ...] = ("district", "heatmap", "map", "supplies"), show_tables: bool = True,
-                 show_picker: bool = True, team_figures: bool = True):
+                 show_picker: bool = True, team_figures: bool = True, steady: bool = False):
         self.root = project_root()
         self.large = large
         self.lang = lang
@@ -127,6 +133,8 @@ class Explorer:
         self.add_form = AddPointForm(self.add_point, self._guard)
         self.save_form = SaveForm(self.save, self._guard)
         self.pin_form = PinForm(self.set_pins, self._guard)  # pins.csv: what team leaders agreed
+        # Stable exploring: a lever moved changes only what it forces (planner/results/steady.py).
+        self.steady = w.Checkbox(value=steady, indent=False, layout=w.Layout(width="auto"))
         self.reset_button = w.Button(icon="undo", layout=w.Layout(width="auto"))
         self.reset_button.on_click(self._guard(lambda _: self.reset()))
         self.sidebar = w.Accordion(layout=w.Layout(width="470px" if large else SIDEBAR_WIDTH, flex="0 0 auto"))
@@ -135,7 +143,7 @@ class Explorer:
         self.picker.layout.display = "" if show_picker else "none"
         header = w.HBox([self.title, self.picker, self.language],
                         layout=w.Layout(justify_content="space-between", align_items="center", flex_flow="row wrap"))
-        self.view = w.VBox([header, self.headline_html, w.HBox([self.status, self.message]),
+        self.view = w.VBox([header, self.headline_html, w.HBox([self.status, self.steady, self.message]),
                             w.HBox([w.VBox([self.sidebar, self.reset_button]), main]), self.errors],
                            layout=w.Layout(width="100%"))
         self.view.add_class("vp-explorer")
@@ -171,6 +179,7 @@ class Explorer:
         self.scenario = scenario
         self.folder = folder
         self.live = LivePlanner(scenario)
+        self.steady_plans = SteadyPlans()
         self.controls = LeverControls(scenario, lang=self.lang, large=self.large)
         if state:
             self.controls.set_state(state)
@@ -218,13 +227,16 @@ class Explorer:
             self.status.value = ""
             self._say(f"{label('check_input', self.lang)}: {exc}", error=True)
             return
+        changed = None
+        if self.steady.value:
+            plan, changed = self.steady_plans.follow(plan)
         solved = time.perf_counter()
         self.plan = plan
         self.headline = headline(plan)
         self._show_headline()
         shown = time.perf_counter()
         self.timings = {"plan": solved - solve_start, "headline": shown - started}
-        self._last_status = (shown - started, solved - solve_start)
+        self._last_status = (shown - started, solved - solve_start, changed)
         self.status.value = _status_html("updated", self.lang, *self._last_status)
         self._refresh_views()
 
@@ -295,6 +307,7 @@ class Explorer:
         self.chart_tabs.titles = tuple(label(f"tab_chart_{k}", lang) for k in self._chart_keys)
         self.tables.titles = tuple(label(k, lang) for k in (*self.table_html, "tab_teams"))
         self.reset_button.description = label("ctl_reset", lang)
+        self.steady.description = label("ctl_steady", lang)
         self.add_form.relabel(lang)
         self.save_form.relabel(lang)
         self.pin_form.relabel(lang)
@@ -368,11 +381,14 @@ class Explorer:
         return self.view._repr_mimebundle_(**kwargs)
 
 
-def _status_html(state: str, lang: str, seconds: float | None = None, solve: float | None = None) -> str:
+def _status_html(state: str, lang: str, seconds: float | None = None, solve: float | None = None,
+                 changed: int | None = None) -> str:
     if state == "solving":
         return f'<span class="vp-status" data-state="solving" style="color:#9a6700">⏳ {label("solving", lang)}</span>'
+    # With steady re-plans: how many volunteer-sessions of the plan shown before the change moved.
+    moved = f" · {label('assignments_changed', lang).format(n=changed)}" if changed is not None else ""
     return (f'<span class="vp-status" data-state="updated" data-solve="{solve or 0:.3f}" style="color:#57606a">'
-            f'✓ {label("updated", lang)} {seconds:.2f} {label("seconds", lang)}</span>')
+            f'✓ {label("updated", lang)} {seconds:.2f} {label("seconds", lang)}{moved}</span>')
 
 
 __all__ = ["SIDEBAR_WIDTH", "Explorer"]
