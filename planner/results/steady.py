@@ -19,7 +19,6 @@ from planner.io.previous_plan import previous_from_tables
 from planner.results.plan import Plan
 from planner.results.replan import plan_changes, replan
 
-
 NO_PREFERENCE = pd.DataFrame({"team_id": pd.Series(dtype=object), "point_id": pd.Series(dtype=object),
                               "rank": pd.Series(dtype="int64")})
 
