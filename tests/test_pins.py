@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from planner import load_scenario, solve
 from planner.errors import ScenarioError
 
 from .helpers import digest, run_cli, solve_to
+from .strategies import scenarios
 
 POINTS = """
     point_id,name,district_id,lat,lon,capacity,parents,frontline_staff
@@ -154,3 +158,37 @@ def test_pins_edited_in_the_explorer(scenario_dir):
     assert explorer.scenario.pins["volunteers"].tolist() == [3]
     form.unpin_button.click()
     assert len(explorer.scenario.pins) == 0
+
+
+@pytest.mark.slow
+@settings(max_examples=10)
+@given(data=scenarios(), pick=st.integers(0, 10_000), many=st.integers(1, 3))
+def test_random_pins_are_kept(tmp_path_factory, data, pick, many):
+    """Any scenario, a pin any team could keep (checked as pins.csv is): the plan keeps it and every rule."""
+    from planner.io import save_scenario
+    from planner.io.pins import pinned_scenario
+
+    tmp = tmp_path_factory.mktemp("pins")
+    scenario = load_scenario(data.write(tmp / "scenario"))
+    assume(len(scenario.teams) and len(scenario.needs))
+    needs = scenario.needs.reset_index(drop=True)
+    need = needs.iloc[pick % len(needs)]
+    team = scenario.teams["team_id"].iloc[(pick // 7) % len(scenario.teams)]
+    amount = min(many, int(need["volunteers"]))
+    pins = pd.DataFrame([[team, need["point_id"], need["session_id"], need["role"], amount]],
+                        columns=["team_id", "point_id", "session_id", "role", "volunteers"])
+    try:
+        pinned = pinned_scenario(scenario, pins)
+    except ValueError:
+        assume(False)
+    folder = save_scenario(pinned, tmp / "pinned")
+    assert (folder / "pins.csv").is_file()
+    plan = solve_to(folder, tmp / "plan")
+    row = pins.iloc[0]
+    given_there = plan.assignments[(plan.assignments["team_id"] == row["team_id"])
+                                   & (plan.assignments["point_id"] == row["point_id"])
+                                   & (plan.assignments["session_id"] == row["session_id"])
+                                   & (plan.assignments["role"] == row["role"])]["volunteers"].sum()
+    assert given_there >= row["volunteers"]
+    code, out, _ = run_cli("verify", str(folder), str(tmp / "plan"))
+    assert code == 0, out
