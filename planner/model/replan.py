@@ -103,7 +103,8 @@ class Repair:
     ``class_pieces``: ``c, p, s, r, volunteers`` per class of ``classes``, whose members are
     ``numbers`` (member numbers per class). ``changed`` is the model's count of changes to the
     previous plan's rows in those sessions; ``pins_missing`` pinned volunteers it could not keep
-    (0 unless levers took away what a pin needs).
+    (0 unless levers took away what a pin needs); ``used_mip`` whether the LP optimum was
+    fractional and the model was solved again as a MIP.
     """
 
     status: str
@@ -115,6 +116,7 @@ class Repair:
     pins_missing: int
     stages: dict[str, float]
     seconds: float
+    used_mip: bool = False
 
 
 def repair_plan(inputs: Inputs, *, first: int, before: pd.DataFrame, members: Members, used: np.ndarray,
@@ -159,7 +161,7 @@ def repair_plan(inputs: Inputs, *, first: int, before: pd.DataFrame, members: Me
     changed = round(stages["changes"])
     return Repair(status=status, team_pieces=pieces, class_pieces=class_pieces, classes=model.classes,
                   numbers=model.numbers, changed=changed, pins_missing=round(stages["pins_missing"]),
-                  stages=stages, seconds=time.perf_counter() - started)
+                  stages=stages, seconds=time.perf_counter() - started, used_mip=model.used_mip)
 
 
 class _RepairModel:
@@ -394,6 +396,7 @@ class _RepairModel:
 
         lp = self.lp
         total, parts = self._costs()
+        self.used_mip = False
         if lp.num_cols == 0:  # nothing to plan (no team free, or no need): the empty plan is the optimum
             self.values = np.zeros(0)
             return "optimal", {**{name: 0.0 for name in parts}, "changes": float(self.lost),

@@ -125,7 +125,8 @@ def replan(scenario: Scenario, previous: PreviousPlan, *, start: str | None = No
     if changed != repair.changed:
         raise AssertionError(f"the re-plan model counted {repair.changed} changes, the plans differ by {changed}")
     solution = Solution(status=repair.status, values=np.zeros(0), duals=None, objective=repair.stages["needs"],
-                        solver="highs", used_integers=True, seconds=repair.seconds, whole_by="integer")
+                        solver="highs", used_integers=repair.used_mip, seconds=repair.seconds,
+                        whole_by="integer" if repair.used_mip else "lp")
     # build_summary reads only the model's geography (km from district centres to points).
     geography = cast("PlanModel", _Geography(_km(sc)))
     summary = build_summary(inputs, solution, assignments, shortfalls, distribution, geography)
