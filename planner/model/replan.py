@@ -31,13 +31,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from planner.errors import NoPlanError
+from planner.errors import NoPlanError, SolverUnavailableError
 from planner.geo import distance_km
 from planner.io.settings import ROLES
 from planner.model.classes import KIND_ROLES, MemberClasses
 from planner.model.families import ColumnFamily, LinearProgram, RowFamily, Terms
 from planner.model.formulation import BANDS, FAIRNESS_BONUS, TOGETHER_BONUS, TRAVEL_COST
-from planner.model.highs import highs_status, load, new_highs
+from planner.model.highs import NO_HIGHS, highs_available, highs_status, load, new_highs
 from planner.model.keys import Keys, codes
 from planner.model.levers import Inputs
 from planner.model.solution import is_integral
@@ -153,6 +153,8 @@ def repair_plan(inputs: Inputs, *, first: int, before: pd.DataFrame, members: Me
     ------
     NoPlanError
         HiGHS gave no plan.
+    SolverUnavailableError
+        HiGHS is not installed (the re-plan model is solved with HiGHS only).
     """
     started = time.perf_counter()
     model = _RepairModel(inputs, first, before, members, used, pins, frozen_staffed, prefer)
@@ -392,6 +394,8 @@ class _RepairModel:
         The model is a network flow but for the classes' sessions over the exam, so its LP optimum
         is almost always whole already; only when it is not is it solved again as a MIP.
         """
+        if not highs_available():  # the re-plan model is solved with HiGHS only
+            raise SolverUnavailableError(NO_HIGHS)
         import highspy
 
         lp = self.lp
