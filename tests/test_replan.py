@@ -275,3 +275,19 @@ def test_the_published_plan_xlsx_gives_the_same_replan(scenario_dir, tmp_path):
         assert code == 0, err
         outs.append(digest(tmp_path / name))
     assert outs[0] == outs[1]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_nothing_changed_changes_nothing(tmp_path, lang):
+    """The scenario as published, re-planned from its second session (PLAN as a plan.xlsx in either
+    language): no change, and the same assignments and roster, byte for byte."""
+    from .conftest import DEMO
+
+    assert run_cli("solve", str(DEMO), "--out", str(tmp_path / "published"), "--lang", lang)[0] == 0
+    second = load_scenario(DEMO).sessions["session_id"].iloc[1]
+    code, _, err = run_cli("replan", str(DEMO), "--previous", str(tmp_path / "published" / "plan.xlsx"),
+                           "--from", second, "--out", str(tmp_path / "re"))
+    assert code == 0, err
+    assert changes_of(tmp_path / "re") == []
+    for name in ("assignments.csv", "roster.csv"):
+        assert (tmp_path / "re" / name).read_bytes() == (tmp_path / "published" / name).read_bytes()
