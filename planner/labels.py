@@ -128,6 +128,14 @@ WORKBOOK_TEXT: dict[str, tuple[str, str]] = {
     "ctl_save_name": ("新方案名称", "New scenario name"),
     "ctl_replace": ("允许覆盖同名方案", "Replace one of the same name"),
     "ctl_reset": ("恢复初始设置", "Reset the controls"),
+    # pins in the explorer (planner/workbook/pin_form.py)
+    "ctl_pins": ("固定安排", "Pinned assignments"),
+    "ctl_pin": ("固定", "Pin"),
+    "ctl_unpin": ("取消固定", "Unpin"),
+    "pins_refused": ("无法固定", "Cannot pin"),
+    # stable exploring (planner/results/steady.py)
+    "ctl_steady": ("尽量少改动原方案", "Keep the plan steady"),
+    "assignments_changed": ("{n} 人次安排有变", "{n} assignments changed"),
     "ctl_levers": ("调整", "Levers"),
     "lat": ("纬度", "Latitude"),
     "lon": ("经度", "Longitude"),

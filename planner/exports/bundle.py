@@ -24,13 +24,13 @@ import pandas as pd
 from openpyxl import Workbook
 
 from planner.exports.duty import duty_points, duty_sheets_pdf, write_duty_sheets
-from planner.exports.plan_workbook import plan_tables
-from planner.io.xlsx import Percent, save_workbook, write_sheet
 from planner.exports.files import PLAN_FILES, export_plan
-from planner.labels import label
-from planner.results.plan import Plan
+from planner.exports.plan_workbook import plan_tables
 from planner.io.settings import ROLES
 from planner.io.textfiles import file_names, write_folder_atomically
+from planner.io.xlsx import Percent, save_workbook, write_sheet
+from planner.labels import label
+from planner.results.plan import Plan
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from planner.geo import distance_km
-from planner.labels import label
 from planner.io.scenario import Scenario
+from planner.labels import label
 from planner.results.plan import Plan
 
 log = logging.getLogger(__name__)

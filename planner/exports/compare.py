@@ -14,12 +14,12 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 
-from planner.io.xlsx import Percent, save_workbook, write_sheet
-from planner.results.headline import headline
-from planner.labels import label
-from planner.results.plan import Plan
 from planner.io.scenario import Scenario
 from planner.io.settings import ROLES
+from planner.io.xlsx import Percent, save_workbook, write_sheet
+from planner.labels import label
+from planner.results.headline import headline
+from planner.results.plan import Plan
 from planner.results.solving import LivePlanner
 
 MIN_VARIANTS, MAX_VARIANTS = 2, 4

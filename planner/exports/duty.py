@@ -27,10 +27,10 @@ from fontTools import subset
 from fpdf import FPDF
 
 from planner.exports.charts import cjk_font_file
-from planner.labels import TEXT, label
-from planner.results.plan import Plan
 from planner.io.settings import ROLES
 from planner.io.textfiles import file_names
+from planner.labels import TEXT, label
+from planner.results.plan import Plan
 
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 SHORT_FILL = (252, 228, 214)

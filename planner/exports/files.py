@@ -8,6 +8,7 @@ an existing folder exactly as it was. A folder holding files is replaced only wh
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
 PLAN_FILES = ("assignments.csv", "roster.csv", "shortfalls.csv", "distribution.csv", "summary.json", "plan.xlsx")
 
 
-def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang: str = "both") -> Path:
+def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang: str = "both",
+                extra: Mapping[str, pd.DataFrame] | None = None) -> Path:
     """Write the plan's files into ``folder``.
 
     Parameters
@@ -33,6 +35,8 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
         Replace a folder that already holds files (it is swapped whole, never mixed).
     lang : {"both", "zh", "en"}
         Headers of plan.xlsx.
+    extra : mapping of file name to DataFrame, optional
+        More tables written as CSV files in the same folder (a re-plan's ``changes.csv``).
 
     Returns
     -------
@@ -60,6 +64,8 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
         summary = json.dumps(plan.summary, ensure_ascii=False, indent=2) + "\n"
         (tmp / "summary.json").write_text(summary, encoding="utf-8")
         write_plan_workbook(plan, tmp / "plan.xlsx", lang=lang)
+        for name, table in (extra or {}).items():
+            _write_table(table, tmp / name)
 
     return write_folder_atomically(folder, write, overwrite=overwrite)
 

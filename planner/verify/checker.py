@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.verify.people import check_maximality, check_roster, check_roster_sums
+from planner.verify.pins import check_pins
 from planner.verify.reading import PLAN_COLUMNS, Unusable, Violation, read_table
 from planner.verify.rules import (
     check_assignments,
@@ -74,6 +75,7 @@ def verify_plan(scenario_dir: str | Path, plan_dir: str | Path) -> list[Violatio
     if "assignments.csv" in tables:
         tally = check_assignments(scenario, tables["assignments.csv"], violations)
         check_limits(scenario, tally, violations)
+        check_pins(scenario_dir, tally, violations)
     if "roster.csv" in tables:
         roster = check_roster(scenario, tables["roster.csv"], violations)
     if tally is not None and roster is not None:

@@ -51,7 +51,7 @@ class Violation:
         ``skill``, ``workload``, ``skill-workload``, ``travel``, ``capacity``, ``need``,
         ``person``, ``person-session``, ``person-workload``, ``person-skill``,
         ``person-availability``, ``roster``, ``shortfalls``, ``distribution``, ``stock``,
-        ``summary``, ``maximality`` or ``supply-maximality``.
+        ``summary``, ``maximality``, ``supply-maximality`` or ``pins``.
     message : str
         What is wrong, in plain words naming the ids involved.
     """

@@ -30,6 +30,7 @@ from planner.model.tweaks import add_point, folder_name, save_tweaks
 from planner.results.headline import headline, headline_html
 from planner.results.plan import Plan
 from planner.results.solving import LivePlanner
+from planner.results.steady import SteadyPlans
 from planner.workbook.common import (
     DEBOUNCE_SECONDS,
     Debouncer,
@@ -45,6 +46,7 @@ from planner.workbook.common import (
 from planner.workbook.folders import default_scenario, project_root, saved_scenarios_dir, scenario_choices
 from planner.workbook.forms import AddPointForm, SaveForm
 from planner.workbook.lever_controls import LeverControls
+from planner.workbook.pin_form import PinForm
 from planner.workbook.tables import explorer_tables, table_html
 from planner.workbook.team_view import TeamView
 
@@ -65,7 +67,7 @@ class Explorer:
         Large type and charts, for a projector.
     groups : tuple of str, optional
         Which groups of controls to show (label keys of :attr:`LeverControls.groups`, plus
-        ``ctl_add_point`` and ``ctl_save``); all when omitted.
+        ``ctl_add_point``, ``ctl_pins`` and ``ctl_save``); all when omitted.
     show_charts : tuple of str
         Which charts to offer, of ``district``, ``heatmap``, ``map``, ``supplies``.
     show_tables, show_picker : bool
@@ -73,6 +75,11 @@ class Explorer:
     team_figures : bool
         Whether the headline shows the teams' figures beside coverage (team-sessions split over
         more than one point, teams at one point the whole exam).
+    steady : bool
+        Whether a re-plan changes as few assignments of the plan shown as it can (the status line
+        says how many changed), rather than showing the planner's fresh plan; a checkbox on the
+        page too. Off by default: on the 2023 scenario such a re-plan takes about 1 to 2 s where
+        the planner's warm re-solve takes 0.1 to 0.3 s (docs/workbook.md).
 
     Attributes
     ----------
@@ -105,7 +112,7 @@ class Explorer:
     def __init__(self, scenario: str | Path | Scenario | None = None, *, lang: str = "zh",
                  debounce: float = DEBOUNCE_SECONDS, large: bool = False, groups: tuple[str, ...] | None = None,
                  show_charts: tuple[str, ...] = ("district", "heatmap", "map", "supplies"), show_tables: bool = True,
-                 show_picker: bool = True, team_figures: bool = True):
+                 show_picker: bool = True, team_figures: bool = True, steady: bool = False):
         self.root = project_root()
         self.large = large
         self.lang = lang
@@ -137,6 +144,9 @@ class Explorer:
         self._debounced = Debouncer(self._guard(self.replan), debounce)
         self.add_form = AddPointForm(self.add_point, self._guard)
         self.save_form = SaveForm(self.save, self._guard)
+        self.pin_form = PinForm(self.set_pins, self._guard)  # pins.csv: what team leaders agreed
+        # Stable exploring: a lever moved changes only what it forces (planner/results/steady.py).
+        self.steady = w.Checkbox(value=steady, indent=False, layout=w.Layout(width="auto"))
         self.reset_button = w.Button(icon="undo", layout=w.Layout(width="auto"))
         self.reset_button.on_click(self._guard(lambda _: self.reset()))
         width = "470px" if large else SIDEBAR_WIDTH
@@ -147,7 +157,7 @@ class Explorer:
         self.picker.layout.display = "" if show_picker else "none"
         header = w.HBox([self.title, self.picker, self.language],
                         layout=w.Layout(justify_content="space-between", align_items="center", flex_flow="row wrap"))
-        self.view = w.VBox([stylesheet(), header, self.headline_html, w.HBox([self.status, self.message]),
+        self.view = w.VBox([stylesheet(), header, self.headline_html, w.HBox([self.status, self.steady, self.message]),
                             w.HBox([w.VBox([self.sidebar, self.reset_button], layout=w.Layout(flex="0 0 auto")),
                                     main]), self.errors],
                            layout=w.Layout(width="100%"))
@@ -189,6 +199,7 @@ class Explorer:
         if not keep_baseline:
             self.loaded = scenario  # what reset() goes back to: the scenario as opened, no added point
         self.live = LivePlanner(scenario)
+        self.steady_plans = SteadyPlans()
         self.controls = LeverControls(scenario, lang=self.lang, large=self.large)
         if state:
             self.controls.set_state(state)
@@ -202,7 +213,8 @@ class Explorer:
         self.replan()
 
     def _fill_sidebar(self) -> None:
-        groups = [*self.controls.groups, ("ctl_add_point", self.add_form.box), ("ctl_save", self.save_form.box)]
+        groups = [*self.controls.groups, ("ctl_add_point", self.add_form.box), ("ctl_pins", self.pin_form.box),
+                  ("ctl_save", self.save_form.box)]
         if self._shown_groups is not None:
             groups = [g for g in groups if g[0] in self._shown_groups]
         self._group_keys = [key for key, _ in groups]
@@ -211,6 +223,7 @@ class Explorer:
         self.sidebar.layout.display = "" if groups else "none"
         self.add_form.use(self.scenario)
         self.save_form.use(self.scenario)
+        self.pin_form.use(self.scenario)
         self.team_view.use(self.scenario)
         self._relabel()
 
@@ -247,13 +260,16 @@ class Explorer:
             self.status.value = ""
             self._say(f"{label('check_input', self.lang)}: {exc}", error=True)
             return
+        changed = None
+        if self.steady.value:
+            plan, changed = self.steady_plans.follow(plan)
         solved = time.perf_counter()
         self.plan = plan
         self.headline = headline(plan)
         self._show_headline()
         shown = time.perf_counter()
         self.timings = {"plan": solved - solve_start, "headline": shown - started}
-        self._last_status = (shown - started, solved - solve_start)
+        self._last_status = (shown - started, solved - solve_start, changed)
         self.status.value = _status_html("updated", self.lang, *self._last_status)
         self._refresh_views()
 
@@ -345,8 +361,10 @@ class Explorer:
         self.chart_tabs.titles = tuple(label(f"tab_chart_{k}", lang) for k in self._chart_keys)
         self.tables.titles = tuple(label(k, lang) for k in (*self.table_html, "tab_teams"))
         self.reset_button.description = label("ctl_reset", lang)
+        self.steady.description = label("ctl_steady", lang)
         self.add_form.relabel(lang)
         self.save_form.relabel(lang)
+        self.pin_form.relabel(lang)
 
     # Reset, add a point, save ----------------------------------------------------------------
     def reset(self) -> None:
@@ -377,6 +395,23 @@ class Explorer:
         self._use(scenario, folder=self.folder, state=self.controls.state(), keep_baseline=True)
         self._say(f"{label('added_point', self.lang)}: {name} ({point_id})")
         return point_id
+
+    def set_pins(self, pins: Any) -> None:
+        """Make ``pins`` the scenario's pins (checked against its rules) and re-plan, the levers kept.
+
+        Raises
+        ------
+        ValueError
+            A pin no plan could keep (the page says which and why).
+        """
+        from planner.io.pins import pinned_scenario
+
+        try:
+            scenario = pinned_scenario(self.scenario, pins)
+        except ValueError as exc:
+            self._say(f"{label('pins_refused', self.lang)}: {exc}", error=True)
+            raise
+        self._use(scenario, folder=self.folder, state=self.controls.state(), keep_baseline=True)
 
     def save(self, name: str, *, overwrite: bool = False) -> Path:
         """Save the scenario with the controls' levers baked in, as ``saved-scenarios/<name>``.
@@ -418,10 +453,13 @@ class Explorer:
         return self.view._repr_mimebundle_(**kwargs)
 
 
-def _status_html(state: str, lang: str, seconds: float | None = None, solve: float | None = None) -> str:
+def _status_html(state: str, lang: str, seconds: float | None = None, solve: float | None = None,
+                 changed: int | None = None) -> str:
     if state == "solving":
         return status_html("solving", label("solving", lang), colour="#9a6700")
-    return status_html("updated", f"{label('updated', lang)} {seconds:.2f} {label('seconds', lang)}",
+    # With steady re-plans: how many volunteer-sessions of the plan shown before the change moved.
+    moved = f" · {label('assignments_changed', lang).format(n=changed)}" if changed is not None else ""
+    return status_html("updated", f"{label('updated', lang)} {seconds:.2f} {label('seconds', lang)}{moved}",
                        data=f' data-solve="{solve or 0:.3f}"')
 
 
