@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -20,8 +20,12 @@ from planner.model.levers import apply_levers, role_totals
 from planner.results.causes import free_able, in_reach
 from planner.results.plan import Plan
 
-if TYPE_CHECKING:
-    from planner.results.explain import Explanations
+
+class Explanations(Protocol):
+    """What the sentences read of measured changes (planner.results.explain.Explanations)."""
+
+    table: pd.DataFrame  # explanations.csv's rows, texts included
+    fills: list[dict[tuple[str, str, str], int]]  # per row, the needs it fills more
 
 LANGS = ("zh", "en")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -231,7 +235,7 @@ def district_why(plan: Plan, explanations: Explanations, district_id: str, lang:
 
 # Bottlenecks ------------------------------------------------------------------------------
 
-def bottlenecks(plan: Plan, explanations: Explanations, *, most: int = 6) -> pd.DataFrame:
+def bottlenecks(plan: Plan, explanations: Explanations) -> pd.DataFrame:
     """The few things a planner should read first.
 
     Columns ``rank, kind, district_id, point_id, role, item_id, text_zh, text_en``.
@@ -306,7 +310,7 @@ def bottlenecks(plan: Plan, explanations: Explanations, *, most: int = 6) -> pd.
                          "text_zh": texts[0], "text_en": texts[1]}))
     kinds = {"role": 0, "district": 1, "point": 2, "stock": 3}
     rows.sort(key=lambda r: (kinds[str(r[1]["kind"])], -r[0]))
-    frame = pd.DataFrame([r for _, r in rows[:most]],
+    frame = pd.DataFrame([r for _, r in rows],
                          columns=["kind", "district_id", "point_id", "role", "item_id", "text_zh", "text_en"])
     if frame.empty:
         frame = pd.DataFrame([{"kind": "none", "district_id": "", "point_id": "", "role": "", "item_id": "",
