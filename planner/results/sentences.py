@@ -24,8 +24,11 @@ from planner.results.plan import Plan
 class Explanations(Protocol):
     """What the sentences read of measured changes (planner.results.explain.Explanations)."""
 
-    table: pd.DataFrame  # explanations.csv's rows, texts included
-    fills: list[dict[tuple[str, str, str], int]]  # per row, the needs it fills more
+    @property
+    def table(self) -> pd.DataFrame: ...  # explanations.csv's rows, texts included
+
+    @property
+    def fills(self) -> list[dict[tuple[str, str, str], int]]: ...  # per row, the needs it fills more
 
 LANGS = ("zh", "en")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
