@@ -225,22 +225,27 @@ EXPLAIN_TEXT: dict[str, tuple[str, str]] = {
     # changes (explanations.csv text_zh / text_en)
     "fix_volunteers": ("{district}再有{amount}名{person}（每人值{sessions}个场次），"
                        "可补上{gain}个空缺的岗位人次{where}。",
-                       "{amount} more {person_one} in {district}, serving {sessions} sessions, fills {gain} "
-                       "duties that are empty now{where}."),
+                       "{amount} more {person_one} in {district}, serving {sessions_n}, fills {gain_n} "
+                       "now empty{where}."),
     "fix_volunteers_one": ("{district}在{session}再有{amount}名{person}，可补上{gain}个空缺的岗位人次{where}。",
-                           "{amount} more {person_one} in {district} for {session} alone fills {gain} "
-                           "duties that are empty now{where}."),
+                           "{amount} more {person_one} in {district} for {session} alone fills {gain_n} "
+                           "now empty{where}."),
     "fix_capacity": ("{point}每场次多容纳{amount}人，可补上{gain}个空缺的岗位人次{where}。",
-                     "Room for {amount} more at once at {point} fills {gain} duties that are empty now{where}."),
+                     "Room for {amount} more at once at {point} fills {gain_n} now empty{where}."),
     "fix_reach": ("把最远路程从{reach}公里放宽到{amount}公里，可补上{gain}个空缺的岗位人次{where}。",
-                  "A reach of {amount} km instead of {reach} km fills {gain} duties that are empty now{where}."),
+                  "A reach of {amount} km instead of {reach} km fills {gain_n} now empty{where}."),
     "fix_stock": ("{item}再增加{amount}件，可多发放{gain}件，每个点位都能拿到所需的全部。",
                   "{amount} more of {item} hands out {gain} more: every point gets all it wants."),
     "fix_up_to": ("增加到{up_to}{unit}为止都有帮助（共补上{gain_up_to}个），再多就不再有用。",
-                  "More helps up to {up_to}{unit_en} ({gain_up_to} duties filled); beyond that it adds nothing."),
+                  "More helps up to {up_to}{unit_en} ({gain_up_to_n} filled); beyond that it adds nothing."),
+    "fix_no_more": ("再多也不再有帮助。", "More adds nothing."),
     "fix_up_to_most": ("增加到{up_to}{unit}仍有帮助（共补上{gain_up_to}个）。",
-                       "Even {up_to}{unit_en} still helps ({gain_up_to} duties filled)."),
+                       "Even {up_to}{unit_en} still helps ({gain_up_to_n} filled)."),
     "unit_people": ("人", " people"),
+    "duty_one": ("个岗位人次", "duty"),
+    "duty_many": ("个岗位人次", "duties"),
+    "session_one": ("个场次", "session"),
+    "session_many": ("个场次", "sessions"),
     "unit_places": ("个位置", " places"),
     # causes (why a need is unmet)
     "short_of": ("{point}{session}缺{missing}名{person}：", "{point} is short of {missing} {person_n} in {session}: "),

@@ -130,6 +130,12 @@ def _places(plan: Plan, needs: Mapping[tuple[str, str, str], int], lang: str) ->
     return say("where", lang, places=text)
 
 
+def counted(n: object, what: str, lang: str) -> str:
+    """"1 duty", "3 duties" (``what``: duty or session); in Chinese the number and its measure word."""
+    return f"{n}{say(what + '_one', lang)}" if lang == "zh" else \
+        f"{n} {say(what + ('_one' if str(n) == '1' else '_many'), lang)}"
+
+
 def change_text(plan: Plan, row: Mapping[str, object], filled: Mapping[tuple[str, str, str], int], *,
                 most: int) -> tuple[str, str]:
     """A measured change (a row of explanations.csv) in words: (text_zh, text_en).
@@ -140,13 +146,14 @@ def change_text(plan: Plan, row: Mapping[str, object], filled: Mapping[tuple[str
     for lang in LANGS:
         kind, amount, gain = row["kind"], row["amount"], row["gain"]
         where = _places(plan, filled, lang)
+        counts = {"gain_n": counted(gain, "duty", lang), "sessions_n": counted(row["sessions"], "session", lang)}
         if kind == "volunteers":
             role = str(row["role"])
             person = say(f"person_{role}", lang)
             person_one = person if amount == 1 else say(f"people_{role}", lang)
             fields = {"district": district_name(plan, str(row["district_id"]), lang), "amount": amount,
                       "person": person, "person_one": person_one, "sessions": row["sessions"], "gain": gain,
-                      "where": where}
+                      "where": where, **counts}
             if row["session_id"]:
                 text = say("fix_volunteers_one", lang, session=session_name(plan, str(row["session_id"]), lang),
                            **fields)
@@ -154,18 +161,22 @@ def change_text(plan: Plan, row: Mapping[str, object], filled: Mapping[tuple[str
                 text = say("fix_volunteers", lang, **fields)
         elif kind == "capacity":
             text = say("fix_capacity", lang, point=point_name(plan, str(row["point_id"]), lang), amount=amount,
-                       gain=gain, where=where)
+                       gain=gain, where=where, **counts)
         elif kind == "reach":
             reach = _facts(plan).inputs.reach_km
-            text = say("fix_reach", lang, reach=_km(reach), amount=_km(float(str(amount))), gain=gain, where=where)
+            text = say("fix_reach", lang, reach=_km(reach), amount=_km(float(str(amount))), gain=gain, where=where,
+                       **counts)
         else:
             text = say("fix_stock", lang, item=item_name(plan, str(row["item_id"]), lang), amount=amount, gain=gain)
         up_to = row.get("helps_up_to", "")
         if kind in ("volunteers", "capacity") and up_to != "":
             unit = "unit_people" if kind == "volunteers" else "unit_places"
             key = "fix_up_to_most" if str(up_to) == str(most) else "fix_up_to"
+            if str(up_to) == str(amount):
+                key = "fix_no_more"
             text += (" " if lang == "en" else "") + say(key, lang, up_to=up_to, unit=say(unit, "zh"),
-                                                        unit_en=say(unit, "en"), gain_up_to=row["gain_up_to"])
+                                                        unit_en=say(unit, "en"), gain_up_to=row["gain_up_to"],
+                                                        gain_up_to_n=counted(row["gain_up_to"], "duty", lang))
         out.append(text)
     return out[0], out[1]
 
