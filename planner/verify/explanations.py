@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from itertools import pairwise
 
 from planner.verify.reading import Violation, plan_int
 from planner.verify.scenario import ROLES, ScenarioFacts
@@ -81,7 +82,7 @@ def check_explanations(s: ScenarioFacts, rows: list[dict[str, str]], out: list[V
             out.append(Violation("explanations", f"explanations.csv: the {kind} rows are ranked "
                                                  f"{[r for r, _, _, _ in ranked]}, not 1 to {len(ranked)}"))
             continue
-        for (_, gain, amount, line), (_, next_gain, next_amount, next_line) in zip(ranked, ranked[1:], strict=False):
+        for (_, gain, amount, line), (_, next_gain, next_amount, next_line) in pairwise(ranked):
             if (next_gain, -next_amount) > (gain, -amount):
                 out.append(Violation("explanations", f"explanations.csv, line {next_line}: a {kind} change of gain "
                                                      f"{next_gain} (amount {next_amount:g}) ranks below line {line} "
