@@ -303,6 +303,17 @@ EXPLAIN_TEXT: dict[str, tuple[str, str]] = {
     "need": ("缺口", "Need"),
     "bottleneck": ("瓶颈", "Bottleneck"),
     "text_en": ("说明（英文）", "Explanation (English)"),
+    # the explorer's why panel
+    "tab_why": ("原因与办法", "Why and fixes"),
+    "solving_fixes": ("正在逐项试算改进办法…", "Trying the fixes, each solved again…"),
+    "fixes_measured": ("已试算{n}项办法（求解{solves}次，{seconds}秒）。",
+                       "{n} fixes measured ({solves} solves, {seconds} s)."),
+    "apply_fix": ("采用此办法", "Apply this fix"),
+    "applied_fix": ("已采用：", "Applied: "),
+    "kind_volunteers": ("增加志愿者", "More volunteers"),
+    "kind_capacity": ("扩大容量", "More room"),
+    "kind_reach": ("放宽路程", "Longer reach"),
+    "kind_stock": ("增加物资", "More stock"),
     "why": ("原因与办法", "Why, and what would fix it"),
 }
 TEXT.update(EXPLAIN_TEXT)
