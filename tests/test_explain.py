@@ -212,7 +212,7 @@ def test_plan_workbook_has_the_bottlenecks_first(tmp_path):
     plan = solve(load_scenario(DEMO))
     out = export_plan(plan, tmp_path / "plan", lang="en")
     book = load_workbook(out / "plan.xlsx", read_only=True)
-    assert book.sheetnames[0] == "Bottlenecks" and "Why and fixes" in book.sheetnames
+    assert book.sheetnames[:2] == ["Summary", "Bottlenecks"] and "Why and fixes" in book.sheetnames
     first = [row for row in book["Bottlenecks"].iter_rows(values_only=True)]
     why = read_rows(out / "why.csv")
     assert [r[1] for r in first[1:]] == [r["text_en"] for r in why if r["level"] == "bottleneck"]

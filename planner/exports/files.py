@@ -60,10 +60,10 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
         raise FileExistsError(f"{folder} holds the scenario {source}, which replacing it would delete; "
                               "write the plan to another folder")
 
-    measured = explanations if explanations is not None else explain(plan)
-    table, why = explanation_frame(measured), why_table(plan, measured)
-
     def write(tmp: Path) -> None:
+        # Measured here, once the folder is known to be writable (the suggestions solve again).
+        measured = explanations if explanations is not None else explain(plan)
+        table, why = explanation_frame(measured), why_table(plan, measured)
         _write_table(plan.assignments, tmp / "assignments.csv")
         _write_table(plan.roster, tmp / "roster.csv")
         _write_table(plan.shortfalls, tmp / "shortfalls.csv")
@@ -72,7 +72,7 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
         (tmp / "summary.json").write_text(summary, encoding="utf-8")
         _write_table(table, tmp / "explanations.csv")
         _write_table(why, tmp / "why.csv")
-        write_plan_workbook(plan, tmp / "plan.xlsx", lang=lang, why=why, explanations=table)
+        write_plan_workbook(plan, tmp / "plan.xlsx", lang=lang, explanations=measured)
 
     return write_folder_atomically(folder, write, overwrite=overwrite)
 

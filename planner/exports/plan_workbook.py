@@ -21,6 +21,7 @@ from planner.io.xlsx import Percent, save_workbook, write_sheet
 from planner.labels import label
 
 if TYPE_CHECKING:
+    from planner.results.explain import Explanations
     from planner.results.plan import Plan
 
 def session_labels(plan: Plan) -> pd.Series:
@@ -131,8 +132,8 @@ def plan_tables(plan: Plan, lang: str = "both", *, why: pd.DataFrame | None = No
     """The workbook's sheets as tables whose columns are label keys (sheet key -> table).
 
     ``why`` (why.csv, planner.results.sentences.why_table) and ``explanations``
-    (explanations.csv), when given, add the bottlenecks as the first sheet, and the why of every
-    unmet need and the measured suggestions as sheets of their own.
+    (explanations.csv), when given, add the bottlenecks right after the summary, and the why of
+    every unmet need and the measured suggestions as sheets of their own.
     """
     sc = plan.scenario
     points = sc.points.set_index("point_id")
@@ -207,8 +208,8 @@ def plan_tables(plan: Plan, lang: str = "both", *, why: pd.DataFrame | None = No
         "session": sessions.reindex(f["session_id"]).to_numpy(), "role": _role_text(f["role"], lang),
         "needed": f["needed"], "assigned": f["assigned"], "missing": f["missing"],
     })
-    if "cause" in f.columns:
-        shortfalls["cause"] = f["cause"].map(word).to_numpy()
+    if "cause" in f.columns:  # why each is unmet (contract v2), before the figures
+        shortfalls.insert(5, "cause", f["cause"].map(word).to_numpy())
 
     by_district = plan.by_district()
     districts_sheet = pd.DataFrame({
@@ -225,7 +226,9 @@ def plan_tables(plan: Plan, lang: str = "both", *, why: pd.DataFrame | None = No
         "sheet_shortfalls": shortfalls, "sheet_districts": districts_sheet,
     }
     if why is not None:
-        tables = {"sheet_bottlenecks": _why_sheet(why[why["level"] == "bottleneck"], lang, ["rank"]), **tables,
+        # The bottlenecks right after the summary: the first things a planner reads.
+        tables = {"sheet_summary": summary,
+                  "sheet_bottlenecks": _why_sheet(why[why["level"] == "bottleneck"], lang, ["rank"]), **tables,
                   "sheet_why": _why_sheet(why[why["level"] != "bottleneck"], lang,
                                           ["level", "district_id", "point_id", "session_id", "role", "cause"])}
     if explanations is not None:
@@ -249,12 +252,20 @@ def _why_sheet(table: pd.DataFrame, lang: str, columns: list[str]) -> pd.DataFra
     return out.reset_index(drop=True)
 
 
-def write_plan_workbook(plan: Plan, path: Path, *, lang: str = "both", why: pd.DataFrame | None = None,
-                        explanations: pd.DataFrame | None = None) -> None:
-    """Write plan.xlsx (see the module's notes; ``why`` and ``explanations`` as for :func:`plan_tables`)."""
+def write_plan_workbook(plan: Plan, path: Path, *, lang: str = "both", explanations: Explanations | None = None) -> None:
+    """Write plan.xlsx (see the module's notes), with the bottlenecks first and the why of every unmet need.
+
+    ``explanations``: the plan's measured suggestions when already made (planner.results.explain),
+    else measured here.
+    """
+    from planner.results.explain import explain, explanation_frame
+    from planner.results.sentences import why_table
+
+    measured = explanations if explanations is not None else explain(plan)
+    why, table = why_table(plan, measured), explanation_frame(measured)
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for sheet_key, table in plan_tables(plan, lang, why=why, explanations=explanations).items():
+    for sheet_key, sheet in plan_tables(plan, lang, why=why, explanations=table).items():
         title = label(sheet_key, lang) if lang != "both" else f"{label(sheet_key, 'zh')} {label(sheet_key, 'en')}"
-        write_sheet(workbook.create_sheet(title[:31]), table, lang)
+        write_sheet(workbook.create_sheet(title[:31]), sheet, lang)
     save_workbook(workbook, path)

@@ -82,10 +82,11 @@ def usual_sessions(plan: Plan, district_id: str, role: str) -> int:
     teams = plan.scenario.teams
     has_role = teams["volunteers"] > 0 if role == "general" else teams[
         "first_aid" if role == "first_aid" else "counsellors"] > 0
+    most = max(len(plan.scenario.sessions), 1)  # no one serves more sessions than there are
     for chosen in (teams[has_role & (teams["district_id"] == district_id)], teams[has_role], teams):
         if len(chosen):
             counts = chosen["max_sessions"].value_counts()
-            return int(min(counts[counts == counts.max()].index))
+            return min(most, int(min(counts[counts == counts.max()].index)))
     return 1
 
 
@@ -200,7 +201,9 @@ def explain(plan: Plan, *, options: Options = Options(), solver: str = "highs") 
         With ``text_zh`` and ``text_en`` (planner.results.sentences).
     """
     started = time.perf_counter()
-    changes = candidates(plan, options)
+    # Gains are measured over the plan: over a plan not proven optimal (a time limit) they would
+    # count what the plan missed, not what the change brings, so such a plan gets none.
+    changes = candidates(plan, options) if plan.status == "optimal" else []
     rows: list[dict[str, object]] = []
     fills: list[dict[tuple[str, str, str], int]] = []
     named: list[dict[tuple[str, str, str], int]] = []
