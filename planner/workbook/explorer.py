@@ -356,7 +356,7 @@ class Explorer:
             plan, lang = self.plan, self.lang
             self._drawer.submit(lambda: self.why_view.show(plan, lang))
 
-    def apply_fix(self, change: Change) -> None:
+    def apply_fix(self, change: Change, text: str = "") -> None:
         """Apply a measured fix and re-plan: stock and reach by their controls, room or a team in the scenario."""
         state = self.controls.state()
         if change.kind == "stock":
@@ -366,8 +366,7 @@ class Explorer:
         else:
             scenario, _ = with_change(self.scenario, self.controls.levers(), change)
             self._use(scenario, folder=self.folder, state=state, keep_baseline=True)
-        self._say(label("applied_fix", self.lang) + (self.why_view.fixes[self.why_view.fix_picker.value or 0]
-                                                    [f"text_{self.lang}"] if self.why_view.fixes else change.kind))
+        self._say(label("applied_fix", self.lang) + (text or change.kind))
 
     def _say(self, text: str, *, error: bool = False) -> None:
         colour = "#c62828" if error else "#1a7f37"

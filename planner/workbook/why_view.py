@@ -38,7 +38,7 @@ class WhyView:
     guard : callable
         Wraps callbacks so that errors show on the page (:func:`planner.workbook.common.guarded`).
     apply : callable
-        Called with the :class:`Change` of the fix chosen when the button is pressed.
+        Called with the :class:`Change` of the fix chosen, and its text, when the button is pressed.
 
     Attributes
     ----------
@@ -50,7 +50,7 @@ class WhyView:
     """
 
     def __init__(self, guard: Callable[[Callable[..., Any]], Callable[..., Any]],
-                 apply: Callable[[Change], object], *, lang: str = "zh"):
+                 apply: Callable[[Change, str], object], *, lang: str = "zh"):
         self.lang = lang
         self.plan: Plan | None = None
         self.explanations: Explanations | None = None
@@ -157,8 +157,9 @@ class WhyView:
         """Apply the fix chosen (the explorer re-plans with it); the change applied."""
         if self.fix_picker.value is None or not self.fixes:
             return None
-        change = change_of(self.fixes[int(self.fix_picker.value)])
-        self._apply(change)
+        fix = self.fixes[int(self.fix_picker.value)]
+        change = change_of(fix)
+        self._apply(change, str(fix[f"text_{self.lang}"]))
         return change
 
     def _relabel(self) -> None:
