@@ -1,4 +1,4 @@
-"""The explorer's why panel: measured only when opened, the why of a choice, and a fix applied as the planner sees it."""
+"""The explorer's why panel: measured only when opened, the why of a choice, a fix applied and seen."""
 
 from __future__ import annotations
 
