@@ -248,7 +248,7 @@ EXPLAIN_TEXT: dict[str, tuple[str, str]] = {
     "session_many": ("个场次", "sessions"),
     "unit_places": ("个位置", " places"),
     # causes (why a need is unmet)
-    "short_of": ("{point}{session}缺{missing}名{person}：", "{point} is short of {missing} {person_n} in {session}: "),
+    "short_of": ("{point}{session}缺{missing}名{person}：", "{point} is short of {missing} {person_n} on {session}: "),
     "cause_point_full": ("该点位这一场次已满员（同时最多{capacity}人）。",
                          "the point is full then (room for {capacity} at once)."),
     "cause_no_one_in_reach": ("{within}没有一支队伍在这一场次有能担任此岗位的空闲队员。",
@@ -260,6 +260,8 @@ EXPLAIN_TEXT: dict[str, tuple[str, str]] = {
     "most_sessions": ("各自最多的", "most"),
     "best_fix": ("办法：", "What would fix it: "),
     "no_fix": ("在所试的办法中，没有一项能补上这里。", "None of the changes tried fills this one."),
+    "best_other": ("所试的办法中没有一项恰好补上这里；补{duty}缺口最有效的是：",
+                   "None of the changes tried fills this one itself; the best for {duty} duties: "),
     "or": ("或", " or "),
     # districts and bottlenecks
     "district_why": ("{district}：需要{needed}个岗位人次，缺{missing}个（保障率{coverage}）。",

@@ -182,14 +182,17 @@ def test_sentences_say_the_tables_numbers(beijing_plan):
         assert f"缺{row['missing']}名" in need["text_zh"]
 
 
-def test_the_why_of_haidian_point_4_first_aid(beijing_plan):
-    """The issue's example, as the plan now has it: the cause in words, with the reach the scenario sets."""
+def test_the_why_of_unmet_first_aid_in_beijing(beijing_plan):
+    """As the issue's example: the point and session in words, the cause with the reach the scenario sets."""
     measured = explain(beijing_plan)
     why = why_table(beijing_plan, measured)
-    rows = why[(why["level"] == "need") & (why["point_id"] == "haidian-04") & (why["role"] == "first_aid")]
-    for row in rows.to_dict("records"):
-        assert row["text_zh"].startswith("海淀区第4服务点") and "35公里内" in row["text_zh"]
-        assert row["text_en"].startswith("Haidian point 4 is short of 1 first-aider in ")
+    rows = why[(why["level"] == "need") & (why["role"] == "first_aid")].to_dict("records")
+    assert rows
+    names = dict(zip(beijing_plan.scenario.points["point_id"], beijing_plan.scenario.points["name"], strict=True))
+    for row in rows:
+        zh, en = names[row["point_id"]].split(" ", 1)
+        assert row["text_zh"].startswith(f"{zh}6月") and "35公里内" in row["text_zh"]
+        assert row["text_en"].startswith(f"{en} is short of 1 first-aider on ") and "within 35 km" in row["text_en"]
 
 
 def test_plan_folder_holds_explanations_and_verify_reads_them(tmp_path):

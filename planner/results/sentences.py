@@ -224,9 +224,17 @@ def _fixes_for(explanations: Explanations, keep: object, lang: str, best: int = 
 def need_why(plan: Plan, explanations: Explanations, point_id: str, session_id: str, role: str, lang: str) -> str:
     """Why one need is unmet, and the best measured changes that fill it."""
     key = (point_id, session_id, role)
+    space = " " if lang == "en" else ""
     fixes = _fixes_for(explanations, lambda i, fills: key in fills, lang)
-    return cause_text(plan, point_id, session_id, role, lang) + ((" " if lang == "en" else "")
-                                                                 + (fixes or say("no_fix", lang)))
+    if not fixes:
+        # None filled this very need in its solve (the model may fill an equal one elsewhere):
+        # the best measured for the same role, said as such.
+        roles = explanations.table["role"].tolist()
+        other = _fixes_for(explanations, lambda i, fills: roles[i] == role and any(k[2] == role for k in fills),
+                           lang, 1)
+        fixes = (say("best_other", lang, duty=say(f"duty_{role}", lang)) + other.removeprefix(say("best_fix", lang))
+                 if other else say("no_fix", lang))
+    return cause_text(plan, point_id, session_id, role, lang) + space + fixes
 
 
 def district_why(plan: Plan, explanations: Explanations, district_id: str, lang: str) -> str:

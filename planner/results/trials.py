@@ -29,8 +29,8 @@ import pandas as pd
 from planner.io.scenario import Scenario
 from planner.io.schema import HOME_POINT, NO_HOME
 from planner.io.settings import ROLES
-from planner.model import PlanModel
-from planner.model.classes import MemberClasses, with_sizes
+from planner.model import PlanModel, Solution, highs
+from planner.model.classes import COUNSELLOR, FIRST_AID, NEITHER, with_sizes
 from planner.model.families import Values
 from planner.model.formulation import Figures
 from planner.model.home import scenario_homes
@@ -84,17 +84,25 @@ class _TrialModel(PlanModel):
 
     own_sizes: np.ndarray | None = None  # the scenario's own classes' sizes (they never change between trials)
     trial_classes: np.ndarray = np.zeros(0, dtype="int64")  # the classes of trial teams
+    trial_kind: np.ndarray = np.zeros(0, dtype="int64")  # per team: the kind its members are (trial teams)
+    fixed: dict[str, np.ndarray] | None = None  # figures no trial changes: need, district_need, wanted
+    fixed_capacity: np.ndarray | None = None  # the capacity those needs were computed with
 
     def values_for(self, inputs: Inputs) -> Values:
         figures = Figures(self, inputs)
+        # The figures a trial does not change are given to Figures' cached properties, so each
+        # trial computes only what it changes.
         if self.own_sizes is not None:
-            # Only the trial teams' classes change size: size them alone (with_sizes loops over classes).
+            # A trial team's members are all of one kind, free at one level: its class of that
+            # kind has all of them, its other classes none (planner.model.classes.with_sizes).
             sizes = self.own_sizes.copy()
             c = self.trial_classes
-            part = MemberClasses(team=self.classes.team[c], kind=self.classes.kind[c], level=self.classes.level[c],
-                                 free=self.classes.free[c], size=self.classes.size[c], first=self.classes.first[c])
-            sizes[c] = with_sizes(part, inputs).size
-            figures.__dict__["class_size"] = sizes  # the cached property Figures.class_size, given
+            team = self.classes.team[c]
+            sizes[c] = np.where(self.classes.kind[c] == self.trial_kind[team], inputs.volunteers[team], 0)
+            figures.__dict__["class_size"] = sizes
+        if self.fixed is not None and self.fixed_capacity is not None and np.array_equal(inputs.capacity,
+                                                                                         self.fixed_capacity):
+            figures.__dict__.update(self.fixed)  # needs count only at open points: capacity unchanged, needs too
         values = self.evaluate(figures)
         if math.isinf(self.reach_km) or inputs.reach_km >= self.reach_km:
             return values
@@ -104,6 +112,15 @@ class _TrialModel(PlanModel):
             beyond = np.nonzero(keys["km"] > inputs.reach_km)[0]
             upper[start + beyond] = 0.0
         return values._replace(col_upper=upper)
+
+    def _solve_highs(self, time_limit: float | None, warm: bool) -> Solution:
+        # The first solve loads the arrays into HiGHS directly: the named PuLP problem a plan's
+        # cold solve builds (for CBC and LP files) is never needed here, and costs a tenth of a second.
+        if self._highs is None and warm:
+            h = highs.new_highs()
+            highs.load(h, self)
+            self._highs = h
+        return super()._solve_highs(time_limit, warm)
 
 
 def with_trial_teams(scenario: Scenario, teams: Sequence[tuple[str, str, int, str]]) -> Scenario:
@@ -157,8 +174,17 @@ class Trials:
         self.reach_km = max([self.base.reach_km, *reaches])
         self._model = _TrialModel(self.scenario, self.reach_km)
         own = len(scenario.teams)
-        self._model.trial_classes = np.nonzero(self._model.classes.team >= own)[0]
-        self._model.own_sizes = with_sizes(self._model.classes, self._inputs(None)).size
+        model = self._model
+        model.trial_classes = np.nonzero(model.classes.team >= own)[0]
+        kind = np.full(len(self.scenario.teams), NEITHER, dtype="int64")
+        for (_, role, _, _), t in self.team_of.items():
+            kind[t] = {"first_aid": FIRST_AID, "counsellor": COUNSELLOR}.get(role, NEITHER)
+        model.trial_kind = kind
+        start = self._inputs(None)
+        model.own_sizes = with_sizes(model.classes, start).size
+        figures = Figures(model, start)
+        model.fixed = {"need": figures.need, "district_need": figures.district_need, "wanted": figures.wanted}
+        model.fixed_capacity = start.capacity.copy()
         self._points = pd.Index(self.scenario.points["point_id"])
         self._items = pd.Index(self.scenario.supplies["item_id"])
         self.solves = 0
