@@ -245,3 +245,36 @@ def test_same_plan_same_explanations(tmp_path):
     second = export_plan(solve(load_scenario(DEMO)), tmp_path / "b")
     for name in ("explanations.csv", "why.csv", "shortfalls.csv"):
         assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+def test_room_and_reach_are_measured_too(scenario_dir, tmp_path):
+    """p1 (district a) holds 2 at once and needs 3; p2 (district b, 8.5 km away, beyond a 5 km reach)
+    needs 2 and has no team in reach; the one team, 5 members of a serving once, fills p1's 2.
+
+    One more place at p1 fills 1 (and more cannot: only 1 is missing there); a reach of 10 km
+    (the nearest step of 5 km beyond 8.5) lets the team's 3 idle members fill p2's 2; a volunteer of
+    b fills one of p2's, and two fill both (then more adds nothing). Each solved again from scratch.
+    """
+    folder = scenario_dir(
+        scenario_yaml="name: tiny\nsettings:\n  max_travel_km: 5\n",
+        points_csv="""
+            point_id,name,district_id,lat,lon,capacity,parents,frontline_staff
+            p1,Point 1,a,39.90,116.40,2,100,10
+            p2,Point 2,b,39.90,116.50,10,100,10
+        """,
+        teams_csv="team_id,name,union,district_id,volunteers,first_aid,counsellors,max_sessions\nt1,T1,U,a,5,0,0,1",
+        needs_csv="point_id,session_id,role,volunteers\np1,s1,general,3\np2,s1,general,2")
+    plan = solve(load_scenario(folder))
+    assert [r["cause"] for _, r in plan.shortfalls.iterrows()] == ["point_full", "no_one_in_reach"]
+    measured = explain(plan)
+    table = measured.table.set_index("kind")
+    assert (table.at["capacity", "point_id"], table.at["capacity", "amount"], table.at["capacity", "gain"]) == (
+        "p1", 1, 1)
+    assert (table.at["reach", "amount"], table.at["reach", "gain"]) == (10, 2)
+    assert (table.at["volunteers", "district_id"], table.at["volunteers", "gain"],
+            table.at["volunteers", "helps_up_to"], table.at["volunteers", "gain_up_to"]) == ("b", 1, 2, 2)
+    check_gains(plan, measured, tmp_path)
+    why = why_table(plan, measured)
+    full = why[(why["level"] == "need") & (why["point_id"] == "p1")].iloc[0]
+    assert "the point is full then (room for 2 at once)" in full["text_en"]
+    assert "Room for 1 more at once at Point 1 fills 1 duty" in full["text_en"]
