@@ -53,7 +53,7 @@ class Options:
     and role is raised until more stops helping: ``helps_up_to``).
     """
 
-    districts: int = 3
+    districts: int = 2
     sessions: int = 2
     most: int = TRIAL_TEAM_SIZE
 
@@ -128,6 +128,11 @@ def candidates(plan: Plan, options: Options = Options()) -> list[Change]:
                  for g, d in enumerate(districts)]
         order = sorted((g for g in range(len(districts)) if in_reach[g] > 0),
                        key=lambda g: (-round(score[g][0], 6), -score[g][1], g))[:options.districts]
+        # A need no one in reach could fill is filled only by someone new within reach: its own
+        # district's volunteers are tried too, whatever the duals say of the others.
+        alone = mine & (open_short["cause"].to_numpy() == "no_one_in_reach")
+        point_district = pd.Index(districts).get_indexer(sc.points["district_id"].to_numpy()[p[alone]])
+        order += [int(g) for g in dict.fromkeys(point_district.tolist()) if g not in order and in_reach[g] > 0]
         for g in order:
             d = districts[g]
             most = usual_sessions(plan, d, role)

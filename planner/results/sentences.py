@@ -15,6 +15,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from planner.geo import distance_km
 from planner.labels import say
 from planner.model.levers import apply_levers, role_totals
 from planner.results.causes import free_able, in_reach
@@ -68,6 +69,14 @@ class _Facts:
         f = plan.shortfalls
         keys = zip(f["point_id"], f["session_id"], f["role"], strict=True)
         self.needs = {k: (int(m), str(c)) for k, m, c in zip(keys, f["missing"], f["cause"], strict=True)}
+        district_ids = sc.districts["district_id"].to_numpy()
+        km = distance_km(sc.districts["lat"].to_numpy()[:, None], sc.districts["lon"].to_numpy()[:, None],
+                         sc.points["lat"].to_numpy()[None, :], sc.points["lon"].to_numpy()[None, :])
+        self._near = [list(district_ids[km[:, p] <= self.inputs.reach_km]) for p in range(len(sc.points))]
+
+    def districts_within(self, p: int) -> list[str]:
+        """The districts whose centre is within reach of point ``p`` (its position)."""
+        return self._near[p]
 
 
 _FACTS: dict[int, _Facts] = {}
@@ -229,9 +238,18 @@ def need_why(plan: Plan, explanations: Explanations, point_id: str, session_id: 
     if not fixes:
         # None filled this very need in its solve (the model may fill an equal one elsewhere):
         # the best measured for the same role, said as such.
-        roles = explanations.table["role"].tolist()
-        other = _fixes_for(explanations, lambda i, fills: roles[i] == role and any(k[2] == role for k in fills),
-                           lang, 1)
+        table = explanations.table
+        roles, kinds, districts = table["role"].tolist(), table["kind"].tolist(), table["district_id"].tolist()
+        facts = _facts(plan)
+        p = int(facts.point_index.get_loc(point_id))
+        near = set(facts.districts_within(p))
+
+        def helps_here(i: int, fills: Mapping[tuple[str, str, str], int]) -> bool:
+            # A fix of this role that could reach this point: volunteers of a district in reach.
+            return (kinds[i] == "volunteers" and roles[i] == role and districts[i] in near
+                    and any(k[2] == role for k in fills))
+
+        other = _fixes_for(explanations, helps_here, lang, 1)
         fixes = (say("best_other", lang, duty=say(f"duty_{role}", lang)) + other.removeprefix(say("best_fix", lang))
                  if other else say("no_fix", lang))
     return cause_text(plan, point_id, session_id, role, lang) + space + fixes
