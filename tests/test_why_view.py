@@ -69,3 +69,32 @@ def test_applying_a_fix_replans_and_gains_what_was_measured(explorer, kind):
         assert after["assigned"] - before["assigned"] == fix["gain"]
         assert len(explorer.scenario.teams) == teams_before + 1  # one more team, as the fix says
     assert "Applied: " in explorer.message.value
+
+
+@pytest.mark.parametrize("kind", ["capacity", "reach"])
+def test_room_and_reach_applied_from_the_panel(scenario_dir, kind):
+    """The tiny scenario of tests/test_explain.py: a full point p1, and p2 beyond the reach."""
+    from planner import load_scenario
+
+    folder = scenario_dir(
+        scenario_yaml="name: tiny\nsettings:\n  max_travel_km: 5\n",
+        points_csv="""
+            point_id,name,district_id,lat,lon,capacity,parents,frontline_staff
+            p1,Point 1,a,39.90,116.40,2,100,10
+            p2,Point 2,b,39.90,116.50,10,100,10
+        """,
+        teams_csv="team_id,name,union,district_id,volunteers,first_aid,counsellors,max_sessions\nt1,T1,U,a,5,0,0,1",
+        needs_csv="point_id,session_id,role,volunteers\np1,s1,general,3\np2,s1,general,2")
+    explorer = Explorer(load_scenario(folder), debounce=0, lang="en")
+    _open(explorer)
+    view = explorer.why_view
+    before = explorer.plan.summary["assigned"]
+    chosen = next(n for n, f in enumerate(view.fixes) if f["kind"] == kind)
+    gain = view.fixes[chosen]["gain"]
+    view.fix_picker.value = chosen
+    view.apply_chosen()
+    assert explorer.plan.summary["assigned"] - before == gain
+    if kind == "reach":
+        assert explorer.controls.state()["travel"] == 10 and explorer.plan.levers.max_travel_km == 10
+    else:
+        assert explorer.scenario.points.set_index("point_id").at["p1", "capacity"] == 3
