@@ -98,3 +98,12 @@ def test_room_and_reach_applied_from_the_panel(scenario_dir, kind):
         assert explorer.controls.state()["travel"] == 10 and explorer.plan.levers.max_travel_km == 10
     else:
         assert explorer.scenario.points.set_index("point_id").at["p1", "capacity"] == 3
+
+
+def test_the_panel_follows_the_language_without_measuring_again(explorer, monkeypatch):
+    _open(explorer)
+    calls = []
+    monkeypatch.setattr(why_view, "explain", lambda plan: calls.append(plan))
+    explorer.set_language("zh")
+    assert calls == [] and explorer.why_view.picker.options[0][0] == "瓶颈"
+    assert "急救岗" in explorer.why_view.why_html.value

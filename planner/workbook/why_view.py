@@ -57,6 +57,8 @@ class WhyView:
         self._for: Plan | None = None  # the plan the explanations were measured for
         self._apply = apply
         self._quiet = False
+        self._picker_lang = lang
+        self._seconds = 0.0
         self.fixes: list[dict[str, Any]] = []
         self.picker = w.Dropdown(layout=w.Layout(width="36em"))
         self.picker.observe(guard(self._on_pick), "value")
@@ -81,11 +83,14 @@ class WhyView:
             self._for = plan
             self._seconds = time.perf_counter() - started
             self._fill_picker()
+        elif self._picker_lang != lang:
+            self._fill_picker()  # the same plan in the other language: the choices' words only
         self._relabel()
         self._show()
 
     def _fill_picker(self) -> None:
         plan, lang = self.plan, self.lang
+        self._picker_lang = lang
         assert plan is not None
         short = plan.shortfalls[plan.shortfalls["missing"] > 0]
         district_of = dict(zip(plan.scenario.points["point_id"], plan.scenario.points["district_id"], strict=True))
