@@ -69,6 +69,16 @@ class _Facts:
         f = plan.shortfalls
         keys = zip(f["point_id"], f["session_id"], f["role"], strict=True)
         self.needs = {k: (int(m), str(c)) for k, m, c in zip(keys, f["missing"], f["cause"], strict=True)}
+        district_of = dict(zip(sc.points["point_id"], sc.points["district_id"], strict=True))
+        self.points_of: dict[str, set[str]] = {}
+        for point_id, district_id in district_of.items():
+            self.points_of.setdefault(str(district_id), set()).add(str(point_id))
+        # Per district, the volunteer-sessions missing by cause.
+        self.short_causes: dict[str, dict[str, int]] = {}
+        for (point_id, _, _), (missing, cause) in self.needs.items():
+            if missing > 0:
+                by_cause = self.short_causes.setdefault(str(district_of[point_id]), {})
+                by_cause[cause] = by_cause.get(cause, 0) + missing
         district_ids = sc.districts["district_id"].to_numpy()
         km = distance_km(sc.districts["lat"].to_numpy()[:, None], sc.districts["lon"].to_numpy()[:, None],
                          sc.points["lat"].to_numpy()[None, :], sc.points["lon"].to_numpy()[None, :])
@@ -218,16 +228,40 @@ def cause_text(plan: Plan, point_id: str, session_id: str, role: str, lang: str)
     return head + tail
 
 
+class _Rows:
+    """The columns of the explanations' table the sentences read, as lists (read once per table)."""
+
+    def __init__(self, table: pd.DataFrame):
+        self.table = table
+        self.gain = table["gain"].astype(float).tolist()
+        self.amount = table["amount"].astype(float).tolist()
+        self.role, self.kind = table["role"].tolist(), table["kind"].tolist()
+        self.district = table["district_id"].tolist()
+        self.text = {lang: [str(t) for t in table[f"text_{lang}"]] for lang in LANGS}
+
+
+_ROWS: dict[int, _Rows] = {}
+
+
+def _rows(explanations: Explanations) -> _Rows:
+    table = explanations.table
+    known = _ROWS.get(id(table))
+    if known is None or known.table is not table:
+        known = _Rows(table)
+        if len(_ROWS) > 4:
+            _ROWS.clear()
+        _ROWS[id(table)] = known
+    return known
+
+
 def _fixes_for(explanations: Explanations, keep: object, lang: str, best: int = 2) -> str:
     """The best measured changes (largest gain first) among those ``keep`` accepts, as one sentence."""
-    table = explanations.table
-    chosen = [i for i in range(len(table)) if keep(i, explanations.fills[i])]  # type: ignore[operator]
-    gains, amounts = table["gain"].astype(float).tolist(), table["amount"].astype(float).tolist()
-    chosen.sort(key=lambda i: (-gains[i], amounts[i], i))
+    rows = _rows(explanations)
+    chosen = [i for i in range(len(rows.gain)) if keep(i, explanations.fills[i])]  # type: ignore[operator]
+    chosen.sort(key=lambda i: (-rows.gain[i], rows.amount[i], i))
     if not chosen:
         return ""
-    texts = [str(table[f"text_{lang}"].iat[i]) for i in chosen[:best]]
-    return say("best_fix", lang) + (" " if lang == "en" else "").join(texts)
+    return say("best_fix", lang) + (" " if lang == "en" else "").join(rows.text[lang][i] for i in chosen[:best])
 
 
 def need_why(plan: Plan, explanations: Explanations, point_id: str, session_id: str, role: str, lang: str) -> str:
@@ -238,8 +272,8 @@ def need_why(plan: Plan, explanations: Explanations, point_id: str, session_id: 
     if not fixes:
         # None filled this very need in its solve (the model may fill an equal one elsewhere):
         # the best measured for the same role, said as such.
-        table = explanations.table
-        roles, kinds, districts = table["role"].tolist(), table["kind"].tolist(), table["district_id"].tolist()
+        rows = _rows(explanations)
+        roles, kinds, districts = rows.role, rows.kind, rows.district
         facts = _facts(plan)
         p = int(facts.point_index.get_loc(point_id))
         near = set(facts.districts_within(p))
@@ -260,14 +294,14 @@ def district_why(plan: Plan, explanations: Explanations, district_id: str, lang:
     row = _facts(plan).by_district.loc[district_id].to_dict()
     text = say("district_why", lang, district=district_name(plan, district_id, lang), needed=int(row["needed"]),
                missing=int(row["missing"]), coverage=f"{row['coverage']:.1%}")
-    points = set(plan.scenario.points.loc[plan.scenario.points["district_id"] == district_id, "point_id"])
-    short = plan.shortfalls[(plan.shortfalls["missing"] > 0) & plan.shortfalls["point_id"].isin(points)]
-    if short.empty:
+    facts = _facts(plan)
+    points = facts.points_of.get(district_id, set())
+    counts = facts.short_causes.get(district_id, {})
+    if not counts:
         return text
-    counts = short.groupby("cause", sort=False)["missing"].sum()
     sep = say("list_sep", lang) if lang == "zh" else ", "
     causes = sep.join(say("cause_count", lang, cause=say(f"cause_name_{c}", lang), n=int(counts[c]))
-                      for c in ("point_full", "no_one_in_reach", "all_on_duty", "sessions_used") if c in counts.index)
+                      for c in ("point_full", "no_one_in_reach", "all_on_duty", "sessions_used") if c in counts)
     text += (" " if lang == "en" else "") + say("district_causes", lang, causes=causes)
     fixes = _fixes_for(explanations, lambda i, fills: any(p in points for p, _, _ in fills), lang)
     return text + ((" " if lang == "en" else "") + fixes if fixes else "")
