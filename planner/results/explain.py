@@ -171,15 +171,22 @@ def _gain(change: Change, outcome: Outcome, plan: Plan) -> int:
 def _most_useful(plan: Plan, change: Change, options: Options) -> int:
     """An amount beyond which more of the change cannot help (at most ``options.most``).
 
-    A volunteer adds at most ``sessions`` volunteer-sessions, and the whole plan can gain at most
-    what is missing at points with room (a full point's total cannot grow): so more people than
-    that missing / sessions cannot help, wherever the chain of moves lands. A point with more room
-    can take at most what is missing there in one of its sessions.
+    Volunteers: in a session, what is filled can grow by at most what is missing then at points
+    with room (a full point's total cannot grow), and over the exam by at most all of that, M.
+    New members in a session beyond that session's missing, or person-sessions beyond M, cannot
+    help, wherever the chain of moves lands; so once a team has as many people as the most
+    missing in any session it is free, and ``sessions`` times its people reach M, no constraint
+    of the new team binds any more. A point with more room can take at most what is missing
+    there in one of its sessions.
     """
     f = plan.shortfalls
     if change.kind == "volunteers":
-        open_missing = int(f.loc[f["cause"] != "point_full", "missing"].sum())
-        bound = -(-open_missing // max(change.sessions, 1))
+        open_short = f[(f["cause"] != "point_full") & (f["missing"] > 0)]
+        if change.session_id:
+            open_short = open_short[open_short["session_id"] == change.session_id]
+        per_session = open_short.groupby("session_id")["missing"].sum()
+        total = int(per_session.sum())
+        bound = max(-(-total // max(change.sessions, 1)), int(per_session.max()) if len(per_session) else 0)
     else:
         bound = int(f[f["point_id"] == change.point_id].groupby("session_id")["missing"].sum().max())
     return max(1, min(options.most, bound))
