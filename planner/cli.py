@@ -1,4 +1,5 @@
-"""The ``planner`` command: ``solve``, ``replan``, ``cover``, ``check``, ``convert``, ``verify``, ``generate``.
+"""The ``planner`` command: ``solve``, ``replan``, ``cover``, ``check``, ``convert``, ``verify``, ``explain``,
+``generate``.
 
 Exit codes (the contract): 0 done, even with shortfalls; 2 invalid input, one line per
 problem on stderr naming file, line and column; 3 no plan. On 2 or 3 nothing is written.
@@ -84,6 +85,12 @@ def _parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="check a plan folder (say, edited by hand) against its scenario")
     verify.add_argument("scenario", help=SCENARIO_HELP)
     verify.add_argument("plan", help="plan folder")
+    explain = commands.add_parser("explain", help="say a plan's bottlenecks, why needs are unmet and what would "
+                                                  "fix them (from the plan folder planner solve wrote)")
+    explain.add_argument("plan", help="plan folder")
+    explain.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default: zh)")
+    explain.add_argument("--district", metavar="ID", help="only this district and its unmet needs")
+    explain.add_argument("--point", metavar="ID", help="only the unmet needs of this point")
     generate = commands.add_parser("generate", help="write a Beijing-like scenario N times the 2023 programme")
     generate.add_argument("--scale", type=_scale, required=True, metavar="N", help="51 x N points, 150 x N teams")
     generate.add_argument("--out", required=True, help="scenario folder to write (new or empty, or any with --force)")
@@ -147,6 +154,8 @@ def _run(args: argparse.Namespace) -> int:
         return _convert(args)
     if args.command == "generate":
         return _generate(args)
+    if args.command == "explain":
+        return _explain(args)
     from planner.io import load_scenario
 
     try:
@@ -184,6 +193,8 @@ def _located(source: str, text: str) -> str:
 
 def _solve(args: argparse.Namespace, scenario: object) -> int:
     from planner.exports.files import export_plan
+    from planner.results.explain import explain
+    from planner.results.sentences import bottlenecks
     from planner.results.solving import solve
 
     out = Path(args.out)
@@ -197,12 +208,17 @@ def _solve(args: argparse.Namespace, scenario: object) -> int:
         print(f"no plan: {exc}; nothing was written", file=sys.stderr)
         return EXIT_NO_PLAN
     seconds = time.perf_counter() - started
+    explanations = explain(plan, solver=args.solver)
     try:
-        export_plan(plan, out, overwrite=args.force, lang=args.lang)
+        export_plan(plan, out, overwrite=args.force, lang=args.lang, explanations=explanations)
     except OSError as exc:  # FileExistsError too: the folder filled up while the solver ran
         print(f"{out}: cannot write the plan ({exc.strerror or exc}); nothing was written", file=sys.stderr)
         return EXIT_INVALID
     print(_human_summary(plan, seconds, out))
+    # The bottlenecks first of what a planner reads (why.csv; planner explain says more).
+    print(f"  {label('bottlenecks', 'en').lower()} (planner explain {out} for why and what would fix it):")
+    for _, row in bottlenecks(plan, explanations).iterrows():
+        print(f"  {row['rank']}. {row['text_en']}")
     return EXIT_OK
 
 
@@ -350,6 +366,17 @@ def _verify(args: argparse.Namespace) -> int:
         except ScenarioError as exc:
             return _invalid(args.scenario, exc.problems)
         return verify_main([str(folder), args.plan])
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from planner.explain_command import PlanFolderError, explain_text
+
+    try:
+        print(explain_text(args.plan, lang=args.lang, district=args.district, point=args.point))
+    except PlanFolderError as exc:
+        print(f"{exc}; nothing was explained", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
 
 
 def _generate(args: argparse.Namespace) -> int:

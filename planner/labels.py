@@ -247,3 +247,128 @@ WORKBOOK_TEXT: dict[str, tuple[str, str]] = {
     "tab_chart_supplies": ("物资", "Supplies"),
 }
 TEXT.update(WORKBOOK_TEXT)
+
+
+# Words of the explanations (results/sentences.py): why a need is unmet, and what would fix it.
+# Templates take named fields, filled from the plan's own tables ({...}).
+EXPLAIN_TEXT: dict[str, tuple[str, str]] = {
+    "person_general": ("志愿者", "general volunteer"),
+    "person_first_aid": ("急救员", "first-aider"),
+    "person_counsellor": ("心理疏导员", "counsellor"),
+    "people_general": ("志愿者", "general volunteers"),
+    "people_first_aid": ("急救员", "first-aiders"),
+    "people_counsellor": ("心理疏导员", "counsellors"),
+    "duty_general": ("普通岗", "general"),
+    "duty_first_aid": ("急救岗", "first aid"),
+    "duty_counsellor": ("心理疏导岗", "counselling"),
+    "morning": ("{month}月{day}日上午", "{day} {month_en} morning"),
+    "afternoon": ("{month}月{day}日下午", "{day} {month_en} afternoon"),
+    "need_place": ("{point}{session}{duty}", "{point}, {session}, {duty}"),
+    "list_more": ("等{n}处", " and {n} more"),
+    "list_sep": ("、", "; "),
+    "where": ("（{places}）", " ({places})"),
+    "within": ("{km}公里内", "within {km} km"),
+    "anywhere": ("全市", "anywhere"),
+    # changes (explanations.csv text_zh / text_en)
+    "fix_volunteers": ("{district}再有{amount}名{person}（每人值{sessions}个场次），"
+                       "可补上{gain}个空缺的岗位人次{where}。",
+                       "{amount} more {person_one} in {district}, serving {sessions_n}, fills {gain_n} "
+                       "now empty{where}."),
+    "fix_volunteers_one": ("{district}在{session}再有{amount}名{person}，可补上{gain}个空缺的岗位人次{where}。",
+                           "{amount} more {person_one} in {district} for {session} alone fills {gain_n} "
+                           "now empty{where}."),
+    "fix_capacity": ("{point}每场次多容纳{amount}人，可补上{gain}个空缺的岗位人次{where}。",
+                     "Room for {amount} more at once at {point} fills {gain_n} now empty{where}."),
+    "fix_reach": ("把最远路程从{reach}公里放宽到{amount}公里，可补上{gain}个空缺的岗位人次{where}。",
+                  "A reach of {amount} km instead of {reach} km fills {gain_n} now empty{where}."),
+    "fix_stock": ("{item}再增加{amount}件，可多发放{gain}件，每个点位都能拿到所需的全部。",
+                  "{amount} more of {item} hands out {gain} more: every point gets all it wants."),
+    "fix_up_to": ("增加到{up_to}{unit}为止都有帮助（共补上{gain_up_to}个），再多就不再有用。",
+                  "More helps up to {up_to}{unit_en} ({gain_up_to_n} filled); beyond that it adds nothing."),
+    "fix_no_more": ("再多也不再有帮助。", "More adds nothing."),
+    "fix_up_to_most": ("增加到{up_to}{unit}仍有帮助（共补上{gain_up_to}个）。",
+                       "Even {up_to}{unit_en} still helps ({gain_up_to_n} filled)."),
+    "unit_people": ("人", " people"),
+    "duty_one": ("个岗位人次", "duty"),
+    "duty_many": ("个岗位人次", "duties"),
+    "session_one": ("个场次", "session"),
+    "session_many": ("个场次", "sessions"),
+    "unit_places": ("个位置", " places"),
+    # causes (why a need is unmet)
+    "short_of": ("{point}{session}缺{missing}名{person}：", "{point} is short of {missing} {person_n} on {session}: "),
+    "cause_point_full": ("该点位这一场次已满员（同时最多{capacity}人）。",
+                         "the point is full then (room for {capacity} at once)."),
+    "cause_no_one_in_reach": ("{within}没有一支队伍在这一场次有能担任此岗位的空闲队员。",
+                              "no team {within} has a member free then who may serve."),
+    "cause_all_on_duty": ("{within}这一场次有空的{n}名{people}都已在岗。",
+                          "all {n} {people} {within} who are free then are already on duty."),
+    "cause_sessions_used": ("{within}的{people}都已在岗，或已值满{most}个场次。",
+                            "the {people} {within} are on duty then or have already served their {most} sessions."),
+    "most_sessions": ("各自最多的", "most"),
+    "best_fix": ("办法：", "What would fix it: "),
+    "no_fix": ("在所试的办法中，没有一项能补上这里。", "None of the changes tried fills this one."),
+    "best_other": ("所试的办法中没有一项恰好补上这里；补{duty}缺口最有效的是：",
+                   "None of the changes tried fills this one itself; the best for {duty} duties: "),
+    "or": ("或", " or "),
+    # districts and bottlenecks
+    "district_why": ("{district}：需要{needed}个岗位人次，缺{missing}个（保障率{coverage}）。",
+                     "{district}: {missing} of {needed} duties empty (coverage {coverage})."),
+    "district_causes": ("缺口原因：{causes}。", "Why: {causes}."),
+    "cause_count": ("{cause}{n}个", "{cause} {n}"),
+    "cause_name_point_full": ("点位已满员", "point full"),
+    "cause_name_no_one_in_reach": ("范围内无人可派", "no one in reach"),
+    "cause_name_all_on_duty": ("可派的人都已在岗", "everyone able already on duty"),
+    "cause_name_sessions_used": ("可派的人已值满场次", "those able have served their sessions"),
+    "bottleneck_role": ("{duty}：需要{needed}个岗位人次，缺{missing}个；全部{people}最多能值{can}个场次。",
+                        "{duty_en}: {missing} of {needed} duties empty; all the {people} together can serve "
+                        "{can} sessions at most."),
+    "bottleneck_worst": ("其中{district}只安排了{assigned}个（需要{needed}个）。",
+                         "{district} gets {assigned} of {needed}."),
+    "bottleneck_district": ("{district}：{missing}个岗位人次空缺（共需{needed}个）；{within}只有{teams}支队伍。",
+                            "{district}: {missing} of {needed} duties empty; only {teams} teams are {within}."),
+    "bottleneck_point": ("{point}：{sessions}个场次缺{person}，共缺{missing}个岗位人次。",
+                         "{point}: short of {people} in {sessions} sessions, {missing} duties in all."),
+    "bottleneck_stock": ("{item}：库存{stock}件，需求{wanted}件，每个点位只能拿到{share}。",
+                         "{item}: {stock} for {wanted} wanted, {share} of what each point wants."),
+    "no_bottleneck": ("所有需求都已满足，物资也够分。", "Every need is met and every item suffices."),
+    "bottlenecks": ("瓶颈", "Bottlenecks"),
+    # plan.xlsx: the bottlenecks and the why of every unmet need
+    "sheet_bottlenecks": ("瓶颈", "Bottlenecks"),
+    "sheet_why": ("原因与办法", "Why and fixes"),
+    "sheet_explanations": ("改进建议", "Suggestions"),
+    "rank": ("序号", "Rank"),
+    "text": ("说明", "Explanation"),
+    "cause": ("原因", "Cause"),
+    "level": ("层级", "Level"),
+    "kind": ("类型", "Kind"),
+    "amount": ("数量", "Amount"),
+    "gain": ("可补上", "Gain"),
+    "helps_up_to": ("增加到此为止有用", "Helps up to"),
+    "gain_up_to": ("最多可补上", "Gain at most"),
+    "point_full": ("点位已满员", "Point full"),
+    "no_one_in_reach": ("范围内无人可派", "No one in reach"),
+    "all_on_duty": ("可派的人都已在岗", "All on duty"),
+    "sessions_used": ("可派的人已值满场次", "Sessions used"),
+    "need": ("缺口", "Need"),
+    "bottleneck": ("瓶颈", "Bottleneck"),
+    "text_en": ("说明（英文）", "Explanation (English)"),
+    # the explorer's why panel
+    "tab_why": ("原因与办法", "Why and fixes"),
+    "solving_fixes": ("正在逐项试算改进办法…", "Trying the fixes, each solved again…"),
+    "fixes_measured": ("已试算{n}项办法（求解{solves}次，{seconds}秒）。",
+                       "{n} fixes measured ({solves} solves, {seconds} s)."),
+    "apply_fix": ("采用此办法", "Apply this fix"),
+    "applied_fix": ("已采用：", "Applied: "),
+    "kind_volunteers": ("增加志愿者", "More volunteers"),
+    "kind_capacity": ("扩大容量", "More room"),
+    "kind_reach": ("放宽路程", "Longer reach"),
+    "kind_stock": ("增加物资", "More stock"),
+    "why": ("原因与办法", "Why, and what would fix it"),
+}
+TEXT.update(EXPLAIN_TEXT)
+
+
+def say(key: str, lang: str, **fields: object) -> str:
+    """A template of :data:`EXPLAIN_TEXT` in ``zh`` or ``en``, its fields filled."""
+    zh, en = EXPLAIN_TEXT[key]
+    return (zh if lang == "zh" else en).format(**fields)

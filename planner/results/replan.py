@@ -26,6 +26,7 @@ from planner.io.settings import ROLES
 from planner.model.levers import Inputs, Levers, apply_levers
 from planner.model.replan import Members, Repair, numbered_members, repair_plan
 from planner.model.solution import Solution
+from planner.results.causes import need_causes
 from planner.results.cover import cover_preferences
 from planner.results.plan import Plan, build_summary
 from planner.results.roster import ROSTER_COLUMNS, build_roster
@@ -119,6 +120,7 @@ def replan(scenario: Scenario, previous: PreviousPlan, *, start: str | None = No
     assignments = _in_plan_order(pd.concat([frozen[ASSIGNMENT_COLUMNS], new_rows], ignore_index=True), sc)
     roster = _roster(held_roster, repair, sc)
     shortfalls = shortfalls_of(assignments, inputs)
+    shortfalls["cause"] = need_causes(inputs, shortfalls, roster)  # contract v2, as for solve
     distribution = _distribution(previous, inputs)
     changes = plan_changes(previous.assignments, assignments, sc)
     changed = int((changes["after"] - changes["before"]).abs().sum())

@@ -28,6 +28,7 @@ from planner.io.settings import ROLES
 from planner.model import PlanModel, Solution
 from planner.model.classes import with_sizes
 from planner.model.levers import Inputs, Levers, apply_levers
+from planner.results.causes import need_causes
 from planner.results.pinned import keep_pins
 from planner.results.plan import Plan, build_summary
 from planner.results.roster import build_roster, member_numbers
@@ -242,6 +243,7 @@ def extract_plan(model: PlanModel, inputs: Inputs, solution: Solution) -> Plan:
                       "role": np.array(ROLES, dtype=object)[pieces.r], "volunteers": pieces.amount}),
         classes, member_numbers(classes, inputs.volunteers, inputs.first_aid, inputs.counsellors),
         sc.teams["team_id"].to_numpy(), sc.sessions["session_id"].tolist())
+    shortfalls["cause"] = need_causes(inputs, shortfalls, roster)  # contract v2: why a need is unmet
     distribution = _round_supplies(model, inputs, values)
     marginal = _marginal_values(model, solution)
     summary = build_summary(inputs, solution, assignments, shortfalls, distribution, model)

@@ -27,10 +27,12 @@ from planner.io import load_scenario
 from planner.io.scenario import Scenario
 from planner.labels import label
 from planner.model.tweaks import add_point, folder_name, save_tweaks
+from planner.results.fixes import with_change
 from planner.results.headline import headline, headline_html
 from planner.results.plan import Plan
 from planner.results.solving import LivePlanner
 from planner.results.steady import SteadyPlans
+from planner.results.trials import Change
 from planner.workbook.common import (
     DEBOUNCE_SECONDS,
     Debouncer,
@@ -49,6 +51,7 @@ from planner.workbook.lever_controls import LeverControls
 from planner.workbook.pin_form import PinForm
 from planner.workbook.tables import explorer_tables, table_html
 from planner.workbook.team_view import TeamView
+from planner.workbook.why_view import WhyView
 
 SIDEBAR_WIDTH = "390px"
 
@@ -140,7 +143,10 @@ class Explorer:
         self._drawer = Drawer(background=debounce > 0, errors=self.errors)
         self.table_html = {key: w.HTML() for key in ("tab_districts", "tab_shortfalls", "tab_supplies")}
         self.team_view = TeamView(self._guard, lang=lang)
-        self.tables = w.Tab(children=[*self.table_html.values(), self.team_view.box])
+        # The why panel (the tables' tab after the teams): measured only while it is open.
+        self.why_view = WhyView(self._guard, self._guard(self.apply_fix), lang=lang)
+        self.tables = w.Tab(children=[*self.table_html.values(), self.team_view.box, self.why_view.box])
+        self.tables.observe(self._guard(lambda _: self._show_why()), "selected_index")
         self._debounced = Debouncer(self._guard(self.replan), debounce)
         self.add_form = AddPointForm(self.add_point, self._guard)
         self.save_form = SaveForm(self.save, self._guard)
@@ -309,6 +315,8 @@ class Explorer:
                     self.table_html[key].value = table_html(frame)
                 self.team_view.show(plan, lang)
             self.timings["chart"] = time.perf_counter() - started
+            if self._why_open() and generation == self._generation:
+                self.why_view.show(plan, lang)
 
         if self._first_views:  # the page opens with its chart and tables, never an empty box
             self._first_views = False
@@ -359,7 +367,7 @@ class Explorer:
             self._quiet = quiet
         self.sidebar.titles = tuple(label(key, lang) for key in self._group_keys)
         self.chart_tabs.titles = tuple(label(f"tab_chart_{k}", lang) for k in self._chart_keys)
-        self.tables.titles = tuple(label(k, lang) for k in (*self.table_html, "tab_teams"))
+        self.tables.titles = tuple(label(k, lang) for k in (*self.table_html, "tab_teams", "tab_why"))
         self.reset_button.description = label("ctl_reset", lang)
         self.steady.description = label("ctl_steady", lang)
         self.add_form.relabel(lang)
@@ -430,6 +438,28 @@ class Explorer:
         self._refresh_picker(self.picker.value)
         self._say(f"{label('saved_to', self.lang)}: {saved}")
         return saved
+
+    # Why, and what would fix it -------------------------------------------------------------
+    def _why_open(self) -> bool:
+        return self.tables.selected_index == len(self.tables.children) - 1
+
+    def _show_why(self) -> None:
+        """The why panel was opened: measure the suggestions for the plan shown, off the main thread."""
+        if self._why_open():
+            plan, lang = self.plan, self.lang
+            self._drawer.submit(lambda: self.why_view.show(plan, lang))
+
+    def apply_fix(self, change: Change, text: str = "") -> None:
+        """Apply a measured fix and re-plan: stock and reach by their controls, room or a team in the scenario."""
+        state = self.controls.state()
+        if change.kind == "stock":
+            self.controls.set_state({f"stock:{change.item_id}": int(state[f"stock:{change.item_id}"] + change.amount)})
+        elif change.kind == "reach":
+            self.controls.set_state({"no_limit": False, "travel": int(change.amount)})
+        else:
+            scenario, _ = with_change(self.scenario, self.controls.levers(), change)
+            self._use(scenario, folder=self.folder, state=state, keep_baseline=True)
+        self._say(label("applied_fix", self.lang) + (text or change.kind))
 
     def _say(self, text: str, *, error: bool = False) -> None:
         colour = "#c62828" if error else "#1a7f37"
