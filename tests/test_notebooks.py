@@ -31,7 +31,7 @@ def kernel_env(tmp_path_factory):
 
 def test_the_workbook_has_its_notebooks():
     assert [p.name for p in NOTEBOOKS] == ["01_explore.ipynb", "02_compare.ipynb", "03_export.ipynb",
-                                           "04_trainer_demo.ipynb", "06_sweep.ipynb"]
+                                           "04_trainer_demo.ipynb", "05_day_of.ipynb", "06_sweep.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -64,6 +64,11 @@ def test_notebooks_run_headless(path, kernel_env, tmp_path, monkeypatch):
     problems = [o for o in outputs if o["output_type"] == "error" or o.get("name") == "stderr"]
     assert problems == []
     assert any(WIDGET in o.get("data", {}) for o in outputs), "the notebook shows its widgets"
+    if path.stem == "05_day_of":
+        folder = Path(tmp_path / "exports" / "beijing-2023" / "day-of")
+        assert {p.name for p in (folder / "notices").iterdir()} == {"notices.xlsx", "notices.pdf",
+                                                                     "notification_list.csv"}
+        assert (folder / "plan" / "changes.csv").is_file()
     if path.stem == "03_export":
         folder = Path(tmp_path / "exports" / "beijing-2023")
         assert (folder / "plan" / "plan.xlsx").is_file()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -44,6 +44,10 @@ class Scenario:
         Where the scenario was read from, for messages.
     warnings : tuple of str
         Things worth a look that do not stop planning.
+    pins : pandas.DataFrame
+        ``team_id, point_id, session_id, role, volunteers``: pins.csv, the assignments every
+        plan keeps at least (none when the scenario has no pins.csv); teams, then sessions in
+        time order.
     """
 
     config: ScenarioConfig
@@ -57,6 +61,7 @@ class Scenario:
     needs_from_file: bool
     source: str = ""
     warnings: tuple[str, ...] = ()
+    pins: pd.DataFrame = field(default_factory=lambda: no_pins())
 
     @property
     def name(self) -> str:
@@ -70,6 +75,13 @@ class Scenario:
         """A copy with some fields replaced (tables are not re-checked)."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
+
+
+def no_pins() -> pd.DataFrame:
+    """An empty pins table (a scenario without pins.csv)."""
+    return pd.DataFrame({"team_id": pd.Series(dtype=object), "point_id": pd.Series(dtype=object),
+                         "session_id": pd.Series(dtype=object), "role": pd.Series(dtype=object),
+                         "volunteers": pd.Series(dtype="int64")})
 
 
 def derive_needs(points: pd.DataFrame, sessions: pd.DataFrame, config: ScenarioConfig) -> pd.DataFrame:
@@ -165,4 +177,6 @@ def scenario_tables(scenario: Scenario) -> dict[str, tuple[list[str], list[list[
     fewer = members[members["volunteers"] < members["volunteers_all"]]
     if len(fewer):
         tables["availability"] = table("availability", fewer[["team_id", "session_id", "volunteers"]])
+    if len(scenario.pins):
+        tables["pins"] = table("pins", scenario.pins)
     return tables

@@ -55,7 +55,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "availability": (*_ids("team_id", "session_id"), Column("volunteers", "int", 0)),
 }
 REQUIRED = ("districts", "sessions", "points", "teams", "supplies")
-OPTIONAL = ("needs", "availability")
+OPTIONAL: tuple[str, ...] = ("needs", "availability")
 KEYS: dict[str, tuple[str, ...]] = {
     "districts": ("district_id",), "sessions": ("session_id",), "points": ("point_id",),
     "teams": ("team_id",), "supplies": ("item_id",),
@@ -72,3 +72,17 @@ REFERENCES = {
     # Optional: the point a team takes on (its home point); blank: the planner chooses, "-": none.
     ("teams", HOME_POINT): ("points", "point_id"),
 }
+
+# Version 2 of the contract: pinned assignments (pins.csv), an optional table. A pin keeps at
+# least ``volunteers`` of a team at a point in a session and role (planner/io/pins.py checks
+# it against the scenario's rules; planner/results/pinned.py makes every plan keep it).
+PINS = "pins"
+TABLES[PINS] = (*_ids("team_id", "point_id", "session_id"), Column("role", "choice", choices=ROLES),
+                Column("volunteers", "int", 0))
+OPTIONAL = (*OPTIONAL, PINS)
+KEYS[PINS] = ("team_id", "point_id", "session_id", "role")
+REFERENCES.update({
+    (PINS, "team_id"): ("teams", "team_id"),
+    (PINS, "point_id"): ("points", "point_id"),
+    (PINS, "session_id"): ("sessions", "session_id"),
+})

@@ -50,16 +50,13 @@ def _share(text: str) -> float:
     return value
 
 
-def run(args: argparse.Namespace, scenario: Any, out_problem: str | None) -> int:
-    """Run the sweep of an already loaded scenario; ``out_problem`` is why OUT cannot be written, if it cannot."""
+def run(args: argparse.Namespace, scenario: Any) -> int:
+    """Run the sweep of an already loaded scenario (planner/cli.py has checked that OUT may be written)."""
     from planner.errors import NoPlanError, ScenarioError, SolverUnavailableError
     from planner.io.uncertainty import scenario_uncertainty
     from planner.model.weather import PRESETS
     from planner.sweep.run import MAX_SAMPLES, sweep, write_sweep
 
-    if out_problem is not None:
-        print(f"{args.out}: {out_problem}; nothing was written", file=sys.stderr)
-        return EXIT_INVALID
     if args.samples < 1 or args.samples > MAX_SAMPLES:
         print(f"--samples: expected 1 to {MAX_SAMPLES:,}, got {args.samples}; nothing was written", file=sys.stderr)
         return EXIT_INVALID
