@@ -29,6 +29,7 @@ from planner.labels import label
 from planner.model.tweaks import add_point, folder_name, save_tweaks
 from planner.results.fixes import with_change
 from planner.results.headline import headline, headline_html
+from planner.results.moves import coverage_moves, move_text
 from planner.results.plan import Plan
 from planner.results.solving import LivePlanner
 from planner.results.steady import SteadyPlans
@@ -132,6 +133,8 @@ class Explorer:
         self.picker.observe(self._guard(self._on_pick), "value")
         self.status = w.HTML()
         self.message = w.HTML()
+        # Why districts the levers did not touch moved too (planner/results/moves.py), under the figures.
+        self.moves = w.HTML()
         self.title = w.HTML()
         self.headline_html = w.HTML()
         self._chart_keys = show_charts
@@ -164,6 +167,7 @@ class Explorer:
         header = w.HBox([self.title, self.picker, self.language],
                         layout=w.Layout(justify_content="space-between", align_items="center", flex_flow="row wrap"))
         self.view = w.VBox([stylesheet(), header, self.headline_html, w.HBox([self.status, self.steady, self.message]),
+                            self.moves,
                             w.HBox([w.VBox([self.sidebar, self.reset_button], layout=w.Layout(flex="0 0 auto")),
                                     main]), self.errors],
                            layout=w.Layout(width="100%"))
@@ -212,7 +216,8 @@ class Explorer:
         for widget in self.controls.widgets.values():
             widget.observe(self._guard(self._on_change), "value")
         if not keep_baseline:
-            self.baseline = headline(self.live.plan())
+            self.baseline_plan = self.live.plan()  # the plan as run: what the cards and moves compare with
+            self.baseline = headline(self.baseline_plan)
         self._fill_sidebar()
         self.title.value = (f'<b style="font-size:{"1.6em" if self.large else "1.25em"}">'
                             f"{html.escape(scenario.name)}</b>")
@@ -315,6 +320,8 @@ class Explorer:
                     self.table_html[key].value = table_html(frame)
                 self.team_view.show(plan, lang)
             self.timings["chart"] = time.perf_counter() - started
+            if generation == self._generation:
+                self.moves.value = self._moves_html(plan, lang)
             if self._why_open() and generation == self._generation:
                 self.why_view.show(plan, lang)
 
@@ -323,6 +330,15 @@ class Explorer:
             job()
         else:
             self._drawer.submit(job)
+
+    def _moves_html(self, plan: Plan, lang: str) -> str:
+        """The districts whose coverage moved most against the plan as run, and why, in sentences."""
+        moves = coverage_moves(self.baseline_plan, plan) if plan is not self.baseline_plan else []
+        if not moves:
+            return ""
+        items = "".join(f"<li>{html.escape(move_text(m, plan, lang))}</li>" for m in moves)
+        return (f'<div class="vp-moves" style="color:#57606a"><b>{html.escape(label("moves_title", lang))}</b>'
+                f'<ul style="margin:2px 0 4px 18px;padding:0">{items}</ul></div>')
 
     def _draw_charts(self) -> None:
         """Draw the chart on view if its plan or language changed (a tab was chosen)."""
