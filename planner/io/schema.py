@@ -55,7 +55,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "availability": (*_ids("team_id", "session_id"), Column("volunteers", "int", 0)),
 }
 REQUIRED = ("districts", "sessions", "points", "teams", "supplies")
-OPTIONAL = ("needs", "availability")
+OPTIONAL: tuple[str, ...] = ("needs", "availability")
 KEYS: dict[str, tuple[str, ...]] = {
     "districts": ("district_id",), "sessions": ("session_id",), "points": ("point_id",),
     "teams": ("team_id",), "supplies": ("item_id",),
@@ -71,4 +71,22 @@ REFERENCES = {
     ("availability", "session_id"): ("sessions", "session_id"),
     # Optional: the point a team takes on (its home point); blank: the planner chooses, "-": none.
     ("teams", HOME_POINT): ("points", "point_id"),
+}
+
+# Contract version 2: named volunteers, one row per person (optional columns phone and
+# free_sessions; planner/io/people.py checks what spans rows and files).
+TABLES["volunteers"] = (
+    *_ids("person_id"), Column("name", "text"), *_ids("team_id"),
+    Column("first_aid", "choice", choices=("0", "1")), Column("counsellor", "choice", choices=("0", "1")),
+)
+OPTIONAL = (*OPTIONAL, "volunteers")
+KEYS["volunteers"] = ("person_id",)
+REFERENCES[("volunteers", "team_id")] = ("teams", "team_id")
+
+# Optional columns that hold text (phone numbers keep a leading 0 or +86 in a workbook), and
+# optional whole-number columns; docs/scenario-format.md, "Where, when, who".
+OPTIONAL_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "volunteers": (Column("phone", "text"), Column("free_sessions", "text")),
+    "teams": (Column("leader", "text"), Column("leader_phone", "text")),
+    "points": (Column("address", "text"), Column("site", "text"), Column("report_minutes", "int", 0, 600)),
 }
