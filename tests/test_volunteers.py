@@ -7,15 +7,20 @@ every person rule on roster.csv (free sessions, skills, max_sessions) without th
 from __future__ import annotations
 
 import shutil
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner import export_plan, load_scenario, save_scenario, solve
 from planner.verify import verify_plan
 
 from .helpers import DEMO, digest, read_rows, run_cli, write_rows
+from .strategies import ScenarioData, scenarios
 
 TEAM_HEADER = "team_id,name,union,district_id,volunteers,first_aid,counsellors,max_sessions"
 PEOPLE_HEADER = "person_id,name,team_id,first_aid,counsellor,phone,free_sessions"
@@ -200,3 +205,34 @@ def test_convert_round_trips_volunteers(tmp_path):
     assert load_scenario(book).volunteers.equals(load_scenario(DEMO).volunteers)
     plan_a, plan_b = solve(load_scenario(book)), solve(load_scenario(back))
     assert plan_a.roster.equals(plan_b.roster)
+
+
+@st.composite
+def named_scenarios(draw: st.DrawFn) -> tuple[ScenarioData, list[dict[str, str]]]:
+    """A small scenario whose teams' members are named, each with skills and free sessions of their own."""
+    data = draw(scenarios(max_points=3, max_teams=4))
+    session_ids = [s["session_id"] for s in data.sessions]
+    people = []
+    for team in data.teams:
+        n = int(team["volunteers"])
+        first_aid = set(draw(st.permutations(range(n)))[:int(team["first_aid"])]) if n else set()
+        counsellor = set(draw(st.permutations(range(n)))[:int(team["counsellors"])]) if n else set()
+        for k in range(n):
+            free = draw(st.lists(st.sampled_from(session_ids), unique=True, max_size=len(session_ids)))
+            people.append({"person_id": f"{team['team_id']}-p{k}", "name": f"Person {k} of {team['team_id']}",
+                           "team_id": team["team_id"], "first_aid": str(int(k in first_aid)),
+                           "counsellor": str(int(k in counsellor)), "phone": "", "free_sessions": ";".join(free)})
+    return replace(data, availability=None), people
+
+
+@given(named_scenarios())
+@settings(max_examples=25, deadline=None)
+def test_named_plans_keep_every_person_rule_and_leave_no_one_idle(drawn):
+    """Any named scenario: verify finds every person rule kept and no need unmet while a free,
+    trained person with a session to spare sits idle within reach (maximality, read per person)."""
+    data, people = drawn
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = data.write(Path(tmp) / "scenario")
+        write_rows(folder / "volunteers.csv", people, PEOPLE_HEADER.split(","))
+        plan = solve(load_scenario(folder))
+        assert verify_plan(folder, export_plan(plan, Path(tmp) / "plan")) == []
