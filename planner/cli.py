@@ -45,6 +45,18 @@ def _parser() -> argparse.ArgumentParser:
                             "its steps, so it may run over)")
     solve.add_argument("--force", action="store_true", help="replace a plan folder that already holds files")
     solve.add_argument("--lang", choices=("both", "zh", "en"), default="both", help="headers of plan.xlsx")
+    duty = commands.add_parser(
+        "duty", help="solve a scenario and write its duty documents (per point, team and person; notification list)",
+        description="Solve SCENARIO as 'planner solve' does and write into DIR: duty-sheets.pdf (a page per point), "
+                    "team-sheets.pdf, person-cards.pdf (with volunteers.csv) and the notification list "
+                    "(notification-list.csv and .xlsx). They carry phone numbers, which are personal data: "
+                    "--public leaves every phone (and the notification list) out.")
+    duty.add_argument("scenario", help=SCENARIO_HELP)
+    duty.add_argument("--out", required=True, help="folder to write (new or empty, or any with --force)")
+    duty.add_argument("--lang", choices=("both", "zh", "en"), default="both", help="words of the documents")
+    duty.add_argument("--public", action="store_true", help="the public set: no phone numbers, no notification list")
+    duty.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
+    duty.add_argument("--force", action="store_true", help="replace a folder that already holds files")
     check = commands.add_parser("check", help="check a scenario without solving it")
     check.add_argument("scenario", help=SCENARIO_HELP)
     convert = commands.add_parser(
@@ -133,6 +145,8 @@ def _run(args: argparse.Namespace) -> int:
               f"{len(scenario.points)} points, {len(scenario.teams)} teams "
               f"({int(scenario.teams['volunteers'].sum())} volunteers), {len(scenario.supplies)} items: OK")
         return EXIT_OK
+    if args.command == "duty":
+        return _duty(args, scenario)
     return _solve(args, scenario)
 
 
@@ -151,22 +165,29 @@ def _located(source: str, text: str) -> str:
     return f"{folder.rstrip('/')}/{text}"
 
 
+def _unusable_out(args: argparse.Namespace) -> str | None:
+    """Why ``--out`` may not be written (with its own name), or None."""
+    out = Path(args.out)
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not args.force)):
+        what = "is a file" if not out.is_dir() else "already holds files; pass --force to replace it"
+        return f"{out}: {what}; nothing was written"
+    if out.exists() and holds_working_folder(out):
+        return (f"{out}: is the folder you are working in (or holds it); write the plan to another folder; "
+                "nothing was written")
+    if lies_within(Path(args.scenario), out, unknown=True):
+        return (f"{out}: holds the scenario {args.scenario}, which replacing it would delete; "
+                "write the plan to another folder; nothing was written")
+    return None
+
+
 def _solve(args: argparse.Namespace, scenario: object) -> int:
     from planner.exports.files import export_plan
     from planner.results.solving import solve
 
     out = Path(args.out)
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not args.force)):
-        what = "is a file" if not out.is_dir() else "already holds files; pass --force to replace it"
-        print(f"{out}: {what}; nothing was written", file=sys.stderr)
-        return EXIT_INVALID
-    if out.exists() and holds_working_folder(out):
-        print(f"{out}: is the folder you are working in (or holds it); write the plan to another folder; "
-              "nothing was written", file=sys.stderr)
-        return EXIT_INVALID
-    if lies_within(Path(args.scenario), out, unknown=True):
-        print(f"{out}: holds the scenario {args.scenario}, which replacing it would delete; "
-              "write the plan to another folder; nothing was written", file=sys.stderr)
+    refused = _unusable_out(args)
+    if refused is not None:
+        print(refused, file=sys.stderr)
         return EXIT_INVALID
     started = time.perf_counter()
     try:
@@ -181,6 +202,33 @@ def _solve(args: argparse.Namespace, scenario: object) -> int:
         print(f"{out}: cannot write the plan ({exc.strerror or exc}); nothing was written", file=sys.stderr)
         return EXIT_INVALID
     print(_human_summary(plan, seconds, out))
+    return EXIT_OK
+
+
+def _duty(args: argparse.Namespace, scenario: object) -> int:
+    from planner.exports.documents import export_duty_documents
+    from planner.results.solving import solve
+
+    refused = _unusable_out(args)
+    if refused is not None:
+        print(refused, file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        plan = solve(scenario, solver=args.solver)  # type: ignore[arg-type]
+    except (NoPlanError, SolverUnavailableError) as exc:
+        print(f"no plan: {exc}; nothing was written", file=sys.stderr)
+        return EXIT_NO_PLAN
+    try:
+        written = export_duty_documents(plan, args.out, lang=args.lang, public=args.public, overwrite=args.force)
+    except RuntimeError as exc:  # no CJK font
+        print(f"{args.out}: {exc}; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as exc:  # FileExistsError too: the folder filled up while the solver ran
+        print(f"{args.out}: cannot write the documents ({exc.strerror or exc}); nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    files = sorted(p.name for p in written.folder.iterdir())
+    print(f"wrote {', '.join(files)} to {written.folder}" + (" (public: no phone numbers)" if args.public else
+                                                              " (they hold phone numbers: personal data)"))
     return EXIT_OK
 
 
