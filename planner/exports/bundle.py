@@ -6,10 +6,17 @@ district, a duty sheet per point, and a ZIP of it all.
   plan/                 the contract's plan folder: assignments.csv, shortfalls.csv,
                         distribution.csv, summary.json, plan.xlsx
   districts/<id>.xlsx   the plan's sheets for that district's points only
-  duty-sheets/<id>.pdf  one printable sheet per point
+  duty-sheets/<id>.pdf  one printable sheet per point (with the team leaders' phones)
   duty-sheets.pdf       all of them in one file, for printing at once
+  team-sheets.pdf       a page per team on duty (planner/exports/duty_cards.py)
+  person-cards.pdf      a duty card per named person on duty (only with volunteers.csv)
+  notification-list.csv, notification-list.xlsx   who to tell what (planner/exports/notify.py)
+  public/               the same documents without any phone number, for public or district
+                        handouts: duty-sheets.pdf, team-sheets.pdf, person-cards.pdf
   <folder name>.zip     all of the above
 ```
+Phone numbers are personal data: the district workbooks never hold them; the duty sheets,
+team sheets, cards and the notification list do, for team leaders and staff only.
 The folder is written whole or not at all (:func:`planner.io.textfiles.write_folder_atomically`).
 """
 
@@ -23,7 +30,8 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from planner.exports.duty import duty_points, duty_sheets_pdf, write_duty_sheets
+from planner.exports.documents import DutyDocuments, documents_in, write_documents
+from planner.exports.duty import duty_points, write_duty_sheets
 from planner.exports.plan_workbook import plan_tables
 from planner.io.xlsx import save_workbook, write_sheet
 from planner.exports.files import PLAN_FILES, export_plan
@@ -51,6 +59,9 @@ class Bundle:
     archive: Path
     duty_sheet_of: Mapping[str, Path] = field(default_factory=dict)
     district_workbook_of: Mapping[str, Path] = field(default_factory=dict)
+    # The documents of planner/exports/documents.py: the leaders' set, and the public set (no phones).
+    documents: DutyDocuments | None = None
+    public_documents: DutyDocuments | None = None
 
 
 def district_tables(plan: Plan, district_id: str, lang: str = "both", *,
@@ -130,7 +141,9 @@ def export_bundle(plan: Plan, folder: str | Path, *, lang: str = "both", overwri
             write_district_workbook(plan, district_id, tmp / "districts" / names[district_id], lang=lang,
                                     tables=tables)
         write_duty_sheets(plan, tmp / "duty-sheets", lang=lang)
-        (tmp / "duty-sheets.pdf").write_bytes(duty_sheets_pdf(plan, lang=lang))
+        write_documents(plan, tmp, lang=lang)
+        (tmp / "public").mkdir()
+        write_documents(plan, tmp / "public", lang=lang, public=True)
         files = sorted(p for p in tmp.rglob("*") if p.is_file())
         with zipfile.ZipFile(tmp / f"{folder.name}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
             for path in files:
@@ -151,6 +164,8 @@ def export_bundle(plan: Plan, folder: str | Path, *, lang: str = "both", overwri
         archive=folder / f"{folder.name}.zip",
         duty_sheet_of=sheet_of,
         district_workbook_of=workbook_of,
+        documents=documents_in(plan, folder, public=False),
+        public_documents=documents_in(plan, folder / "public", public=True),
     )
 
 

@@ -94,6 +94,10 @@ def _choose(members: list[Member], budget: dict[int, int], keep: list[int], want
     index = {m.order: k for k, m in enumerate(members)}
     by_budget = sorted(budget, key=lambda m: (-budget[m], index[m]))
     keep = [m for m in keep if budget[m] > 0]
+    if not keep or min(budget.values()) > len(later):  # nothing to keep, or no budget can bind: no check
+        chosen = keep[:wanted] + [m for m in by_budget if m not in keep[:wanted]][:wanted - min(len(keep), wanted)]
+        if len(chosen) == wanted and all(budget[m] > 0 for m in chosen):
+            return chosen
     for kept in range(min(len(keep), wanted), -1, -1):
         chosen = keep[:kept] + [m for m in by_budget if m not in keep[:kept]][:wanted - kept]
         rest = [budget[m] - (m in chosen) for m in budget]
