@@ -22,7 +22,9 @@ from planner.exports.documents import export_duty_documents
 from planner.exports.duty import duty_points, duty_sheets_pdf
 from planner.exports.duty_cards import person_cards_pdf, team_sheets_pdf
 
-from .helpers import DEMO, digest, read_rows, run_cli, write_rows
+from .helpers import SCENARIOS, digest, read_rows, run_cli, write_rows
+
+DEMO = SCENARIOS / "demo-named"  # demo-small with fictitious names, leaders and addresses
 
 
 def pages(data: bytes) -> list[str]:
@@ -118,7 +120,7 @@ def test_person_cards_name_each_person_on_duty_with_their_report_times(demo_plan
     for row in demo_plan.roster.to_dict("records"):
         assert flat(people[row["person_id"]]["name"]) in text
     with pytest.raises(ValueError, match="names no volunteers"):
-        person_cards_pdf(solve(load_scenario(DEMO).replace(volunteers=None)))
+        person_cards_pdf(solve(load_scenario(SCENARIOS / "demo-small")))
 
 
 def test_english_documents(demo_plan):

@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 from planner import export_plan, load_scenario, save_scenario, solve
 from planner.verify import verify_plan
 
-from .helpers import DEMO, digest, read_rows, run_cli, write_rows
+from .helpers import SCENARIOS, digest, read_rows, run_cli, write_rows
 from .strategies import ScenarioData, scenarios
 
+DEMO = SCENARIOS / "demo-named"  # demo-small with fictitious names, leaders and addresses
 TEAM_HEADER = "team_id,name,union,district_id,volunteers,first_aid,counsellors,max_sessions"
 PEOPLE_HEADER = "person_id,name,team_id,first_aid,counsellor,phone,free_sessions"
 TWO_SESSIONS = """

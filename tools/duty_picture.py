@@ -1,4 +1,4 @@
-"""Render docs/duty-sheet.png: the duty sheet of demo-small's point dc-2, as README and docs/workbook.md show it.
+"""Render docs/duty-sheet.png: the duty sheet of demo-named's point dc-2, as README and docs/workbook.md show it.
 
     .venv/bin/python tools/duty_picture.py          # needs pypdfium2 (pip install -e '.[dev]')
 
@@ -19,7 +19,7 @@ def main() -> None:
     from planner import load_scenario, solve
     from planner.exports.duty import duty_sheets_pdf
 
-    plan = solve(load_scenario(ROOT / "scenarios" / "demo-small"))
+    plan = solve(load_scenario(ROOT / "scenarios" / "demo-named"))
     page = pdfium.PdfDocument(duty_sheets_pdf(plan, ["dc-2"]))[0]
     from PIL import ImageChops, ImageOps
 

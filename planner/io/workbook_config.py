@@ -170,11 +170,13 @@ def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> bool:
 
 
 def config_rows(config: ScenarioConfig) -> list[tuple[str, Any]]:
-    """The scenario sheet's (key, value) rows: every key written out, defaults included."""
+    """The scenario sheet's (key, value) rows: every key written out, defaults included (but
+    ``settings.report_minutes``, only when set)."""
     rows: list[tuple[str, Any]] = [("name", config.name), ("description", config.description)]
     rows += [("sources", source) for source in config.sources] or [("sources", None)]
     rows.append(("settings.max_travel_km", config.settings.max_travel_km))
-    rows.append(("settings.report_minutes", config.settings.report_minutes))
+    if config.settings.report_minutes is not None:  # optional, for the duty documents: a row only when set
+        rows.append(("settings.report_minutes", config.settings.report_minutes))
     rows += [(f"settings.{key}", _yaml_text(value)) for key, value in (config.settings.model_extra or {}).items()]
     for role in ROLES:
         rule = config.needs.rule(role)
