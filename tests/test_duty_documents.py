@@ -181,3 +181,16 @@ def test_planner_duty_writes_the_set_and_refuses_bad_input(tmp_path):
     assert code == 2 and not (tmp_path / "none").exists()
     assert "teams.csv, line 2, column leader_phone" in err
     assert "points.csv, line 2, column report_minutes" in err
+
+
+def test_the_export_view_links_the_documents_and_says_which_hold_phones(tmp_path):
+    from planner.workbook import ExportView
+
+    view = ExportView(DEMO, lang="en", folder=tmp_path / "exports")
+    bundle = view.prepare()
+    assert bundle.documents is not None and bundle.public_documents is not None
+    page = " ".join(getattr(child, "value", "") for child in view.links.children)
+    assert "Team duty sheets" in page and "Duty cards per person" in page and "Notification list" in page
+    assert "personal data" in page and "leave them out" in page
+    public = "".join(pages(bundle.public_documents.duty_sheets.read_bytes()))
+    assert not any(phone in public for phone in phones_of_demo())

@@ -27,8 +27,9 @@ LINE, BAD = "_line", "_bad"
 PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{3,30}[0-9]$")
 # Text a spreadsheet would run as a formula when typed or opened (a name never starts so).
 _FORMULA = ("=", "+", "-", "@")
-# Free sessions are separated by ";" (a Chinese input method types the full-width "；").
-_SEPARATORS = re.compile("[;；]")
+# Free sessions are separated by ";" (the contract's separator; a full-width "；" is an unknown
+# session, and the message says how to separate them).
+_SEPARATORS = re.compile(";")
 FLAG_WORDS = {"first_aid": "first aid", "counsellor": "counselling"}
 
 
