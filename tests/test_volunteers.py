@@ -237,3 +237,27 @@ def test_named_plans_keep_every_person_rule_and_leave_no_one_idle(drawn):
         write_rows(folder / "volunteers.csv", people, PEOPLE_HEADER.split(","))
         plan = solve(load_scenario(folder))
         assert verify_plan(folder, export_plan(plan, Path(tmp) / "plan")) == []
+
+
+@pytest.mark.parametrize("case", ["address", "site", "leader", "report_minutes", "setting"])
+def test_bad_who_and_where_columns_are_refused(case, tmp_path):
+    """The optional columns of points, teams and scenario.yaml: a formula-like text or a report time
+    that is not one is exit 2, naming the cell."""
+    folder = demo_copy(tmp_path)
+    if case in ("address", "site", "report_minutes"):
+        rows = read_rows(folder / "points.csv")
+        rows[1][case] = "-1" if case == "report_minutes" else "=HYPERLINK(\"http://x\")"
+        write_rows(folder / "points.csv", rows)
+        expected = [f"points.csv, line 3, column {case}"]
+    elif case == "leader":
+        rows = read_rows(folder / "teams.csv")
+        rows[0]["leader"] = "@SUM(A1)"
+        write_rows(folder / "teams.csv", rows)
+        expected = ["teams.csv, line 2, column leader", "formula"]
+    else:
+        text = (folder / "scenario.yaml").read_text(encoding="utf-8").replace("report_minutes: 30",
+                                                                               "report_minutes: 9999")
+        (folder / "scenario.yaml").write_text(text, encoding="utf-8")
+        expected = ["scenario.yaml", "settings.report_minutes"]
+    lines = refused(folder, tmp_path)
+    assert any(all(part in line for part in expected) for line in lines), lines
