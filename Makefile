@@ -23,10 +23,11 @@ demo: $(STAMP)
 	tools/setup-system.sh font
 	$(BIN)/voila notebooks/04_trainer_demo.ipynb
 
-## make screenshot: refresh docs/screenshot.png from the real-browser test (the trainer's view)
+## make screenshot: refresh docs/screenshot.png (the trainer's view) and docs/explorer.png, compare.png, trainer.png
 screenshot: $(STAMP)
 	tools/setup-system.sh font browser
 	PLANNER_SCREENSHOT=docs/screenshot.png $(BIN)/pytest tests/test_browser.py -k trainer -q
+	PLANNER_SCREENSHOTS=docs $(BIN)/pytest tests/test_browser_layout.py -k "screen or compare" -q
 
 ## make test: lint, type-check and run every test (what CI runs)
 test: $(STAMP)

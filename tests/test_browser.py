@@ -163,6 +163,7 @@ def test_explorer_weather_and_language(voila, browser):
         needed = page.inner_text(NEEDED)
         page.locator(".jupyter-widget-Collapse-header").filter(has_text="天气").click()  # open the weather group
         page.locator("select").filter(has_text="降雨").select_option(label="降雨")
+        page.get_by_role("checkbox", name="6月8日").check()  # rain applies to the days ticked
         now = wait_for_new_text(page, NEEDED, needed)
         assert int(now.split("/")[1].replace(",", "")) > int(needed.split("/")[1].replace(",", ""))
         page.get_by_role("button", name="English").click()

@@ -123,7 +123,14 @@ def test_comparisons_share_their_axes(base, fewer):
     coverage = charts.compare_coverage(plans, lang="zh")
     draw(coverage)
     districts = int((base.by_district()["needed"] > 0).sum())
-    assert len(coverage.axes[0].patches) == 2 * districts
+    # The first option's coverage on the left; the other's change from it on the right (a bar per district).
+    assert len(coverage.axes[0].patches) == districts and len(coverage.axes[1].patches) == districts
+    widths = np.array([bar.get_width() for bar in coverage.axes[1].patches])
+    change = 100 * (fewer.by_district().set_index("district_id")["coverage"]
+                    - base.by_district().set_index("district_id")["coverage"])
+    np.testing.assert_allclose(sorted(widths), sorted(change[base.by_district().set_index("district_id")["needed"]
+                                                            > 0]), atol=1e-9)
+    assert coverage.axes[0].get_shared_y_axes().joined(coverage.axes[0], coverage.axes[1])
     heatmaps = charts.compare_heatmaps(plans, lang="en")
     draw(heatmaps)
     maps = [ax for ax in heatmaps.axes if ax.get_images()]

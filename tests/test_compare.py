@@ -52,8 +52,8 @@ def test_figures_and_their_differences(plans):
     heads = {name: headline(plan) for name, plan in plans.items()}
     assert table.at["Coverage %", "现状"] == round(100 * heads["现状"].coverage, 1)
     assert table.at["Unmet", "少20%"] == heads["少20%"].unmet
-    assert table.at["Unmet", "少20% - 现状"] == heads["少20%"].unmet - heads["现状"].unmet
-    assert table.at["Packs handed out", "多500包 - 现状"] == 500
+    assert table.at["Unmet", "少20% − base"] == heads["少20%"].unmet - heads["现状"].unmet
+    assert table.at["Packs handed out", "多500包 − base"] == 500
     assert table.at["Unmet: Counsellor", "现状"] == heads["现状"].unmet_by_role["counsellor"]
     names = table.loc["Worst-covered district"]
     assert names["现状"] == heads["现状"].worst_name_en
@@ -64,8 +64,8 @@ def test_district_coverage_side_by_side(plans):
     base = plans["现状"].by_district().set_index("district_id")
     assert table.at["haidian", "district"] == "海淀区"
     assert table.at["haidian", "现状"] == round(100 * base.at["haidian", "coverage"], 1)
-    assert (table["少20% - 现状"] <= 0).all()  # fewer volunteers never help a district
-    assert (table["多500包 - 现状"] == 0).all()  # packs do not staff anyone
+    assert (table["少20%−基准"] <= 0).all()  # fewer volunteers never help a district
+    assert (table["多500包−基准"] == 0).all()  # packs do not staff anyone
 
 
 def test_comparison_as_one_sheet(plans, tmp_path):
@@ -78,4 +78,10 @@ def test_comparison_as_one_sheet(plans, tmp_path):
     assert rows[0][:4] == ("指标", "现状", "少20%", "多500包")
     labels = [r[0] for r in rows]
     assert "保障率 %" in labels and "海淀区" in labels
+    # Coverage reads as a percentage in Excel: a share with a percentage format, not 91.3 or 0.913...
+    coverage = next(r for r in workbook.active.iter_rows(min_row=2) if r[0].value == "保障率 %")
+    assert coverage[1].number_format == "0.0%"
+    assert coverage[1].value == pytest.approx(plans["现状"].summary["coverage"], abs=0.0006)
+    haidian = next(r for r in workbook.active.iter_rows(min_row=2) if r[0].value == "海淀区")
+    assert haidian[1].number_format == "0.0%" and 0 < haidian[1].value <= 1
     assert labels.index("海淀区") > labels.index("保障率 %")

@@ -37,7 +37,7 @@ def test_the_default_state_is_the_scenarios_own_numbers(demo):
         "travel": 15, "no_limit": False,
         "weight:general": 1.0, "weight:first_aid": 3.0, "weight:counsellor": 2.0,
         "weight:fairness": 1.0, "weight:travel": 1.0,
-        "weather": "none", "day:2023-06-07": True,
+        "weather": "none", "day:2023-06-07": False,  # a planner ticks the days a weather applies to
         "closed": (),
     }
 
@@ -50,7 +50,7 @@ def test_untouched_controls_say_no_lever(demo, beijing):
 def test_every_control_moved(demo):
     state = {**default_state(demo), "availability": 80, "district:haidian": 50, "stock:parent-pack": 150,
              "travel": 10, "weight:first_aid": 5.0, "weight:fairness": 0.5, "weather": "heat",
-             "closed": ("dc-2",)}
+             "day:2023-06-07": True, "closed": ("dc-2",)}
     assert levers_from_state(demo, state) == Levers(
         availability=0.8,
         district_availability={"haidian": 0.5},
@@ -61,6 +61,20 @@ def test_every_control_moved(demo):
         weights={"first_aid": 5.0, "fairness": 0.5},
         closed_points=frozenset({"dc-2"}),
     )
+
+
+def test_a_weather_with_no_day_ticked_is_no_lever(demo):
+    """A preset alone changes nothing (the controls say so): it applies to the days ticked."""
+    assert levers_from_state(demo, {**default_state(demo), "weather": "rain"}) == Levers()
+
+
+def test_a_negative_stock_is_pointed_out_not_replaced(demo):
+    from planner.workbook.lever_state import state_problems
+
+    assert state_problems(demo, default_state(demo)) == []
+    problems = state_problems(demo, {**default_state(demo), "stock:water": -5}, "en")
+    assert problems == ["Stock of water cannot be below 0 (it is -5)"]
+    assert "-5" in state_problems(demo, {**default_state(demo), "stock:water": -5}, "zh")[0]
 
 
 def test_values_back_at_the_start_are_no_levers(demo):

@@ -107,9 +107,16 @@ def test_less_in_one_district_never_helps(fresh):
 def test_rain_on_day_two(fresh):
     widgets = fresh.controls.widgets
     widgets["weather"].value = "rain"
+    # No day is ticked yet: rain changes nothing, and the controls say so.
+    assert fresh.headline.needed == fresh.baseline.needed
+    assert "没有勾选日子" in fresh.controls.weather_hint.value
+    days = [k for k in widgets if k.startswith("day:")]
+    for key in days:
+        widgets[key].value = True
     everywhere = fresh.headline.needed
-    for key in [k for k in widgets if k.startswith("day:")]:
+    for key in days:
         widgets[key].value = key == "day:2023-06-08"
+    assert "6月8日" in fresh.controls.weather_hint.value
     assert fresh.plan.levers.need_factors == {"0608-pm": {"general": 1.5}}
     assert fresh.baseline.needed < fresh.headline.needed < everywhere
     assert fresh.plan.summary["supplies"]["raincoat"]["wanted"] > fresh.plan.summary["supplies"]["raincoat"]["stock"]
@@ -234,6 +241,7 @@ def test_add_a_point_and_keep_the_controls(tmp_path):
 def test_adding_a_point_keeps_the_weather(tmp_path):
     explorer = Explorer(DEMO, debounce=0, lang="en")
     explorer.controls.widgets["weather"].value = "rain"
+    explorer.controls.widgets["day:2023-06-07"].value = True
     state = explorer.controls.state()
     explorer.add_point(district="haidian", name="HD new", parents=0, frontline_staff=0, capacity=5,
                        lat=39.96, lon=116.30)

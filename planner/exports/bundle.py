@@ -23,7 +23,7 @@ The folder is written whole or not at all (:func:`planner.io.textfiles.write_fol
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,13 +32,13 @@ from openpyxl import Workbook
 
 from planner.exports.documents import DutyDocuments, documents_in, write_documents
 from planner.exports.duty import duty_points, write_duty_sheets
-from planner.exports.plan_workbook import plan_tables
-from planner.io.xlsx import save_workbook, write_sheet
 from planner.exports.files import PLAN_FILES, export_plan
-from planner.labels import label
-from planner.results.plan import Plan
+from planner.exports.plan_workbook import plan_tables
 from planner.io.settings import ROLES
 from planner.io.textfiles import file_names, write_folder_atomically
+from planner.io.xlsx import Percent, save_workbook, write_sheet
+from planner.labels import label
+from planner.results.plan import Plan
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def district_tables(plan: Plan, district_id: str, lang: str = "both", *,
     figures: list[tuple[str, object]] = [
         (word("scenario"), plan.summary["scenario"]), (word("district"), name), (word("points"), int(row["points"])),
         (word("needed"), int(row["needed"])), (word("assigned"), int(row["assigned"])),
-        (word("missing"), int(row["missing"])), (word("coverage"), round(float(row["coverage"]), 4)),
+        (word("missing"), int(row["missing"])), (word("coverage"), Percent(float(row["coverage"]))),
     ]
     figures += [(f"{word('missing')}: {word(r)}", int(row[f"{r}_needed"] - row[f"{r}_assigned"])) for r in ROLES]
     out = {"sheet_summary": pd.DataFrame(figures, columns=["figure", "value"])}
@@ -111,7 +111,22 @@ def write_district_workbook(plan: Plan, district_id: str, path: Path, *, lang: s
     return path
 
 
-def export_bundle(plan: Plan, folder: str | Path, *, lang: str = "both", overwrite: bool = False) -> Bundle:
+Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what is being written now)
+
+
+def export_steps(plan: Plan) -> int:
+    """How many steps :func:`export_bundle` reports: the plan folder, each district's workbook,
+    the duty sheets, the combined PDF (with the other duty documents), the public set and the ZIP."""
+    return 5 + len(_districts(plan))
+
+
+def _districts(plan: Plan) -> list[str]:
+    sc = plan.scenario
+    return sorted(set(sc.points.loc[sc.points["point_id"].isin(plan.shortfalls["point_id"]), "district_id"]))
+
+
+def export_bundle(plan: Plan, folder: str | Path, *, lang: str = "both", overwrite: bool = False,
+                  progress: Progress | None = None) -> Bundle:
     """Write the staff files of a plan (see the module's notes).
 
     Parameters
@@ -127,23 +142,41 @@ def export_bundle(plan: Plan, folder: str | Path, *, lang: str = "both", overwri
     ------
     FileExistsError
         ``folder`` holds files and ``overwrite`` is false.
+
+    ``progress``, when given, is called before each of :func:`export_steps` steps with
+    ``(steps done, steps in all, what)`` (``what``: ``plan``, ``district:<id>``, ``duty-sheets``,
+    ``duty-sheets.pdf`` (with the team sheets, cards and notification list), ``public``, ``zip``),
+    and once more with ``(all, all, "done")``.
     """
     folder = Path(folder)
-    districts = sorted(set(plan.scenario.points.loc[plan.scenario.points["point_id"].isin(plan.shortfalls["point_id"]),
-                                                    "district_id"]))
+    districts = _districts(plan)
+    total = export_steps(plan)
+    done = 0
+
+    def step(what: str) -> None:
+        nonlocal done
+        if progress is not None:
+            progress(done, total, what)
+        done += 1
 
     def write(tmp: Path) -> None:
+        step("plan")
         export_plan(plan, tmp / "plan", lang=lang)
         (tmp / "districts").mkdir()
         tables = plan_tables(plan, lang)
         names = file_names(districts, ".xlsx")  # ids are free text: "../x" must not leave the folder
         for district_id in districts:
+            step(f"district:{district_id}")
             write_district_workbook(plan, district_id, tmp / "districts" / names[district_id], lang=lang,
                                     tables=tables)
+        step("duty-sheets")
         write_duty_sheets(plan, tmp / "duty-sheets", lang=lang)
+        step("duty-sheets.pdf")  # with the team sheets, duty cards and notification list
         write_documents(plan, tmp, lang=lang)
+        step("public")
         (tmp / "public").mkdir()
         write_documents(plan, tmp / "public", lang=lang, public=True)
+        step("zip")
         files = sorted(p for p in tmp.rglob("*") if p.is_file())
         with zipfile.ZipFile(tmp / f"{folder.name}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
             for path in files:
@@ -152,6 +185,8 @@ def export_bundle(plan: Plan, folder: str | Path, *, lang: str = "both", overwri
                 archive.writestr(info, path.read_bytes())
 
     write_folder_atomically(folder, write, overwrite=overwrite)
+    if progress is not None:
+        progress(total, total, "done")
     workbook_of = {d: folder / "districts" / name for d, name in file_names(districts, ".xlsx").items()}
     sheet_of = {p: folder / "duty-sheets" / name for p, name in file_names(duty_points(plan), ".pdf").items()}
     return Bundle(
@@ -169,4 +204,4 @@ def export_bundle(plan: Plan, folder: str | Path, *, lang: str = "both", overwri
     )
 
 
-__all__ = ["Bundle", "district_tables", "export_bundle", "write_district_workbook"]
+__all__ = ["Bundle", "Progress", "district_tables", "export_bundle", "export_steps", "write_district_workbook"]

@@ -28,6 +28,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from planner.geo import distance_km
+from planner.io.scenario import Scenario
 from planner.labels import label
 from planner.results.plan import Plan
 
@@ -152,9 +153,11 @@ def _text_inches(texts: Iterable[str], points: float) -> float:
     return max(ems, default=0) * points / 72
 
 
-def district_names(plan: Plan, lang: str) -> pd.Series:
-    """district_id -> its name in the language, kept short (``Qian'an`` for ``Qian'an (Hebei)``)."""
-    districts = plan.scenario.districts.set_index("district_id")
+def district_names(plan: Plan | Scenario, lang: str) -> pd.Series:
+    """district_id -> its name in the language, kept short (``Qian'an`` for ``Qian'an (Hebei)``),
+    of a plan's scenario or of a scenario."""
+    scenario = plan.scenario if isinstance(plan, Plan) else plan
+    districts = scenario.districts.set_index("district_id")
     if lang == "zh":
         return districts["name_zh"].astype(str)
     names = districts["name_en"].astype(str).str.replace(r"\s*\(.*\)$", "", regex=True)
@@ -191,13 +194,14 @@ def coverage_by_district(plan: Plan, *, lang: str = "zh", large: bool = False) -
         colours = mpl.colormaps[COVERAGE_MAP](COVERAGE_NORM(table["coverage"].to_numpy()))
         ax.barh(names, table["coverage"], color=colours, edgecolor="#555555", linewidth=0.4)
         for y, (coverage, missing) in enumerate(zip(table["coverage"], table["missing"], strict=True)):
-            note = f"{coverage:.0%}" + (f"  (-{missing})" if missing else "")
+            # "67% · 13 unmet", never "67% (-13)": that reads as a change from something
+            note = f"{coverage:.0%}" + (f" · {label('bar_missing', lang).format(n=int(missing))}" if missing else "")
             ax.text(min(coverage, 1.0) + 0.01, y, note, va="center", fontsize=mpl.rcParams["font.size"] - 1)
         ax.set_xlim(0, 1.22)
         ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
         _percent_axis(ax)
         ax.set_title(label("chart_district_coverage", lang), loc="left")
-        ax.set_xlabel(f"{label('coverage', lang)}  ({label('missing', lang)}: {label('volunteer_sessions', lang)})")
+        ax.set_xlabel(f"{label('coverage', lang)}  ·  {label('bar_missing_note', lang)}")
     return fig
 
 
@@ -340,7 +344,13 @@ def supplies_chart(plan: Plan, *, lang: str = "zh", large: bool = False) -> Figu
 
 
 def compare_coverage(plans: Mapping[str, Plan], *, lang: str = "zh", large: bool = False) -> Figure:
-    """Coverage by district for several options side by side, on one shared axis."""
+    """Coverage by district of the first option, and each other option's difference from it.
+
+    Coverage of a district moves by a few points between options, which bars of 0 to 100%
+    side by side cannot show; so the left panel has the first option's coverage (labelled),
+    and the right one each other option's change in percentage points (labelled, on its own
+    scale), with one legend entry per option above it.
+    """
     _check_lang(lang)
     if not plans:
         raise ValueError("compare_coverage needs at least one plan")
@@ -348,24 +358,54 @@ def compare_coverage(plans: Mapping[str, Plan], *, lang: str = "zh", large: bool
     tables = {name: plan.by_district().set_index("district_id") for name, plan in plans.items()}
     with_needs = set().union(*(t.index[t["needed"] > 0] for t in tables.values()))
     needy = [d for d in first.scenario.districts["district_id"] if d in with_needs]
-    order = sorted(needy, key=lambda d: (tables[next(iter(tables))]["coverage"].get(d, 1.0), d), reverse=True)
+    base = tables[next(iter(tables))]["coverage"]
+    order = sorted(needy, key=lambda d: (base.get(d, 1.0), d), reverse=True)
     names = district_names(first, lang).reindex(order).to_numpy()
-    height = 0.8 / len(plans)
+    coverage = {name: table["coverage"].reindex(order).fillna(1.0).to_numpy() for name, table in tables.items()}
+    first_name, *others = list(plans)
     with styled(large=large):
-        fig = _figure(7.0, 0.25 * len(order) * max(1.0, len(plans) / 2) + 1.5, large)
-        ax = fig.add_subplot()
-        palette = mpl.colormaps["tab10"]
-        for k, (name, table) in enumerate(tables.items()):
-            coverage = table["coverage"].reindex(order).fillna(1.0).to_numpy()
-            offsets = np.arange(len(order)) + (k - (len(plans) - 1) / 2) * height
-            ax.barh(offsets, coverage, height=height, color=palette(k % 10), label=name)
-        ax.set_yticks(range(len(order)), names)
-        ax.set_xlim(0, 1.0)
-        ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
-        _percent_axis(ax)
-        ax.invert_yaxis()
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=min(len(plans), 4), frameon=False)
-        ax.set_title(label("chart_compare_coverage", lang), loc="left", pad=28 if not large else 40)
+        small = mpl.rcParams["font.size"] - 1
+        fig = _figure(9.6 if others else 6.4, 0.3 * len(order) * max(1.0, len(others) / 2) + 1.6, large)
+        axes = fig.subplots(1, 2 if others else 1, sharey=True, squeeze=False,
+                            gridspec_kw={"width_ratios": [1, 1.25]} if others else None)[0]
+        left = axes[0]
+        rows = np.arange(len(order))
+        values = coverage[first_name]
+        left.barh(rows, values, height=0.7, color=mpl.colormaps[COVERAGE_MAP](COVERAGE_NORM(values)),
+                  edgecolor="#555555", linewidth=0.4)
+        for y, value in enumerate(values):
+            left.text(min(value, 1.0) + 0.015, y, f"{value:.0%}", va="center", fontsize=small)
+        left.set_yticks(rows, names)
+        left.set_xlim(0, 1.2)
+        left.set_xticks([0, 0.5, 1.0])
+        _percent_axis(left)
+        left.invert_yaxis()
+        left.set_title(first_name, loc="left", fontsize=mpl.rcParams["font.size"])
+        if others:
+            right = axes[1]
+            palette = mpl.colormaps["tab10"]
+            height = 0.8 / len(others)
+            deltas = {name: 100 * (coverage[name] - values) for name in others}
+            reach = max([float(np.abs(d).max()) for d in deltas.values()] + [1.0])
+            for k, name in enumerate(others):
+                offsets = rows + (k - (len(others) - 1) / 2) * height
+                same = bool(np.all(np.round(deltas[name], 1) == 0))  # else an option with no bar is not seen
+                right.barh(offsets, deltas[name], height=height, color=palette((k + 1) % 10),
+                           label=f"{name} ({label('no_change', lang)})" if same else name)
+                for y, delta in zip(offsets, deltas[name], strict=True):
+                    if round(delta, 1) != 0:
+                        right.text(delta + (0.02 if delta > 0 else -0.02) * reach, y, f"{delta:+.1f}",
+                                   va="center", ha="left" if delta > 0 else "right",
+                                   fontsize=small - (1 if len(others) > 1 else 0))
+            right.axvline(0, color="#333333", linewidth=0.8)
+            low = min([float(d.min()) for d in deltas.values()] + [0.0])
+            high = max([float(d.max()) for d in deltas.values()] + [0.0])
+            right.set_xlim(low * 1.3 - 0.15 * reach, high * 1.3 + 0.15 * reach)
+            right.tick_params(axis="y", length=0)
+            right.set_xlabel(label("cmp_chart_difference", lang))
+            right.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=1, frameon=False,
+                         fontsize=mpl.rcParams["font.size"] - 1, handlelength=1.2)
+        fig.suptitle(label("chart_compare_coverage", lang), x=0.01, ha="left", fontsize=mpl.rcParams["axes.titlesize"])
     return fig
 
 

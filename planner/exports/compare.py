@@ -14,12 +14,12 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 
-from planner.io.xlsx import save_workbook, write_sheet
-from planner.results.headline import headline
-from planner.labels import label
-from planner.results.plan import Plan
 from planner.io.scenario import Scenario
 from planner.io.settings import ROLES
+from planner.io.xlsx import Percent, save_workbook, write_sheet
+from planner.labels import label
+from planner.results.headline import headline
+from planner.results.plan import Plan
 from planner.results.solving import LivePlanner
 
 MIN_VARIANTS, MAX_VARIANTS = 2, 4
@@ -52,8 +52,9 @@ def plan_variants(scenario: Scenario | LivePlanner, variants: Mapping[str, Mappi
 def compare_figures(plans: Mapping[str, Plan], lang: str = "zh") -> pd.DataFrame:
     """Headline figures (rows) of each option (columns), and each option's difference from the first.
 
-    Columns: ``figure``, one per option, then ``<option> - <first>`` for the others. Coverage
-    figures are percentages (one decimal).
+    Columns: ``figure``, one per option, then :func:`difference_header` of the others (short:
+    "<option>−基准", the first option's name is not repeated). Coverage figures are
+    percentages (one decimal), their differences percentage points.
     """
     _check_count(len(plans))
     word = lambda key: label(key, lang)  # noqa: E731
@@ -73,7 +74,7 @@ def compare_figures(plans: Mapping[str, Plan], lang: str = "zh") -> pd.DataFrame
         table[name] = [get(h) for _, get in rows]
     first = next(iter(plans))
     for name in list(plans)[1:]:
-        table[f"{name} - {first}"] = (table[name] - table[first]).round(2)
+        table[difference_header(name, lang)] = (table[name] - table[first]).round(2)
     worst = [("", *[f"{h.worst_name_zh if lang == 'zh' else h.worst_name_en}" for h in heads.values()],
               *[""] * (len(plans) - 1))]
     extra = pd.DataFrame(worst, columns=table.columns)
@@ -94,20 +95,41 @@ def compare_districts(plans: Mapping[str, Plan], lang: str = "zh") -> pd.DataFra
         out[name] = (100 * table["coverage"].reindex(needy)).round(1).to_numpy()
     first = next(iter(plans))
     for name in list(plans)[1:]:
-        out[f"{name} - {first}"] = (out[name] - out[first]).round(1)
+        out[difference_header(name, lang)] = (out[name] - out[first]).round(1)
     return out
 
 
+def difference_header(name: str, lang: str = "zh") -> str:
+    """The header of an option's differences from the first (the baseline): ``少20%−基准``."""
+    return label("cmp_diff", lang).format(name=name)
+
+
 def comparison_sheet(plans: Mapping[str, Plan], lang: str = "zh") -> pd.DataFrame:
-    """Both comparisons on one sheet: the figures, a blank row, then the districts."""
-    figures = compare_figures(plans, lang).rename(columns={"figure": label("figure", lang)})
-    districts = compare_districts(plans, lang).drop(columns="district_id").rename(
+    """Both comparisons on one sheet: the figures, a blank row, then the districts.
+
+    Coverage is written as a share with a percentage format (91.3% in Excel, 0.913 to a
+    reader); its differences stay in percentage points.
+    """
+    figures = compare_figures(plans, lang)
+    shares = figures["figure"].isin([f"{label('h_coverage', lang)} %", f"{label('h_worst', lang)} %"])
+    figures = _as_percent(figures, list(plans), shares).rename(columns={"figure": label("figure", lang)})
+    districts = compare_districts(plans, lang).drop(columns="district_id")
+    districts = _as_percent(districts, list(plans), pd.Series(True, index=districts.index)).rename(
         columns={"district": label("district", lang)})
     districts.columns = figures.columns[:len(districts.columns)]
     header = pd.DataFrame([[f"{label('coverage', lang)} % ({label('district', lang)})",
                             *[""] * (len(figures.columns) - 1)]], columns=figures.columns)
     blank = pd.DataFrame([[""] * len(figures.columns)], columns=figures.columns)
     return pd.concat([figures, blank, header, districts], ignore_index=True)
+
+
+def _as_percent(table: pd.DataFrame, columns: list[str], rows: pd.Series) -> pd.DataFrame:
+    """``table`` with the percentages of ``columns`` in ``rows`` as :class:`Percent` shares."""
+    out = table.astype({c: object for c in columns})
+    for column in columns:
+        out.loc[rows, column] = [Percent(v / 100) if isinstance(v, int | float) else v
+                                 for v in table.loc[rows, column]]
+    return out
 
 
 def write_comparison(plans: Mapping[str, Plan], path: str | Path, *, lang: str = "zh") -> Path:
@@ -121,4 +143,5 @@ def write_comparison(plans: Mapping[str, Plan], path: str | Path, *, lang: str =
     return path
 
 
-__all__ = ["compare_districts", "compare_figures", "comparison_sheet", "plan_variants", "write_comparison"]
+__all__ = ["compare_districts", "compare_figures", "comparison_sheet", "difference_header", "plan_variants",
+           "write_comparison"]

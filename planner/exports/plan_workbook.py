@@ -10,9 +10,11 @@ plan gives the same bytes).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
@@ -22,6 +24,17 @@ from planner.labels import label
 
 if TYPE_CHECKING:
     from planner.results.plan import Plan
+
+def percent_column(values: Iterable[float]) -> np.ndarray:
+    """Shares as :class:`planner.io.xlsx.Percent` cells (a percentage format in the workbook).
+
+    An object array: a column of floats would drop the marker (pandas stores plain floats).
+    """
+    shares = [Percent(float(v)) for v in values]
+    cells = np.empty(len(shares), dtype=object)
+    cells[:] = shares
+    return cells
+
 
 def session_labels(plan: Plan) -> pd.Series:
     """``2023-06-07 09:00-11:30`` for each session id."""
@@ -138,7 +151,8 @@ def plan_tables(plan: Plan, lang: str = "both") -> dict[str, pd.DataFrame]:
 
     word = lambda key: label(key, "zh" if lang == "both" else lang)  # noqa: E731 (one language in cells)
     rows: list[tuple[str, object]] = [
-        (word("scenario"), s["scenario"]), (word("status"), word(s["status"])),
+        # The solver's status in a planner's words: "the best plan under these conditions".
+        (word("scenario"), s["scenario"]), (word("plan_quality"), word(f"plain_{s['status']}")),
         (word("needed"), s["needed"]), (word("assigned"), s["assigned"]), (word("unmet"), s["unmet"]),
         (word("coverage"), Percent(s["coverage"])),
     ]
@@ -155,15 +169,19 @@ def plan_tables(plan: Plan, lang: str = "both") -> dict[str, pd.DataFrame]:
     totals = pd.DataFrame([
         {"item_id": item_id, "item": items.at[item_id, "name"], "category": word(items.at[item_id, "category"]),
          "stock": f["stock"], "wanted": f["wanted"], "distributed": f["distributed"],
-         "share": Percent(f["distributed"] / f["wanted"] if f["wanted"] else 1.0)}
+         "share": f["distributed"] / f["wanted"] if f["wanted"] else 1.0}
         for item_id, f in s["supplies"].items()
     ], columns=["item_id", "item", "category", "stock", "wanted", "distributed", "share"])
+    totals["share"] = percent_column(totals["share"])
 
     grid = plan.by_point_session()
-    grid["cell"] = grid["assigned"].astype(str) + "/" + grid["needed"].astype(str)
+    # "6 / 7" under a session's header read as a date (6 July): the header says what the cells are,
+    # and the spaces keep the cell from looking like one.
+    grid["cell"] = grid["assigned"].astype(str) + " / " + grid["needed"].astype(str)
     overview = grid.pivot(index="point_id", columns="session_id", values="cell")
     overview = overview.reindex(columns=[c for c in sessions.index if c in overview.columns])
-    overview.columns = [sessions[c] for c in overview.columns]
+    counts = label("assigned_of_needed", "zh" if lang == "both" else lang)
+    overview.columns = [f"{sessions[c]} ({counts})" for c in overview.columns]
     overview.insert(0, "point", points["name"].reindex(overview.index))
     overview.insert(1, "district", district_name.reindex(points["district_id"].reindex(overview.index)).to_numpy())
     overview = overview.reset_index()
@@ -208,8 +226,8 @@ def plan_tables(plan: Plan, lang: str = "both") -> dict[str, pd.DataFrame]:
         "district": by_district["name_zh"] if lang != "en" else by_district["name_en"],
         "points": by_district["points"], "needed": by_district["needed"],
         "assigned": by_district["assigned"], "missing": by_district["missing"],
-        "coverage": [Percent(c) for c in by_district["coverage"]],
     })
+    districts_sheet["coverage"] = percent_column(by_district["coverage"])
     return {
         "sheet_summary": summary, "sheet_supply_totals": totals, "sheet_overview": overview,
         "sheet_duty": duty, "sheet_teams": by_team, "sheet_team_sessions": team_sessions_sheet(plan, lang),

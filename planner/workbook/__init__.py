@@ -6,7 +6,7 @@
 ``lever_state``           what the controls' values mean as ``Levers`` (no widgets)
 ``forms``                 the explorer's add-a-point and save-as-a-new-scenario forms
 ``tables``                the explorer's tables, and tables as HTML (no widgets)
-``compare_view``          :class:`CompareView`: two to four options side by side
+``compare_view``          :class:`CompareView`, :class:`CompareBuilder`: two to four options side by side
 ``export_view``           :class:`ExportView`: staff exports, downloaded from the page
 ``trainer``               :class:`TrainerDemo`: the trainer's three what-ifs
 ``common``                pacing (debounce, background drawing), error output, small widgets
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from planner.lazy import first_use
 
 if TYPE_CHECKING:
-    from planner.workbook.compare_view import CompareView
+    from planner.workbook.compare_view import CompareBuilder, CompareView
     from planner.workbook.explorer import Explorer
     from planner.workbook.export_view import ExportView
     from planner.workbook.folders import default_scenario
@@ -34,13 +34,15 @@ if TYPE_CHECKING:
     from planner.workbook.trainer import TrainerDemo
 
 _HOMES = {
-    "CompareView": "planner.workbook.compare_view", "Explorer": "planner.workbook.explorer",
+    "CompareBuilder": "planner.workbook.compare_view", "CompareView": "planner.workbook.compare_view",
+    "Explorer": "planner.workbook.explorer",
     "ExportView": "planner.workbook.export_view", "default_scenario": "planner.workbook.folders",
     "LeverControls": "planner.workbook.lever_controls", "default_state": "planner.workbook.lever_state",
     "levers_from_state": "planner.workbook.lever_state", "TrainerDemo": "planner.workbook.trainer",
 }
 
 __all__ = [
+    "CompareBuilder",
     "CompareView",
     "Explorer",
     "ExportView",

@@ -4,8 +4,9 @@
   solve per pixel; :class:`Drawer` draws charts off the kernel's main thread, newest first.
 * :func:`guarded` shows a callback's unexpected error on the page (an ``Output`` widget),
   never only in a log; expected mistakes are each view's own messages.
-* :func:`language_toggle`, :func:`png_image` and :func:`download_link` are the widgets
-  every view shows the same way.
+* :func:`language_toggle`, :func:`png_image`, :func:`show_figure`, :func:`download_link`,
+  :func:`status_html` and :func:`stylesheet` are the widgets and markup every view shows the
+  same way.
 
 With ``delay`` 0 a :class:`Debouncer` calls at once, and a :class:`Drawer` not in the
 background draws inline: the explorer's synchronous mode (``debounce=0``), in which a
@@ -36,6 +37,29 @@ LANGUAGES = (("中文", "zh"), ("English", "en"))
 DEBOUNCE_SECONDS = 0.08  # quiet after a change before re-planning
 CHART_SETTLE_SECONDS = 0.3  # quiet after a re-plan before drawing its chart
 DESCRIPTION_STYLE = {"description_width": "10.5em"}
+CSS_DPI = 110  # CSS pixels per inch of a chart: a little above the browser's 96, so 10 pt reads like the page
+SHARPNESS = 1.5  # charts are drawn at this many pixels per CSS pixel: crisp on a projector and on a laptop
+# The workbook's own rules, shown once per view (an HTML widget's <style> applies to the page):
+# slider readouts keep room for "150" whatever the sidebar's width; a headline card's value
+# never wraps (the card grows instead); the status line's spinner is drawn by CSS, because
+# an emoji such as an hourglass has no glyph in the CJK fonts the project installs.
+STYLESHEET = """<style>
+.vp-view .widget-readout{flex:0 0 auto;min-width:3.4em;overflow:visible;text-align:right}
+.vp-view .widget-label,.vp-view .widget-inline-hbox .widget-label{white-space:nowrap;overflow:hidden;
+ text-overflow:ellipsis}
+.vp-labelled-above>.widget-label{display:none !important}
+.vp-view .vp-above{font-size:var(--jp-widgets-font-size,13px);margin:6px 0 0 2px;color:#24292f}
+.vp-headline .vp-value,.vp-nowrap{white-space:nowrap}
+.vp-view .lm-TabBar-tab{flex:0 0 auto !important;max-width:none !important}
+.vp-image-pending{display:none !important}
+.vp-spinner{display:inline-block;box-sizing:border-box;width:0.95em;height:0.95em;margin-right:0.35em;
+ border:2px solid currentColor;border-right-color:transparent;border-radius:50%;vertical-align:-0.12em;
+ animation:vp-spin 0.8s linear infinite}
+@keyframes vp-spin{to{transform:rotate(360deg)}}
+.vp-progress{display:inline-block;width:12em;height:0.6em;margin:0 0.5em;border-radius:3px;background:#eaeef2;
+ vertical-align:middle;overflow:hidden}
+.vp-progress>span{display:block;height:100%;background:#0969da}
+</style>"""
 
 
 class Debouncer:
@@ -158,12 +182,49 @@ def language_toggle(lang: str = "zh") -> w.ToggleButtons:
                            layout=w.Layout(width="auto"))
 
 
-def png_image(fig: Any = None, *, dpi: int = 90, max_width: str = "100%") -> w.Image:
-    """An Image widget, showing a matplotlib figure when given one."""
-    image = w.Image(format="png", layout=w.Layout(width="100%", max_width=max_width, height="auto"))
+def png_image(fig: Any = None, *, dpi: int | None = None, max_width: str = "100%") -> w.Image:
+    """An Image widget for charts, showing a matplotlib figure when given one (:func:`show_figure`;
+    drawn at ``dpi`` when given, else at the workbook's sharpness).
+
+    Until it has a picture it takes no room (no broken-image icon, no empty box).
+    """
+    # No margin: with max-width 100% a margin would stick out of a narrow column and scroll it sideways.
+    image = w.Image(format="png", layout=w.Layout(max_width=max_width, height="auto", margin="0"))
+    image.add_class("vp-image-pending")
     if fig is not None:
-        image.value = charts.to_png(fig, dpi=dpi)
+        show_figure(image, fig, png=None if dpi is None else charts.to_png(fig, dpi=dpi))
     return image
+
+
+def show_figure(image: w.Image, fig: Any, *, png: bytes | None = None) -> None:
+    """Show ``fig`` in ``image`` at its own size (its inches at :data:`CSS_DPI` pixels an inch).
+
+    The picture is drawn at :data:`SHARPNESS` pixels per CSS pixel and shown at its natural
+    size, never stretched: a narrower page scales it down (``max-width``), never up, so it
+    stays sharp; ``png`` is the figure already drawn that way (:func:`figure_png`).
+    """
+    data = png if png is not None else figure_png(fig)
+    image.layout.width = f"{round(fig.get_figwidth() * CSS_DPI)}px"
+    image.value = data
+    image.remove_class("vp-image-pending")
+
+
+def figure_png(fig: Any) -> bytes:
+    """The figure as PNG at the workbook's sharpness (:data:`SHARPNESS`)."""
+    return charts.to_png(fig, dpi=round(CSS_DPI * SHARPNESS))
+
+
+def stylesheet() -> w.HTML:
+    """The workbook's style rules (:data:`STYLESHEET`), as a widget to put in a view once;
+    the view itself carries the class ``vp-view``."""
+    return w.HTML(STYLESHEET, layout=w.Layout(height="0px", margin="0"))
+
+
+def status_html(state: str, text: str, *, colour: str = "#57606a", data: str = "") -> str:
+    """A status line: a spinner for work under way (``state`` "solving" or "working"), a tick when done."""
+    mark = '<span class="vp-spinner" aria-hidden="true"></span>' if state in ("solving", "working") else "✓ "
+    return (f'<span class="vp-status" data-state="{state}"{data} style="color:{colour}">{mark}'
+            f"{html.escape(text)}</span>")
 
 
 def download_link(data: bytes | str | Path, filename: str | None = None, *, text: str | None = None) -> w.HTML:
@@ -195,13 +256,20 @@ def download_link(data: bytes | str | Path, filename: str | None = None, *, text
 
 __all__ = [
     "CHART_SETTLE_SECONDS",
+    "CSS_DPI",
     "DEBOUNCE_SECONDS",
     "DESCRIPTION_STYLE",
     "LANGUAGES",
+    "SHARPNESS",
+    "STYLESHEET",
     "Debouncer",
     "Drawer",
     "download_link",
+    "figure_png",
     "guarded",
     "language_toggle",
     "png_image",
+    "show_figure",
+    "status_html",
+    "stylesheet",
 ]

@@ -13,6 +13,7 @@ The parts it composes: :class:`LeverControls` (the levers), :class:`AddPointForm
 
 from __future__ import annotations
 
+import asyncio
 import html
 import time
 from collections.abc import Callable, Mapping
@@ -29,7 +30,18 @@ from planner.model.tweaks import add_point, folder_name, save_tweaks
 from planner.results.headline import headline, headline_html
 from planner.results.plan import Plan
 from planner.results.solving import LivePlanner
-from planner.workbook.common import DEBOUNCE_SECONDS, Debouncer, Drawer, guarded, language_toggle, png_image
+from planner.workbook.common import (
+    DEBOUNCE_SECONDS,
+    Debouncer,
+    Drawer,
+    figure_png,
+    guarded,
+    language_toggle,
+    png_image,
+    show_figure,
+    status_html,
+    stylesheet,
+)
 from planner.workbook.folders import default_scenario, project_root, saved_scenarios_dir, scenario_choices
 from planner.workbook.forms import AddPointForm, SaveForm
 from planner.workbook.lever_controls import LeverControls
@@ -113,7 +125,7 @@ class Explorer:
         self.title = w.HTML()
         self.headline_html = w.HTML()
         self._chart_keys = show_charts
-        self.chart_images = {key: png_image(max_width="920px") for key in show_charts}
+        self.chart_images = {key: png_image() for key in show_charts}
         self.chart_tabs = w.Tab(children=[self.chart_images[k] for k in show_charts])
         self.chart_tabs.observe(self._guard(lambda _: self._draw_charts()), "selected_index")
         self._stale: set[str] = set(show_charts)
@@ -127,16 +139,21 @@ class Explorer:
         self.save_form = SaveForm(self.save, self._guard)
         self.reset_button = w.Button(icon="undo", layout=w.Layout(width="auto"))
         self.reset_button.on_click(self._guard(lambda _: self.reset()))
-        self.sidebar = w.Accordion(layout=w.Layout(width="470px" if large else SIDEBAR_WIDTH, flex="0 0 auto"))
+        width = "470px" if large else SIDEBAR_WIDTH
+        # Never narrower in English or beside a wide chart: the slider values and labels need the room.
+        self.sidebar = w.Accordion(layout=w.Layout(width=width, min_width=width, flex="0 0 auto"))
         self.tables.layout.display = "" if show_tables else "none"
         main = w.VBox([self.chart_tabs, self.tables], layout=w.Layout(flex="1 1 auto", min_width="0"))
         self.picker.layout.display = "" if show_picker else "none"
         header = w.HBox([self.title, self.picker, self.language],
                         layout=w.Layout(justify_content="space-between", align_items="center", flex_flow="row wrap"))
-        self.view = w.VBox([header, self.headline_html, w.HBox([self.status, self.message]),
-                            w.HBox([w.VBox([self.sidebar, self.reset_button]), main]), self.errors],
+        self.view = w.VBox([stylesheet(), header, self.headline_html, w.HBox([self.status, self.message]),
+                            w.HBox([w.VBox([self.sidebar, self.reset_button], layout=w.Layout(flex="0 0 auto")),
+                                    main]), self.errors],
                            layout=w.Layout(width="100%"))
         self.view.add_class("vp-explorer")
+        self.view.add_class("vp-view")
+        self._first_views = True  # the first plan's charts and tables are drawn before the page shows
         if isinstance(scenario, Scenario):
             self._refresh_picker(None)
             self._use(scenario, folder=None)
@@ -159,6 +176,7 @@ class Explorer:
         if self._quiet or change["new"] is None:
             return
         folder = Path(change["new"])
+        self._first_views = True
         self._use(load_scenario(folder), folder=folder)
         self._say(f"{label('loaded', self.lang)}: {self.scenario.name}")
 
@@ -168,6 +186,8 @@ class Explorer:
         the cards compare with this scenario's own plan, or with the start's (``keep_baseline``)."""
         self.scenario = scenario
         self.folder = folder
+        if not keep_baseline:
+            self.loaded = scenario  # what reset() goes back to: the scenario as opened, no added point
         self.live = LivePlanner(scenario)
         self.controls = LeverControls(scenario, lang=self.lang, large=self.large)
         if state:
@@ -200,6 +220,14 @@ class Explorer:
             return
         self._changed_at = time.perf_counter()  # the last change: what the planner waits from
         self._generation += 1  # a chart of the plan before this change is not worth drawing now
+        problems = self.controls.problems()
+        if problems:  # nothing to plan until the input is right; say what is wrong instead
+            self._debounced.cancel()
+            self.status.value = ""
+            self._say(f"{label('check_input', self.lang)}: {'; '.join(problems)}", error=True)
+            return
+        if self.message.value.startswith('<span style="color:#c62828">'):
+            self.message.value = ""  # the input is right again: the old complaint goes
         self.status.value = _status_html("solving", self.lang)
         self._debounced()
 
@@ -207,6 +235,11 @@ class Explorer:
         """Solve for the controls as they are, and show the result (headline first, then charts)."""
         started = self._changed_at or time.perf_counter()
         self._changed_at = None
+        problems = self.controls.problems()
+        if problems:
+            self.status.value = ""
+            self._say(f"{label('check_input', self.lang)}: {'; '.join(problems)}", error=True)
+            return
         solve_start = time.perf_counter()
         try:
             plan = self.live.plan(self.controls.levers())
@@ -223,6 +256,23 @@ class Explorer:
         self._last_status = (shown - started, solved - solve_start)
         self.status.value = _status_html("updated", self.lang, *self._last_status)
         self._refresh_views()
+
+    def current_plan(self) -> Plan:
+        """The plan for the controls as they are now: a change still waiting for its re-plan is
+        planned at once (a comparison takes the option the planner sees on the controls).
+
+        Raises
+        ------
+        ValueError
+            The controls hold something that cannot be planned (shown on the page too).
+        """
+        problems = self.controls.problems()
+        if problems:
+            raise ValueError("; ".join(problems))
+        if self._changed_at is not None:
+            self._debounced.cancel()
+            self.replan()
+        return self.plan
 
     def _show_headline(self) -> None:
         self.headline_html.value = headline_html(self.headline, self.lang, baseline=self.baseline, large=self.large,
@@ -244,7 +294,11 @@ class Explorer:
                 self.team_view.show(plan, lang)
             self.timings["chart"] = time.perf_counter() - started
 
-        self._drawer.submit(job)
+        if self._first_views:  # the page opens with its chart and tables, never an empty box
+            self._first_views = False
+            job()
+        else:
+            self._drawer.submit(job)
 
     def _draw_charts(self) -> None:
         """Draw the chart on view if its plan or language changed (a tab was chosen)."""
@@ -259,9 +313,9 @@ class Explorer:
         fig = self.CHARTS[key][1](plan, lang=lang, large=self.large)
         if generation != self._generation:
             return
-        png = charts.to_png(fig, dpi=100 if self.large else 110)
+        png = figure_png(fig)
         if generation == self._generation:
-            self.chart_images[key].value = png
+            show_figure(self.chart_images[key], fig, png=png)
             self._stale.discard(key)
 
     # Language ---------------------------------------------------------------------------
@@ -296,7 +350,11 @@ class Explorer:
 
     # Reset, add a point, save ----------------------------------------------------------------
     def reset(self) -> None:
-        """Controls back to the scenario's own numbers, and re-plan."""
+        """Back to the scenario as opened: its own numbers, no added point; and re-plan."""
+        if self.scenario is not self.loaded:  # added points go too (save first to keep them)
+            self._use(self.loaded, folder=self.folder)
+            self.message.value = ""
+            return
         self._quiet = True
         try:
             self.controls.reset()
@@ -342,15 +400,29 @@ class Explorer:
         colour = "#c62828" if error else "#1a7f37"
         self.message.value = f'<span style="color:{colour}">{html.escape(text)}</span>'
 
+    def land(self) -> None:
+        """Bring the explorer into view when it is shown: after "Run All Cells" the page would sit on
+        the last cell; focusing the scenario list at the explorer's top makes the browser scroll to it.
+        (A slider takes no focus from the kernel; the list does.)"""
+        widget = self.picker if self.picker.layout.display != "none" else self.add_form.widgets["name"]
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no page to land on (a script or a test)
+        # Once the page has drawn the widgets: a focus message for a view not made yet is lost.
+        for delay in (1.0, 3.0, 6.0):  # a slow page (a busy projector laptop) draws late
+            loop.call_later(delay, widget.focus)
+
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        self.land()
         return self.view._repr_mimebundle_(**kwargs)
 
 
 def _status_html(state: str, lang: str, seconds: float | None = None, solve: float | None = None) -> str:
     if state == "solving":
-        return f'<span class="vp-status" data-state="solving" style="color:#9a6700">⏳ {label("solving", lang)}</span>'
-    return (f'<span class="vp-status" data-state="updated" data-solve="{solve or 0:.3f}" style="color:#57606a">'
-            f'✓ {label("updated", lang)} {seconds:.2f} {label("seconds", lang)}</span>')
+        return status_html("solving", label("solving", lang), colour="#9a6700")
+    return status_html("updated", f"{label('updated', lang)} {seconds:.2f} {label('seconds', lang)}",
+                       data=f' data-solve="{solve or 0:.3f}"')
 
 
 __all__ = ["SIDEBAR_WIDTH", "Explorer"]

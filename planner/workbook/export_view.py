@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from planner.exports.bundle import Bundle, export_bundle
 from planner.io import load_scenario
 from planner.labels import label
 from planner.results.solving import solve
-from planner.workbook.common import DESCRIPTION_STYLE, download_link, guarded, language_toggle
+from planner.workbook.common import DESCRIPTION_STYLE, download_link, guarded, language_toggle, status_html, stylesheet
 from planner.workbook.folders import default_scenario, exports_dir, project_root, scenario_choices
 
 
@@ -52,8 +53,9 @@ class ExportView:
         self.point_link = w.HTML()
         self._folder = Path(folder) if folder is not None else None
         self.bundle: Bundle | None = None
-        self.view = w.VBox([self.language, self.picker, self.headers, self.button, self.status, self.links,
-                            w.HBox([self.point, self.point_link]), self.errors])
+        self.view = w.VBox([stylesheet(), self.language, self.picker, self.headers, self.button, self.status,
+                            self.links, w.HBox([self.point, self.point_link]), self.errors])
+        self.view.add_class("vp-view")
         self._relabel(lang)
 
     def _relabel(self, lang: str) -> None:
@@ -66,16 +68,55 @@ class ExportView:
             self._show_links()
 
     def prepare(self) -> Bundle:
-        """Solve the chosen scenario and write its files; show a link for each."""
-        self.status.value = f"⏳ {html.escape(label('solving', self.lang))}"
+        """Solve the chosen scenario and write its files, showing each step as it goes; then a link for each."""
+        started = time.perf_counter()
+        self.steps_seen: list[str] = []
+        self._progress(started, 0, 0, "solve")  # how many files follow is known once the plan is
         folder = Path(self.picker.value)
-        scenario = load_scenario(folder)
-        self.plan = solve(scenario)
-        target = self._folder or exports_dir(self.root) / folder.name
-        self.bundle = export_bundle(self.plan, target, lang=self.headers.value, overwrite=True)
-        self.status.value = f"✓ {html.escape(label('saved_to', self.lang))}: {html.escape(str(target))}"
+        try:
+            scenario = load_scenario(folder)
+            self.plan = solve(scenario)
+            target = self._folder or exports_dir(self.root) / folder.name
+            self.bundle = export_bundle(self.plan, target, lang=self.headers.value, overwrite=True,
+                                        progress=lambda done, total, what: self._progress(started, done + 1,
+                                                                                          total + 1, what))
+        except Exception:
+            # No spinner left turning: the error itself shows below (the page's error output).
+            self.status.value = f'<span class="vp-status" data-state="failed" style="color:#c62828">✗ ' \
+                                f'{html.escape(label("export_failed", self.lang))}</span>'
+            raise
+        seconds = time.perf_counter() - started
+        self.seconds = seconds
+        self.status.value = status_html("done", f"{label('export_done_in', self.lang).format(seconds=seconds)} · "
+                                                f"{label('saved_to', self.lang)}: {target}")
         self._show_links()
         return self.bundle
+
+    def _progress(self, started: float, done: int, total: int, what: str) -> None:
+        """The status line while files are made: the step, a bar, and the seconds so far."""
+        if what == "done":
+            return
+        self.steps_seen.append(what)
+        lang = self.lang
+        districts = getattr(self, "plan", None)
+        if what == "solve":
+            doing = label("export_solving", lang)
+        elif what.startswith("district:"):
+            district_id = what.split(":", 1)[1]
+            names = districts.scenario.districts.set_index("district_id")["name_zh" if lang == "zh" else "name_en"] \
+                if districts is not None else {}
+            doing = f"{label('file_districts', lang)}: {names.get(district_id, district_id)}"
+        else:
+            doing = {"plan": label("file_plan", lang), "duty-sheets": label("file_duty", lang),
+                     "duty-sheets.pdf": label("file_duty_all", lang), "public": label("file_duty_public", lang),
+                     "zip": label("file_all", lang)}.get(what, what)
+        share = done / total if total else 0.0
+        seconds = time.perf_counter() - started
+        text = f"{done + 1} / {total} · {doing}" if total else doing
+        waited = html.escape(f"{seconds:.0f} {label('seconds', lang)}")
+        self.status.value = (status_html("working", text, colour="#9a6700")
+                             + f'<span class="vp-progress"><span style="width:{share:.0%}"></span></span>'
+                             + f'<span style="color:#57606a">{waited}</span>')
 
     def _show_links(self) -> None:
         b = self.bundle

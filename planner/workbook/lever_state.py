@@ -11,7 +11,9 @@ values read as one *state*, a mapping from name to value:
 ``no_limit``                  true: no limit on travel (``travel`` is then ignored)
 ``weight:<key>``              a weight of scenario.yaml (the roles, ``fairness``, ``travel``)
 ``weather``                   a preset of :data:`planner.model.weather.PRESETS`
-``day:<YYYY-MM-DD>``          true: that exam day has the weather
+``day:<YYYY-MM-DD>``          true: that exam day has the weather (none is ticked at first:
+                              a preset with no day ticked changes nothing, and the controls
+                              say so)
 ``closed``                    the point_ids of points that do not open
 ============================  ==========================================================
 
@@ -27,6 +29,7 @@ from typing import Any
 
 from planner.io.scenario import Scenario
 from planner.io.settings import ROLES
+from planner.labels import label
 from planner.model.levers import Levers
 from planner.model.weather import exam_days, weather_levers
 
@@ -36,6 +39,9 @@ TRAVEL_MAX_KM = 250  # the travel slider's end: beyond Qian'an, about 200 km fro
 
 def default_state(scenario: Scenario) -> dict[str, Any]:
     """The controls' starting values for ``scenario``: its own numbers, no weather, nothing closed.
+
+    No exam day is ticked for the weather: a planner picks the days it rains (or is hot), so a
+    preset never means "every day" without being told.
 
     District controls exist only for districts that have teams (the lever scales teams).
     A scenario without a travel limit starts with ``no_limit`` ticked and the slider at its end.
@@ -53,9 +59,30 @@ def default_state(scenario: Scenario) -> dict[str, Any]:
     state.update({f"weight:{key}": float(weights.role(key) if key in ROLES else getattr(weights, key))
                   for key in WEIGHT_KEYS})
     state["weather"] = "none"
-    state.update({f"day:{date}": True for date in exam_days(sc)})
+    state.update({f"day:{date}": False for date in exam_days(sc)})
     state["closed"] = ()
     return state
+
+
+def weather_days(state: Mapping[str, Any]) -> list[str]:
+    """The exam days ticked for the weather, in the controls' order."""
+    return [key.split(":", 1)[1] for key, on in state.items() if key.startswith("day:") and on]
+
+
+def state_problems(scenario: Scenario, state: Mapping[str, Any], lang: str = "zh") -> list[str]:
+    """What in a state cannot be planned, in the planner's words (empty when all is well).
+
+    Stock must be a whole number of units, 0 or more: a negative number is a typing slip
+    to point out, not a value to quietly replace with 0.
+    """
+    names = dict(zip(scenario.supplies["item_id"], scenario.supplies["name"], strict=True))
+    problems = []
+    for key, value in state.items():
+        if key.startswith("stock:") and (value is None or int(value) != value or value < 0):
+            item = key.split(":", 1)[1]
+            shown = str(names.get(item, item)).split("（")[0] if lang == "zh" else item
+            problems.append(label("stock_negative", lang).format(item=shown, value=value))
+    return problems
 
 
 def levers_from_state(scenario: Scenario, state: Mapping[str, Any],
@@ -83,8 +110,7 @@ def levers_from_state(scenario: Scenario, state: Mapping[str, Any],
         From :func:`planner.model.weather.weather_levers`: an unknown preset or day.
     """
     defaults = default_state(scenario) if defaults is None else defaults
-    days = [key.split(":", 1)[1] for key, on in state.items() if key.startswith("day:") and on]
-    weather = weather_levers(scenario, state["weather"], days)
+    weather = weather_levers(scenario, state["weather"], weather_days(state))
     stock = {key.split(":", 1)[1]: int(value) for key, value in state.items()
              if key.startswith("stock:") and value != defaults[key]}
     by_district = {key.split(":", 1)[1]: value / 100 for key, value in state.items()
@@ -100,4 +126,4 @@ def levers_from_state(scenario: Scenario, state: Mapping[str, Any],
     )
 
 
-__all__ = ["TRAVEL_MAX_KM", "WEIGHT_KEYS", "default_state", "levers_from_state"]
+__all__ = ["TRAVEL_MAX_KM", "WEIGHT_KEYS", "default_state", "levers_from_state", "state_problems", "weather_days"]

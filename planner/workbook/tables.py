@@ -6,6 +6,7 @@ No widgets here: the tables are frames, and :func:`table_html` makes the HTML a 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -47,15 +48,27 @@ def short_item_name(name: str) -> str:
     return name.split("（")[0].split("(")[0].strip()
 
 
+def point_name(name: str, lang: str) -> str:
+    """A point's name in one language when it is written in both (``石景山区第1服务点 Shijingshan point 1``:
+    the Chinese part in ``zh``, the rest in ``en``); as written otherwise."""
+    match = re.fullmatch(r"([^\x00-\x7f][^ ]*) +([\x00-\x7f]+)", name.strip())
+    if match is None:
+        return name
+    return match.group(1) if lang == "zh" else match.group(2)
+
+
 def explorer_tables(plan: Plan, lang: str) -> dict[str, pd.DataFrame]:
     """The explorer's tables, with headers in ``lang``: districts, unmet needs, supplies."""
     sc = plan.scenario
     word = lambda key: label(key, lang)  # noqa: E731
     districts = plan.by_district()
     districts = districts[districts["needed"] > 0]
+    # A closed point does not open: its district counts only the points that do.
+    shut = sc.points[sc.points["point_id"].isin(plan.levers.closed_points)]
+    closed = shut.groupby("district_id").size()
     district_table = pd.DataFrame({
         word("district"): districts["name_zh" if lang == "zh" else "name_en"],
-        word("points"): districts["points"],
+        word("points"): districts["points"] - closed.reindex(districts["district_id"]).fillna(0).astype(int).to_numpy(),
         **{f"{word('missing')}: {word(r)}": districts[f"{r}_needed"] - districts[f"{r}_assigned"] for r in ROLES},
         word("needed"): districts["needed"], word("assigned"): districts["assigned"],
         word("coverage"): (districts["coverage"] * 100).round(1).astype(str) + "%",
@@ -128,4 +141,4 @@ def _person_order(person_id: str) -> tuple[str, int, str]:
     return (team, int(number), "") if number.isdigit() else (person_id, 0, "")
 
 
-__all__ = ["explorer_tables", "short_item_name", "table_html", "team_choices", "team_tables"]
+__all__ = ["explorer_tables", "point_name", "short_item_name", "table_html", "team_choices", "team_tables"]

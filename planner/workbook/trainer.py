@@ -5,9 +5,14 @@
 * "Where would 500 more packs help?"    (parent packs' stock + 500)
 
 Each step compares the scenario as planned with the what-if: headline cards side by side,
-a chart on shared axes, and a sentence whose every number comes from the two plans. A
-:class:`TrainerDemo` also holds a live panel (a large :class:`planner.workbook.explorer.Explorer` with
-a few controls) so the room can ask its own what-if; the language buttons switch everything.
+a chart on shared axes, and a sentence whose every number comes from the two plans. Rain is
+told as what it asks for, not as a coverage figure (coverage can rise when needs grow and
+idle volunteers fill them, which reads as "rain helps"): how many more volunteer-sessions it
+needs, how many volunteers who were free fill, how many stay unmet (:func:`rain_figures`).
+
+A :class:`TrainerDemo` also holds a live panel (a large :class:`planner.workbook.explorer.Explorer`
+with a few controls) so the room can ask its own what-if. It shows as tabs, the live panel
+and one per what-if, each about a screen on a projector; the language buttons switch everything.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
+import pandas as pd
 
 from planner.exports import charts
 from planner.io.scenario import Scenario
@@ -27,7 +33,7 @@ from planner.labels import label
 from planner.model.weather import exam_days, weather_levers
 from planner.results.headline import Headline, headline, headline_html
 from planner.results.plan import Plan
-from planner.workbook.common import guarded, png_image
+from planner.workbook.common import guarded, png_image, show_figure, stylesheet
 from planner.workbook.explorer import Explorer
 
 LIVE_GROUPS = ("ctl_availability", "ctl_weather", "ctl_stock")
@@ -62,30 +68,93 @@ def fewer_volunteers_sentence(base: Plan, what_if: Plan, lang: str, *, share: fl
             f"({lost[role]:,}). The worst-covered district is {b.worst_name_en} ({_pct(b.worst_coverage)}).")
 
 
+@dataclass(frozen=True)
+class RainFigures:
+    """What rain asks of the plan, from the two plans' tables.
+
+    Attributes
+    ----------
+    extra_needed : int
+        Volunteer-sessions the what-if needs beyond the plan as it stands.
+    filled : int
+        Of those, how many are staffed: more volunteer-sessions worked in all, so volunteers
+        who were free in the plan as it stands (``extra_needed = filled + unmet``).
+    teams : int
+        Teams that serve more volunteer-sessions than before (where the free volunteers come from).
+    unmet : int
+        Volunteer-sessions more that nobody fills.
+    raincoats_wanted, raincoats_stock : int or None
+        Raincoats the points want in the what-if, and in stock (None without a raincoat item).
+    """
+
+    extra_needed: int
+    filled: int
+    teams: int
+    unmet: int
+    raincoats_wanted: int | None
+    raincoats_stock: int | None
+
+
+def rain_figures(base: Plan, what_if: Plan) -> RainFigures:
+    """How many more volunteer-sessions the what-if needs, how many idle volunteers fill, how many stay unmet."""
+    def per_team(plan: Plan) -> pd.Series:
+        return plan.assignments.groupby("team_id")["volunteers"].sum()
+
+    gained = per_team(what_if).sub(per_team(base), fill_value=0)
+    coat = what_if.summary["supplies"].get("raincoat")
+    return RainFigures(
+        extra_needed=int(what_if.summary["needed"]) - int(base.summary["needed"]),
+        filled=int(what_if.summary["assigned"]) - int(base.summary["assigned"]),
+        teams=int((gained > 0).sum()),
+        unmet=int(what_if.summary["unmet"]) - int(base.summary["unmet"]),
+        raincoats_wanted=None if coat is None else int(coat["wanted"]),
+        raincoats_stock=None if coat is None else int(coat["stock"]),
+    )
+
+
 def rain_sentence(base: Plan, what_if: Plan, lang: str, *, day: str) -> str:
-    """What rain on one day adds to the needs and how that day's coverage changes."""
-    sessions = set(base.scenario.sessions.loc[base.scenario.sessions["date"] == day, "session_id"])
-
-    def day_figures(plan: Plan) -> tuple[int, int]:
-        rows = plan.shortfalls[plan.shortfalls["session_id"].isin(sessions)]
-        return int(rows["needed"].sum()), int(rows["assigned"].sum())
-
-    (need_a, got_a), (need_b, got_b) = day_figures(base), day_figures(what_if)
-    cover_a, cover_b = got_a / max(need_a, 1), got_b / max(need_b, 1)
-    coat_a, coat_b = (p.summary["supplies"].get("raincoat") for p in (base, what_if))
+    """What rain on one day asks for: more volunteer-sessions, how many free volunteers fill, how many stay unmet."""
+    f = rain_figures(base, what_if)
     day_zh = f"{int(day[5:7])}月{int(day[8:10])}日"
+    coats = f.raincoats_wanted is not None and f.raincoats_stock is not None
     if lang == "zh":
-        text = (f"{day_zh}下雨时，当天需要的志愿者从{need_a:,}增至{need_b:,}人次，"
-                f"当天保障率从{_pct(cover_a)}变为{_pct(cover_b)}。")
-        if coat_a and coat_b:
-            text += f"雨衣需求从{coat_a['wanted']:,}件增至{coat_b['wanted']:,}件，库存{coat_b['stock']:,}件。"
+        text = (f"{day_zh}下雨，要多{f.extra_needed:,}人次志愿者：其中{f.filled:,}人次由原本空闲的志愿者补上"
+                f"（{f.teams:,}支队伍多值了班），{f.unmet:,}人次仍无人值守。")
+        if coats:
+            text += f"雨衣需要{f.raincoats_wanted:,}件，库存只有{f.raincoats_stock:,}件。"
         return text
-    text = (f"Rain on {day} raises that day's needs from {need_a:,} to {need_b:,} volunteer-sessions; "
-            f"the day's coverage goes from {_pct(cover_a)} to {_pct(cover_b)}.")
-    if coat_a and coat_b:
-        text += (f" Raincoats wanted rise from {coat_a['wanted']:,} to {coat_b['wanted']:,}, "
-                 f"with {coat_b['stock']:,} in stock.")
+    day_en = pd.Timestamp(day).strftime("%B ") + str(pd.Timestamp(day).day)
+    text = (f"Rain on {day_en} needs {f.extra_needed:,} more volunteer-sessions: volunteers who were free fill "
+            f"{f.filled:,} of them ({f.teams:,} teams serve more), and {f.unmet:,} stay unmet.")
+    if coats:
+        text += f" {f.raincoats_wanted:,} raincoats are wanted, with {f.raincoats_stock:,} in stock."
     return text
+
+
+def rain_cards(base: Plan, what_if: Plan, lang: str) -> str:
+    """The rain step's cards: more needed, filled by free volunteers, still unmet (and raincoats)."""
+    f = rain_figures(base, what_if)
+    zh = lang == "zh"
+    cards = [
+        ("extra_needed", "雨天多需要（人次）" if zh else "More needed (volunteer-sessions)", f"{f.extra_needed:,}",
+         "", "#24292f"),
+        ("filled", "由空闲志愿者补上" if zh else "Filled by volunteers who were free", f"{f.filled:,}",
+         f"{f.teams:,}支队伍多值了班" if zh else f"{f.teams:,} teams serve more", "#1a7f37"),
+        ("unmet", "仍无人值守" if zh else "Still unmet", f"{f.unmet:,}", "", "#c62828" if f.unmet else "#1a7f37"),
+    ]
+    if f.raincoats_wanted is not None and f.raincoats_stock is not None:
+        cards.append(("raincoats", "雨衣：需要 / 库存" if zh else "Raincoats: wanted / stock",
+                      f"{f.raincoats_wanted:,} / {f.raincoats_stock:,}", "", "#24292f"))
+    body = "".join(
+        f'<div class="vp-figure" data-figure="{key}" style="flex:1 1 9em;padding:0.5em 0.8em;'
+        f'border:1px solid #d0d7de;border-radius:8px;background:#f6f8fa">'
+        f'<div style="font-size:1.0em;color:#57606a">{html.escape(name)}</div>'
+        f'<div class="vp-value" style="font-size:2.3em;font-weight:600;line-height:1.2;white-space:nowrap;'
+        f'color:{colour}">{html.escape(value)}</div>'
+        f'<div class="vp-detail" style="font-size:1.0em;color:#57606a">{html.escape(detail)}</div></div>'
+        for key, name, value, detail, colour in cards)
+    return f'<div class="vp-headline" style="display:flex;flex-wrap:wrap;gap:0.6em">{body}</div>'
+
 
 
 def more_packs_sentence(base: Plan, what_if: Plan, lang: str, *, item: str, extra: int) -> str:
@@ -163,6 +232,10 @@ class TrainerDemo:
     steps : list of Step
     plans : dict of step key to Plan
         Each what-if's plan; ``base`` is the scenario as planned.
+    story : ipywidgets.Tab
+        The live panel, then one tab per step.
+    view : ipywidgets.VBox
+        What the notebook shows: the story and an error output.
     """
 
     def __init__(self, scenario: str | Path | Scenario | None = None, *, lang: str = "zh",
@@ -178,7 +251,17 @@ class TrainerDemo:
         self.steps = default_steps(sc)
         live = self.explorer.live
         self.plans = {"base": live.plan(), **{step.key: live.plan(**step.levers) for step in self.steps}}
-        self.views = {step.key: (w.HTML(), w.HTML(), png_image(), w.HTML()) for step in self.steps}
+        self.views = {step.key: (w.HTML(), w.HTML(), png_image(max_width="100%"), w.HTML()) for step in self.steps}
+        for _, _, image, _ in self.views.values():
+            # A step is about one projector screen: a tall chart is shown smaller, never cut or stretched.
+            image.layout.max_height = "64vh"
+            image.layout.object_fit = "contain"
+            image.layout.object_position = "left top"
+        self.explorer.view.layout.width = "auto"  # inside a tab: 100% and its margin would stick out
+        self.explorer.view.layout.margin = "0"
+        self.story = w.Tab(children=[self.explorer.view, *[self.step(s.key) for s in self.steps]])
+        self.view = w.VBox([stylesheet(), self.story, self.errors])
+        self.view.add_class("vp-view")
         self.lang = lang
         self.show(lang)
 
@@ -188,14 +271,20 @@ class TrainerDemo:
         if self.explorer.lang != lang:
             self.explorer.set_language(lang)
         base = self.plans["base"]
+        self.story.titles = (label("trainer_live", lang), *[_WHAT_IF[s.key][0 if lang == "zh" else 1]
+                                                            for s in self.steps])
         for step in self.steps:
             title, cards, image, sentence = self.views[step.key]
             what_if = self.plans[step.key]
-            title.value = f'<h2 style="font-size:2em;margin:0.3em 0">{html.escape(step.title[lang])}</h2>'
-            cards.value = _side_by_side(headline(base), headline(what_if), _pair(base, what_if, lang, step.key), lang)
-            image.value = charts.to_png(step.chart(base, what_if, lang), dpi=100)
+            title.value = f'<h2 style="font-size:1.8em;margin:0.2em 0">{html.escape(step.title[lang])}</h2>'
+            if step.key == "rain":  # what rain asks for, not a coverage that seems to rise with it
+                cards.value = rain_cards(base, what_if, lang)
+            else:
+                cards.value = _side_by_side(headline(base), headline(what_if), _pair(base, what_if, lang, step.key),
+                                            lang)
+            show_figure(image, step.chart(base, what_if, lang))
             words = html.escape(step.sentence(base, what_if, lang))
-            sentence.value = f'<p style="font-size:1.5em;line-height:1.5">{words}</p>'
+            sentence.value = f'<p style="font-size:1.4em;line-height:1.45;margin:0.2em 0 0.5em">{words}</p>'
 
     def step(self, key: str) -> w.VBox:
         """The widgets of one step (title, cards, chart, sentence), to show in its own cell."""
@@ -203,18 +292,17 @@ class TrainerDemo:
         return w.VBox([title, sentence, cards, image])
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return w.VBox([self.explorer.view, *[self.step(s.key) for s in self.steps],
-                       self.errors])._repr_mimebundle_(**kwargs)
+        return self.view._repr_mimebundle_(**kwargs)
 
 
 def _side_by_side(base: Headline, what_if: Headline, names: Mapping[str, Plan], lang: str) -> str:
     first, second = names
     return (f'<div style="display:flex;gap:1.5em;flex-wrap:wrap">'
-            f'<div style="flex:1 1 0;min-width:24em"><b style="font-size:1.4em">{html.escape(first)}</b>'
+            f'<div style="flex:1 1 0;min-width:24em"><b style="font-size:1.3em">{html.escape(first)}</b>'
             f"{headline_html(base, lang, large=True)}</div>"
-            f'<div style="flex:1 1 0;min-width:24em"><b style="font-size:1.4em">{html.escape(second)}</b>'
+            f'<div style="flex:1 1 0;min-width:24em"><b style="font-size:1.3em">{html.escape(second)}</b>'
             f"{headline_html(what_if, lang, baseline=base, large=True)}</div></div>")
 
 
-__all__ = ["Step", "TrainerDemo", "default_steps", "fewer_volunteers_sentence", "more_packs_sentence",
-           "rain_sentence"]
+__all__ = ["RainFigures", "Step", "TrainerDemo", "default_steps", "fewer_volunteers_sentence", "more_packs_sentence",
+           "rain_cards", "rain_figures", "rain_sentence"]
