@@ -1,4 +1,5 @@
-"""The ``planner`` command: ``planner solve``, ``check``, ``convert``, ``verify`` and ``generate``.
+"""The ``planner`` command: ``solve``, ``replan``, ``cover``, ``check``, ``convert``, ``verify``, ``explain``,
+``generate``.
 
 Exit codes (the contract): 0 done, even with shortfalls; 2 invalid input, one line per
 problem on stderr naming file, line and column; 3 no plan. On 2 or 3 nothing is written.
@@ -45,6 +46,33 @@ def _parser() -> argparse.ArgumentParser:
                             "its steps, so it may run over)")
     solve.add_argument("--force", action="store_true", help="replace a plan folder that already holds files")
     solve.add_argument("--lang", choices=("both", "zh", "en"), default="both", help="headers of plan.xlsx")
+    replan = commands.add_parser(
+        "replan", help="repair a published plan for a changed scenario, with the fewest changes",
+        description="Keep the sessions before SESSION exactly as in PLAN, then fill every need, change as few "
+                    "of PLAN's assignments as possible, then share fairly, keep teams together and save travel. "
+                    "Writes a plan folder plus changes.csv.")
+    replan.add_argument("scenario", help=SCENARIO_HELP + ", as it is now")
+    replan.add_argument("--previous", required=True, metavar="PLAN", help="the plan published: its folder or plan.xlsx")
+    replan.add_argument("--from", required=True, dest="start", metavar="SESSION",
+                        help="first session re-planned (session_id); those before it have happened")
+    replan.add_argument("--out", required=True, help="plan folder to write (new or empty, or any with --force)")
+    replan.add_argument("--time-limit", type=_positive_float, metavar="S", help="seconds the solver may take")
+    replan.add_argument("--force", action="store_true", help="replace a plan folder that already holds files")
+    replan.add_argument("--lang", choices=("both", "zh", "en"), default="both", help="headers of plan.xlsx")
+    cover = commands.add_parser(
+        "cover", help="rank the teams who could take over a dropped team's duties, or one empty duty",
+        description="For a team out in SESSION (--team), or an empty duty (--point and --role), list the teams "
+                    "within reach with members free then, off duty, with sessions left and able to serve the "
+                    "role: whole duty first, off duty then, nearer, less loaded.")
+    cover.add_argument("scenario", help=SCENARIO_HELP + ", as it is now")
+    cover.add_argument("--plan", required=True, help="the plan published: its folder or plan.xlsx")
+    cover.add_argument("--session", required=True, help="the session (session_id)")
+    cover.add_argument("--team", help="the team that dropped out: cover each of its duties in the session")
+    cover.add_argument("--point", help="the point of an empty duty (with --role)")
+    cover.add_argument("--role", choices=("general", "first_aid", "counsellor"), help="the role of an empty duty")
+    cover.add_argument("--volunteers", type=_scale, metavar="N",
+                       help="volunteers of the empty duty (default: what the plan leaves missing there, else 1)")
+    cover.add_argument("--top", type=_scale, default=5, metavar="N", help="teams listed per duty (default 5)")
     duty = commands.add_parser(
         "duty", help="solve a scenario and write its duty documents (per point, team and person; notification list)",
         description="Solve SCENARIO as 'planner solve' does and write into DIR: duty-sheets.pdf (a page per point), "
@@ -69,6 +97,12 @@ def _parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="check a plan folder (say, edited by hand) against its scenario")
     verify.add_argument("scenario", help=SCENARIO_HELP)
     verify.add_argument("plan", help="plan folder")
+    explain = commands.add_parser("explain", help="say a plan's bottlenecks, why needs are unmet and what would "
+                                                  "fix them (from the plan folder planner solve wrote)")
+    explain.add_argument("plan", help="plan folder")
+    explain.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default: zh)")
+    explain.add_argument("--district", metavar="ID", help="only this district and its unmet needs")
+    explain.add_argument("--point", metavar="ID", help="only the unmet needs of this point")
     generate = commands.add_parser("generate", help="write a Beijing-like scenario N times the 2023 programme")
     generate.add_argument("--scale", type=_scale, required=True, metavar="N", help="51 x N points, 150 x N teams")
     generate.add_argument("--out", required=True, help="scenario folder to write (new or empty, or any with --force)")
@@ -132,6 +166,8 @@ def _run(args: argparse.Namespace) -> int:
         return _convert(args)
     if args.command == "generate":
         return _generate(args)
+    if args.command == "explain":
+        return _explain(args)
     from planner.io import load_scenario
 
     try:
@@ -147,6 +183,10 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "duty":
         return _duty(args, scenario)
+    if args.command == "replan":
+        return _replan(args, scenario)
+    if args.command == "cover":
+        return _cover(args, scenario)
     return _solve(args, scenario)
 
 
@@ -165,30 +205,16 @@ def _located(source: str, text: str) -> str:
     return f"{folder.rstrip('/')}/{text}"
 
 
-def _unusable_out(args: argparse.Namespace) -> str | None:
-    """Why ``--out`` may not be written (with its own name), or None."""
-    out = Path(args.out)
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not args.force)):
-        what = "is a file" if not out.is_dir() else "already holds files; pass --force to replace it"
-        return f"{out}: {what}; nothing was written"
-    if out.exists() and holds_working_folder(out):
-        return (f"{out}: is the folder you are working in (or holds it); write the plan to another folder; "
-                "nothing was written")
-    if lies_within(Path(args.scenario), out, unknown=True):
-        return (f"{out}: holds the scenario {args.scenario}, which replacing it would delete; "
-                "write the plan to another folder; nothing was written")
-    return None
-
-
 def _solve(args: argparse.Namespace, scenario: object) -> int:
     from planner.exports.files import export_plan
+    from planner.results.explain import explain
+    from planner.results.sentences import bottlenecks
     from planner.results.solving import solve
 
     out = Path(args.out)
-    refused = _unusable_out(args)
+    refused = refuse_out(out, args)
     if refused is not None:
-        print(refused, file=sys.stderr)
-        return EXIT_INVALID
+        return refused
     started = time.perf_counter()
     try:
         plan = solve(scenario, solver=args.solver, time_limit=args.time_limit)  # type: ignore[arg-type]
@@ -196,23 +222,132 @@ def _solve(args: argparse.Namespace, scenario: object) -> int:
         print(f"no plan: {exc}; nothing was written", file=sys.stderr)
         return EXIT_NO_PLAN
     seconds = time.perf_counter() - started
+    explanations = explain(plan, solver=args.solver)
     try:
-        export_plan(plan, out, overwrite=args.force, lang=args.lang)
+        export_plan(plan, out, overwrite=args.force, lang=args.lang, explanations=explanations)
     except OSError as exc:  # FileExistsError too: the folder filled up while the solver ran
         print(f"{out}: cannot write the plan ({exc.strerror or exc}); nothing was written", file=sys.stderr)
         return EXIT_INVALID
     print(_human_summary(plan, seconds, out))
+    # The bottlenecks first of what a planner reads (why.csv; planner explain says more).
+    print(f"  {label('bottlenecks', 'en').lower()} (planner explain {out} for why and what would fix it):")
+    for _, row in bottlenecks(plan, explanations).iterrows():
+        print(f"  {row['rank']}. {row['text_en']}")
     return EXIT_OK
+
+
+def _replan(args: argparse.Namespace, scenario: object) -> int:
+    """``planner replan``: as ``planner solve``, from a published plan (planner/results/replan.py)."""
+    from planner.exports.files import export_plan
+    from planner.io.previous_plan import read_previous_plan
+    from planner.results.replan import replan
+
+    out = Path(args.out)
+    refused = refuse_out(out, args)
+    if refused is not None:
+        return refused
+    started = time.perf_counter()
+    try:
+        previous = read_previous_plan(args.previous, scenario)  # type: ignore[arg-type]
+        result = replan(scenario, previous, start=args.start, time_limit=args.time_limit)  # type: ignore[arg-type]
+    except ScenarioError as exc:  # the plan (or --from) does not fit the scenario: named row by row
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    except (NoPlanError, SolverUnavailableError) as exc:
+        print(f"no plan: {exc}; nothing was written", file=sys.stderr)
+        return EXIT_NO_PLAN
+    seconds = time.perf_counter() - started
+    try:
+        export_plan(result.plan, out, overwrite=args.force, lang=args.lang, extra={"changes.csv": result.changes})
+    except OSError as exc:
+        print(f"{out}: cannot write the plan ({exc.strerror or exc}); nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    print(_human_summary(result.plan, seconds, out))
+    moved = result.changes["team_id"].nunique()
+    print(f"  changed {result.plan.summary['changed']} volunteer-sessions of the published plan "
+          f"({len(result.changes)} rows, {moved} teams): see changes.csv")
+    return EXIT_OK
+
+
+def _cover(args: argparse.Namespace, scenario: object) -> int:
+    """``planner cover``: the ranked stand-ins (planner/results/cover.py), one table per duty."""
+    from planner.io.previous_plan import read_previous_plan
+    from planner.results.cover import Duty, duties_of_team, who_can_cover
+
+    sc = scenario
+    if (args.team is None) == (args.point is None) or (args.point is not None and args.role is None):
+        print("give either --team, or --point with --role", file=sys.stderr)
+        return EXIT_INVALID
+    problems = []
+    if args.session not in set(sc.sessions["session_id"]):  # type: ignore[attr-defined]
+        problems.append(f"--session: {args.session!r} is not a session of the scenario")
+    if args.team is not None and args.team not in set(sc.teams["team_id"]):  # type: ignore[attr-defined]
+        problems.append(f"--team: {args.team!r} is not a team of the scenario")
+    if args.point is not None and args.point not in set(sc.points["point_id"]):  # type: ignore[attr-defined]
+        problems.append(f"--point: {args.point!r} is not a point of the scenario")
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        plan = read_previous_plan(args.plan, scenario)  # type: ignore[arg-type]
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INVALID
+    if plan.roster is None:
+        print(f"{args.plan}: has no roster; a plan written by the planner holds one", file=sys.stderr)
+        return EXIT_INVALID
+    if args.team is not None:
+        duties = duties_of_team(plan.assignments, args.team, args.session)
+        if not duties:
+            print(f"team {args.team} has no duty in session {args.session} in the plan: nothing to cover")
+            return EXIT_OK
+    else:
+        a = plan.assignments
+        given = int(a.loc[(a["point_id"] == args.point) & (a["session_id"] == args.session)
+                          & (a["role"] == args.role), "volunteers"].sum())
+        needs = sc.needs  # type: ignore[attr-defined]
+        needed = int(needs.loc[(needs["point_id"] == args.point) & (needs["session_id"] == args.session)
+                               & (needs["role"] == args.role), "volunteers"].sum())
+        duties = [Duty(args.point, args.session, args.role, args.volunteers or max(needed - given, 1))]
+    for duty in duties:
+        ranked = who_can_cover(sc, plan.assignments, plan.roster, duty,  # type: ignore[arg-type]
+                               exclude=(args.team,) if args.team else (), top=args.top)
+        print(f"{duty.volunteers} {label(duty.role, 'en').lower()} at {duty.point_id} in {duty.session_id}: "
+              f"{len(ranked)} team(s) can cover")
+        for row in ranked.itertuples(index=False):
+            print(f"  {row.rank}. {row.team_id} ({row.name}), {row.km:g} km: can cover {row.can_cover}, "
+                  f"{row.free} free, {row.on_duty_then} on duty then, {row.sessions_left} sessions left, "
+                  f"serves {row.serves}; {row.persons}")
+    return EXIT_OK
+
+
+def refuse_out(out: Path, args: argparse.Namespace) -> int | None:
+    """EXIT_INVALID (with its message) when the plan may not be written to ``out``, else None."""
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not args.force)):
+        what = "is a file" if not out.is_dir() else "already holds files; pass --force to replace it"
+        print(f"{out}: {what}; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    if out.exists() and holds_working_folder(out):
+        print(f"{out}: is the folder you are working in (or holds it); write the plan to another folder; "
+              "nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    if lies_within(Path(args.scenario), out, unknown=True):
+        print(f"{out}: holds the scenario {args.scenario}, which replacing it would delete; "
+              "write the plan to another folder; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    return None
 
 
 def _duty(args: argparse.Namespace, scenario: object) -> int:
     from planner.exports.documents import export_duty_documents
     from planner.results.solving import solve
 
-    refused = _unusable_out(args)
+    refused = refuse_out(Path(args.out), args)
     if refused is not None:
-        print(refused, file=sys.stderr)
-        return EXIT_INVALID
+        return refused
     try:
         plan = solve(scenario, solver=args.solver)  # type: ignore[arg-type]
     except (NoPlanError, SolverUnavailableError) as exc:
@@ -271,6 +406,17 @@ def _verify(args: argparse.Namespace) -> int:
         except ScenarioError as exc:
             return _invalid(args.scenario, exc.problems)
         return verify_main([str(folder), args.plan])
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from planner.explain_command import PlanFolderError, explain_text
+
+    try:
+        print(explain_text(args.plan, lang=args.lang, district=args.district, point=args.point))
+    except PlanFolderError as exc:
+        print(f"{exc}; nothing was explained", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
 
 
 def _generate(args: argparse.Namespace) -> int:

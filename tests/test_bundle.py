@@ -91,7 +91,7 @@ def test_the_bundle(demo_plan, tmp_path):
     names = {p.relative_to(bundle.folder).as_posix() for p in bundle.folder.rglob("*") if p.is_file()}
     assert names == {
         "plan/assignments.csv", "plan/roster.csv", "plan/shortfalls.csv", "plan/distribution.csv", "plan/summary.json",
-        "plan/plan.xlsx",
+        "plan/plan.xlsx", "plan/explanations.csv", "plan/why.csv",
         "districts/dongcheng.xlsx", "districts/haidian.xlsx",
         "duty-sheets/dc-1.pdf", "duty-sheets/dc-2.pdf", "duty-sheets/hd-1.pdf", "duty-sheets.pdf", "demo.zip",
         "team-sheets.pdf", "notification-list.csv", "notification-list.xlsx",

@@ -28,7 +28,8 @@ def test_solve_writes_the_contract_files(tmp_path):
     result = run("solve", str(SCENARIOS / "demo-small"), "--out", str(tmp_path / "plan"))
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "plan").iterdir()) == [
-        "assignments.csv", "distribution.csv", "plan.xlsx", "roster.csv", "shortfalls.csv", "summary.json"]
+        "assignments.csv", "distribution.csv", "explanations.csv", "plan.xlsx", "roster.csv", "shortfalls.csv",
+        "summary.json", "why.csv"]
     assert "coverage 87.5%: 21 of 24 volunteer-sessions staffed, 3 unmet" in result.stdout
     assert "unmet by role: general 1, first aid 2, counsellor 0" in result.stdout
     assert "parent-pack 100/180" in result.stdout

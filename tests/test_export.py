@@ -25,7 +25,8 @@ def exported(beijing_plan, tmp_path_factory):
 def test_csv_files_read_back_equal_the_plan(beijing_plan, exported):
     for name in ("assignments", "shortfalls", "distribution"):
         frame = pd.read_csv(exported / f"{name}.csv", dtype={"team_id": str, "point_id": str, "session_id": str,
-                                                                "item_id": str, "role": str})
+                                                                "item_id": str, "role": str, "cause": str},
+                            keep_default_na=False)  # an empty cause (nothing missing) is text, not NaN
         pd.testing.assert_frame_equal(frame, getattr(beijing_plan, name), check_dtype=False)
     summary = json.loads((exported / "summary.json").read_text(encoding="utf-8"))
     assert summary == json.loads(json.dumps(beijing_plan.summary))
@@ -33,9 +34,10 @@ def test_csv_files_read_back_equal_the_plan(beijing_plan, exported):
 
 def test_workbook_has_every_view_with_bilingual_frozen_headers(exported):
     workbook = openpyxl.load_workbook(exported / "plan.xlsx")
-    assert workbook.sheetnames == ["概况 Summary", "物资汇总 Supply totals", "排班总览 Overview", "值班表 Duty",
-                                   "队伍安排 Teams", "各队各场次 Teams by session", "人员排班 Roster",
-                                   "物资分配 Supplies", "缺口 Shortfalls", "各区 Districts"]
+    assert workbook.sheetnames == ["概况 Summary", "瓶颈 Bottlenecks", "物资汇总 Supply totals", "排班总览 Overview",
+                                   "值班表 Duty", "队伍安排 Teams", "各队各场次 Teams by session", "人员排班 Roster",
+                                   "物资分配 Supplies", "缺口 Shortfalls", "各区 Districts", "原因与办法 Why and fixes",
+                                   "改进建议 Suggestions"]
     for sheet in workbook.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title
         assert sheet.print_title_rows == "$1:$1"  # printed, every page has the header

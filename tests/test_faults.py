@@ -190,7 +190,8 @@ def test_library_export_refuses_a_folder_with_files(tmp_path: Path) -> None:
     assert [p.name for p in target.iterdir()] == ["keep.txt"]
     export_plan(plan, target, overwrite=True)
     assert sorted(p.name for p in target.iterdir()) == [
-        "assignments.csv", "distribution.csv", "plan.xlsx", "roster.csv", "shortfalls.csv", "summary.json"]
+        "assignments.csv", "distribution.csv", "explanations.csv", "plan.xlsx", "roster.csv", "shortfalls.csv",
+        "summary.json", "why.csv"]
 
 
 def test_a_plan_never_replaces_its_own_scenario(tmp_path: Path) -> None:

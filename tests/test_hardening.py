@@ -493,7 +493,8 @@ def test_a_closed_pipe_after_the_plan_is_written_is_no_traceback(tmp_path: Path)
     assert run.wait(timeout=120) == 0, stderr
     assert stderr == ""
     assert sorted(p.name for p in out.iterdir()) == [
-        "assignments.csv", "distribution.csv", "plan.xlsx", "roster.csv", "shortfalls.csv", "summary.json"]
+        "assignments.csv", "distribution.csv", "explanations.csv", "plan.xlsx", "roster.csv", "shortfalls.csv",
+        "summary.json", "why.csv"]
 
 
 @pytest.mark.parametrize("args", [["--scale", "99999999999999999999"], ["--scale", "1", "--seed", "٣"],

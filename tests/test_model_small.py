@@ -43,7 +43,8 @@ def test_fewer_volunteers_than_needed(scenario_dir):
         {"team_id": "t1", "point_id": "p1", "session_id": "s1", "role": "general", "volunteers": 2}
     ]
     assert plan.shortfalls.to_dict("records") == [
-        {"point_id": "p1", "session_id": "s1", "role": "general", "needed": 3, "assigned": 2, "missing": 1}
+        {"point_id": "p1", "session_id": "s1", "role": "general", "needed": 3, "assigned": 2, "missing": 1,
+         "cause": "all_on_duty"}  # both members on duty: contract v2's cause
     ]
 
 

@@ -29,9 +29,9 @@ def kernel_env(tmp_path_factory):
     return str(kernels)
 
 
-def test_the_workbook_has_its_four_notebooks():
+def test_the_workbook_has_its_five_notebooks():
     assert [p.name for p in NOTEBOOKS] == ["01_explore.ipynb", "02_compare.ipynb", "03_export.ipynb",
-                                           "04_trainer_demo.ipynb"]
+                                           "04_trainer_demo.ipynb", "05_day_of.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -63,6 +63,11 @@ def test_notebooks_run_headless(path, kernel_env, tmp_path, monkeypatch):
     problems = [o for o in outputs if o["output_type"] == "error" or o.get("name") == "stderr"]
     assert problems == []
     assert any(WIDGET in o.get("data", {}) for o in outputs), "the notebook shows its widgets"
+    if path.stem == "05_day_of":
+        folder = Path(tmp_path / "exports" / "beijing-2023" / "day-of")
+        assert {p.name for p in (folder / "notices").iterdir()} == {"notices.xlsx", "notices.pdf",
+                                                                     "notification_list.csv"}
+        assert (folder / "plan" / "changes.csv").is_file()
     if path.stem == "03_export":
         folder = Path(tmp_path / "exports" / "beijing-2023")
         assert (folder / "plan" / "plan.xlsx").is_file()

@@ -89,6 +89,8 @@ def demo_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
             missing = BASE_MISSING.get((row["point_id"], row["session_id"], row["role"]), 0)
             row["assigned"] = str(int(row["needed"]) - missing)
             row["missing"] = str(missing)
+            # Contract v2: every member who may fill them is off duty then, their one session served later.
+            row["cause"] = "sessions_used" if missing else ""
 
     edit_rows(out / "shortfalls.csv", shortfalls)
     (out / "roster.csv").write_text(BASE_ROSTER, encoding="utf-8")
@@ -383,8 +385,11 @@ def test_coverage_is_one_when_nothing_is_needed(demo_plan: Path, scenario: Path,
     plan = tmp_path / "empty-plan"
     plan.mkdir()
     write_rows(plan / "assignments.csv", [], ["team_id", "point_id", "session_id", "role", "volunteers"])
-    write_rows(plan / "shortfalls.csv", [], ["point_id", "session_id", "role", "needed", "assigned", "missing"])
+    write_rows(plan / "shortfalls.csv", [], ["point_id", "session_id", "role", "needed", "assigned", "missing",
+                                             "cause"])
     write_rows(plan / "roster.csv", [], ["person_id", "name", "team_id", "point_id", "session_id", "role"])
+    write_rows(plan / "explanations.csv", [], ["rank", "kind", "district_id", "point_id", "session_id", "role",
+                                               "item_id", "amount", "sessions", "gain", "text_zh", "text_en"])
     for name in ("distribution.csv", "plan.xlsx"):
         shutil.copy(demo_plan / name, plan / name)
     summary = json.loads((demo_plan / "summary.json").read_text(encoding="utf-8"))
@@ -403,7 +408,7 @@ def test_idle_team_could_fill_a_gap(plan: Path) -> None:
         edit_rows(plan / name,
                   lambda rows: [r for r in rows if (r["team_id"], r["session_id"]) != ("hd-union", "d1-am")])
     found = verify_plan(DEMO, plan)
-    assert rules(found) == {"summary", "shortfalls", "maximality"}
+    assert rules(found) == {"summary", "shortfalls", "maximality", "cause"}
     assert ("point hd-1 is short of 4 general volunteer(s) in session d1-am while member hd-union/1 of team "
             "hd-union could serve (free then and off duty, 1 of 2 sessions served)") in messages(found, "maximality")
 
@@ -437,7 +442,7 @@ def test_a_free_member_counts_only_within_reach_and_skills(plan: Path, scenario:
 # --- Files and values --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["assignments.csv", "shortfalls.csv", "distribution.csv", "roster.csv",
-                                  "summary.json", "plan.xlsx"])
+                                  "summary.json", "plan.xlsx", "explanations.csv"])
 def test_missing_plan_file(plan: Path, name: str) -> None:
     (plan / name).unlink()
     assert any(name in m for m in messages(verify_plan(DEMO, plan), "files"))
@@ -446,7 +451,7 @@ def test_missing_plan_file(plan: Path, name: str) -> None:
 def test_missing_column_and_summary_key(plan: Path) -> None:
     rows = read_rows(plan / "shortfalls.csv")
     write_rows(plan / "shortfalls.csv", [{k: v for k, v in r.items() if k != "missing"} for r in rows],
-               ["point_id", "session_id", "role", "needed", "assigned"])
+               ["point_id", "session_id", "role", "needed", "assigned", "cause"])
     edit_summary(plan, lambda summary: summary.pop("coverage"))
     found = messages(verify_plan(DEMO, plan), "files")
     assert "shortfalls.csv lacks column(s) missing" in found

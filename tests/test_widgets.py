@@ -442,7 +442,7 @@ def test_team_view_shows_the_chosen_team(demo_explorer):
     assert view.frames["members"].columns.tolist() == ["Person ID", "Jun 7 09:00", "Jun 7 15:00"]
     assert view.frames["sessions"].iloc[0, -1] == "Yes"
     assert "4 of 4 members on duty" in view.summary.value
-    assert demo_explorer.tables.titles[-1] == "Teams"
+    assert tuple(demo_explorer.tables.titles[-2:]) == ("Teams", "Why and fixes")  # the why panel last
 
 
 def test_team_view_adds_up_to_the_plan_and_solves_nothing(demo_explorer, monkeypatch):

@@ -8,6 +8,7 @@ an existing folder exactly as it was. A folder holding files is replaced only wh
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,12 +17,16 @@ import pandas as pd
 from planner.io.textfiles import lies_within, write_csv, write_folder_atomically
 
 if TYPE_CHECKING:
+    from planner.results.explain import Explanations
     from planner.results.plan import Plan
 
-PLAN_FILES = ("assignments.csv", "roster.csv", "shortfalls.csv", "distribution.csv", "summary.json", "plan.xlsx")
+PLAN_FILES = ("assignments.csv", "roster.csv", "shortfalls.csv", "distribution.csv", "summary.json", "plan.xlsx",
+              "explanations.csv", "why.csv")
 
 
-def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang: str = "both") -> Path:
+def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang: str = "both",
+                explanations: Explanations | None = None,
+                extra: Mapping[str, pd.DataFrame] | None = None) -> Path:
     """Write the plan's files into ``folder``.
 
     Parameters
@@ -33,6 +38,11 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
         Replace a folder that already holds files (it is swapped whole, never mixed).
     lang : {"both", "zh", "en"}
         Headers of plan.xlsx.
+    explanations : Explanations, optional
+        The plan's measured suggestions (planner.results.explain.explain), when already made;
+        made here otherwise: explanations.csv and why.csv are part of every plan.
+    extra : mapping of file name to DataFrame, optional
+        More tables written as CSV files in the same folder (a re-plan's ``changes.csv``).
 
     Returns
     -------
@@ -46,6 +56,8 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
         (replacing it would delete the scenario).
     """
     from planner.exports.plan_workbook import write_plan_workbook
+    from planner.results.explain import explain, explanation_frame
+    from planner.results.sentences import why_table
 
     source = plan.scenario.source
     if source and overwrite and lies_within(Path(source), Path(folder), unknown=True):
@@ -53,13 +65,20 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
                               "write the plan to another folder")
 
     def write(tmp: Path) -> None:
+        # Measured here, once the folder is known to be writable (the suggestions solve again).
+        measured = explanations if explanations is not None else explain(plan)
+        table, why = explanation_frame(measured), why_table(plan, measured)
         _write_table(plan.assignments, tmp / "assignments.csv")
         _write_table(plan.roster, tmp / "roster.csv")
         _write_table(plan.shortfalls, tmp / "shortfalls.csv")
         _write_table(plan.distribution, tmp / "distribution.csv")
         summary = json.dumps(plan.summary, ensure_ascii=False, indent=2) + "\n"
         (tmp / "summary.json").write_text(summary, encoding="utf-8")
-        write_plan_workbook(plan, tmp / "plan.xlsx", lang=lang)
+        _write_table(table, tmp / "explanations.csv")
+        _write_table(why, tmp / "why.csv")
+        write_plan_workbook(plan, tmp / "plan.xlsx", lang=lang, explanations=measured)
+        for name, table in (extra or {}).items():
+            _write_table(table, tmp / name)
 
     return write_folder_atomically(folder, write, overwrite=overwrite)
 

@@ -23,6 +23,7 @@ from planner.io.xlsx import Percent, save_workbook, write_sheet
 from planner.labels import label
 
 if TYPE_CHECKING:
+    from planner.results.explain import Explanations
     from planner.results.plan import Plan
 
 def percent_column(values: Iterable[float]) -> np.ndarray:
@@ -139,8 +140,14 @@ def roster_sheet(plan: Plan, lang: str = "both") -> pd.DataFrame:
     return table
 
 
-def plan_tables(plan: Plan, lang: str = "both") -> dict[str, pd.DataFrame]:
-    """The workbook's sheets as tables whose columns are label keys (sheet key -> table)."""
+def plan_tables(plan: Plan, lang: str = "both", *, why: pd.DataFrame | None = None,
+                explanations: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The workbook's sheets as tables whose columns are label keys (sheet key -> table).
+
+    ``why`` (why.csv, planner.results.sentences.why_table) and ``explanations``
+    (explanations.csv), when given, add the bottlenecks right after the summary, and the why of
+    every unmet need and the measured suggestions as sheets of their own.
+    """
     sc = plan.scenario
     points = sc.points.set_index("point_id")
     teams = sc.teams.set_index("team_id")
@@ -219,6 +226,8 @@ def plan_tables(plan: Plan, lang: str = "both") -> dict[str, pd.DataFrame]:
         "session": sessions.reindex(f["session_id"]).to_numpy(), "role": _role_text(f["role"], lang),
         "needed": f["needed"], "assigned": f["assigned"], "missing": f["missing"],
     })
+    if "cause" in f.columns:  # why each is unmet (contract v2), before the figures
+        shortfalls.insert(5, "cause", f["cause"].map(word).to_numpy())
 
     by_district = plan.by_district()
     districts_sheet = pd.DataFrame({
@@ -228,19 +237,54 @@ def plan_tables(plan: Plan, lang: str = "both") -> dict[str, pd.DataFrame]:
         "assigned": by_district["assigned"], "missing": by_district["missing"],
     })
     districts_sheet["coverage"] = percent_column(by_district["coverage"])
-    return {
+    tables = {
         "sheet_summary": summary, "sheet_supply_totals": totals, "sheet_overview": overview,
         "sheet_duty": duty, "sheet_teams": by_team, "sheet_team_sessions": team_sessions_sheet(plan, lang),
         "sheet_roster": roster_sheet(plan, lang), "sheet_supplies": supplies,
         "sheet_shortfalls": shortfalls, "sheet_districts": districts_sheet,
     }
+    if why is not None:
+        # The bottlenecks right after the summary: the first things a planner reads.
+        tables = {"sheet_summary": summary,
+                  "sheet_bottlenecks": _why_sheet(why[why["level"] == "bottleneck"], lang, ["rank"]), **tables,
+                  "sheet_why": _why_sheet(why[why["level"] != "bottleneck"], lang,
+                                          ["level", "district_id", "point_id", "session_id", "role", "cause"])}
+    if explanations is not None:
+        tables["sheet_explanations"] = _why_sheet(explanations, lang, ["kind", "rank", "district_id", "point_id",
+                                                                        "session_id", "role", "item_id", "amount",
+                                                                        "sessions", "gain", "helps_up_to",
+                                                                        "gain_up_to"])
+    return tables
 
 
-def write_plan_workbook(plan: Plan, path: Path, *, lang: str = "both") -> None:
-    """Write plan.xlsx (see the module's notes)."""
+def _why_sheet(table: pd.DataFrame, lang: str, columns: list[str]) -> pd.DataFrame:
+    """Rows of why.csv or explanations.csv: their keys, then the text in the workbook's language (both: two columns)."""
+    out = table[columns].copy()
+    for key in ("level", "cause", "role", "kind"):
+        if key in out.columns:
+            out[key] = out[key].map(lambda v: label(v, "zh" if lang == "both" else lang) if v else "")
+    if lang == "both":
+        out["text"], out["text_en"] = table["text_zh"].to_numpy(), table["text_en"].to_numpy()
+    else:
+        out["text"] = table[f"text_{lang}"].to_numpy()
+    return out.reset_index(drop=True)
+
+
+def write_plan_workbook(plan: Plan, path: Path, *, lang: str = "both",
+                        explanations: Explanations | None = None) -> None:
+    """Write plan.xlsx (see the module's notes), with the bottlenecks first and the why of every unmet need.
+
+    ``explanations``: the plan's measured suggestions when already made (planner.results.explain),
+    else measured here.
+    """
+    from planner.results.explain import explain, explanation_frame
+    from planner.results.sentences import why_table
+
+    measured = explanations if explanations is not None else explain(plan)
+    why, table = why_table(plan, measured), explanation_frame(measured)
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for sheet_key, table in plan_tables(plan, lang).items():
+    for sheet_key, sheet in plan_tables(plan, lang, why=why, explanations=table).items():
         title = label(sheet_key, lang) if lang != "both" else f"{label(sheet_key, 'zh')} {label(sheet_key, 'en')}"
-        write_sheet(workbook.create_sheet(title[:31]), table, lang)
+        write_sheet(workbook.create_sheet(title[:31]), sheet, lang)
     save_workbook(workbook, path)

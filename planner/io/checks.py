@@ -19,9 +19,10 @@ import pandas as pd
 
 from planner.errors import Problem, ScenarioError
 from planner.io.people import check_people, named_availability, person_table
+from planner.io.pins import order_pins, pin_problems
 from planner.io.raw import RawScenario
 from planner.io.scenario import Scenario, derive_needs, full_availability
-from planner.io.schema import HOME_POINT, KEYS, NO_HOME, REFERENCES, REQUIRED, TABLES, Column
+from planner.io.schema import HOME_POINT, KEYS, NO_HOME, PINS, REFERENCES, REQUIRED, TABLES, Column
 from planner.io.settings import MAX_COUNT, MAX_WANTED, ScenarioConfig, parse_config, unknown_setting_warnings
 from planner.io.textfiles import CONTROL, RawTable, from_full_width
 
@@ -118,13 +119,20 @@ def build_scenario(
     if volunteers is not None:  # the persons free in a session are the members free then (they agree)
         availability = named_availability(clean["teams"], clean["sessions"], volunteers)
     warnings = [*notes, *unknown_setting_warnings(config), *_warnings(clean)]
-    return Scenario(
+    scenario = Scenario(
         config=config,
         districts=clean["districts"], sessions=clean["sessions"], points=clean["points"],
         teams=clean["teams"], supplies=clean["supplies"],
         needs=needs.reset_index(drop=True), availability=availability,
         needs_from_file=needs_from_file, source=source, warnings=tuple(warnings), volunteers=volunteers,
     )
+    # Pins (contract version 2) are checked against the scenario's rules once it is whole.
+    if PINS in tables:
+        found = pin_problems(scenario, tables[PINS], _file(raw, PINS))
+        if found:
+            raise ScenarioError([_with_letter(p, column_letters or {}) for p in sorted(found, key=_problem_order)])
+        scenario = scenario.replace(pins=order_pins(clean[PINS], scenario))
+    return scenario
 
 
 

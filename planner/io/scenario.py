@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -48,6 +48,10 @@ class Scenario:
         volunteers.csv (contract version 2), one row per person in person_id order: ``person_id,
         name, team_id, first_aid, counsellor`` (0 or 1), and ``phone`` and ``free_sessions``
         (text, blank: every session) when given; None when the scenario names no one.
+    pins : pandas.DataFrame
+        ``team_id, point_id, session_id, role, volunteers``: pins.csv, the assignments every
+        plan keeps at least (none when the scenario has no pins.csv); teams, then sessions in
+        time order.
     """
 
     config: ScenarioConfig
@@ -62,6 +66,7 @@ class Scenario:
     source: str = ""
     warnings: tuple[str, ...] = ()
     volunteers: pd.DataFrame | None = None
+    pins: pd.DataFrame = field(default_factory=lambda: no_pins())
 
     @property
     def name(self) -> str:
@@ -75,6 +80,13 @@ class Scenario:
         """A copy with some fields replaced (tables are not re-checked)."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
+
+
+def no_pins() -> pd.DataFrame:
+    """An empty pins table (a scenario without pins.csv)."""
+    return pd.DataFrame({"team_id": pd.Series(dtype=object), "point_id": pd.Series(dtype=object),
+                         "session_id": pd.Series(dtype=object), "role": pd.Series(dtype=object),
+                         "volunteers": pd.Series(dtype="int64")})
 
 
 def derive_needs(points: pd.DataFrame, sessions: pd.DataFrame, config: ScenarioConfig) -> pd.DataFrame:
@@ -173,4 +185,6 @@ def scenario_tables(scenario: Scenario) -> dict[str, tuple[list[str], list[list[
         tables["availability"] = table("availability", fewer[["team_id", "session_id", "volunteers"]])
     if scenario.volunteers is not None:
         tables["volunteers"] = table("volunteers", scenario.volunteers)
+    if len(scenario.pins):
+        tables["pins"] = table("pins", scenario.pins)
     return tables

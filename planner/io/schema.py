@@ -90,3 +90,16 @@ OPTIONAL_COLUMNS: dict[str, tuple[Column, ...]] = {
     "teams": (Column("leader", "text"), Column("leader_phone", "text")),
     "points": (Column("address", "text"), Column("site", "text"), Column("report_minutes", "int", 0, 600)),
 }
+# Version 2 of the contract: pinned assignments (pins.csv), an optional table. A pin keeps at
+# least ``volunteers`` of a team at a point in a session and role (planner/io/pins.py checks
+# it against the scenario's rules; planner/results/pinned.py makes every plan keep it).
+PINS = "pins"
+TABLES[PINS] = (*_ids("team_id", "point_id", "session_id"), Column("role", "choice", choices=ROLES),
+                Column("volunteers", "int", 0))
+OPTIONAL = (*OPTIONAL, PINS)
+KEYS[PINS] = ("team_id", "point_id", "session_id", "role")
+REFERENCES.update({
+    (PINS, "team_id"): ("teams", "team_id"),
+    (PINS, "point_id"): ("points", "point_id"),
+    (PINS, "session_id"): ("sessions", "session_id"),
+})

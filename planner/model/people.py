@@ -87,6 +87,18 @@ def named_counts(scenario: Scenario, factor: np.ndarray) -> tuple[np.ndarray, np
     return volunteers, first_aid, counsellors, available
 
 
+def named_free_able(scenario: Scenario, factor: np.ndarray) -> np.ndarray:
+    """Persons who come, free in each session, who may serve each role: teams x sessions x roles."""
+    groups = person_groups(scenario)
+    come = coming(groups.team, groups.members, factor)
+    out = np.zeros((len(scenario.teams), len(scenario.sessions), 3), dtype="int64")
+    roles = np.stack([np.ones(len(groups), dtype=bool), np.isin(groups.kind, (BOTH, FIRST_AID)),
+                      np.isin(groups.kind, (BOTH, COUNSELLOR))], axis=1)  # general, first_aid, counsellor
+    for r in range(3):
+        np.add.at(out[:, :, r], groups.team, groups.free * (come * roles[:, r])[:, None])
+    return out
+
+
 def persons_coming(scenario: Scenario, factor: np.ndarray) -> pd.DataFrame:
     """The rows of volunteers.csv of the persons who come under ``factor`` (as :func:`coming`)."""
     assert scenario.volunteers is not None
@@ -97,4 +109,4 @@ def persons_coming(scenario: Scenario, factor: np.ndarray) -> pd.DataFrame:
 
 
 __all__ = ["BOTH", "COUNSELLOR", "FIRST_AID", "KINDS", "NEITHER", "PersonGroups", "coming", "named_counts",
-           "person_groups", "persons_coming"]
+           "named_free_able", "person_groups", "persons_coming"]

@@ -39,7 +39,8 @@ class Plan:
     assignments : pandas.DataFrame
         ``team_id, point_id, session_id, role, volunteers`` (volunteers > 0).
     shortfalls : pandas.DataFrame
-        ``point_id, session_id, role, needed, assigned, missing``: one row per need.
+        ``point_id, session_id, role, needed, assigned, missing, cause``: one row per need;
+        ``cause`` says why a need is unmet (results/causes.py), empty where nothing is missing.
     distribution : pandas.DataFrame
         ``item_id, point_id, quantity, wanted``: one row per point that wants the item.
     roster : pandas.DataFrame

@@ -67,7 +67,12 @@ def class_members(classes: MemberClasses, inputs: Inputs) -> list[list[Member]]:
         ids, names = people["person_id"].to_numpy(), people["name"].to_numpy()
         return [[Member(str(ids[row]), str(names[row]), int(row)) for row in persons[:int(size)]]
                 for persons, size in zip(classes.persons, classes.size, strict=True)]
-    numbers = member_numbers(classes, inputs.volunteers, inputs.first_aid, inputs.counsellors)
+    return numbered(classes, member_numbers(classes, inputs.volunteers, inputs.first_aid, inputs.counsellors),
+                    team_ids)
+
+
+def numbered(classes: MemberClasses, numbers: list[list[int]], team_ids: np.ndarray) -> list[list[Member]]:
+    """Per class, members ``<team_id>/<n>`` from their numbers (no names)."""
     return [[Member(f"{team_ids[classes.team[c]]}/{n}", "", n) for n in numbers[c]] for c in range(len(classes))]
 
 
@@ -107,8 +112,11 @@ def _choose(members: list[Member], budget: dict[int, int], keep: list[int], want
 
 
 def build_roster(pieces: pd.DataFrame, classes: MemberClasses, members: list[list[Member]],
-                 team_ids: np.ndarray, session_order: list[str], max_sessions: np.ndarray) -> pd.DataFrame:
+                 team_ids: np.ndarray, session_order: list[str], budgets: np.ndarray) -> pd.DataFrame:
     """One row per person on duty, from pieces ``cls, point_id, session_id, role, volunteers``.
+
+    ``budgets`` gives, per class, the sessions each of its members may serve in these pieces
+    (the team's max_sessions; in a re-plan, those left).
 
     Per class, its sessions in time order: the members whose last place is open again keep it
     (as many as the later sessions allow), the others go to the members with most sessions left,
@@ -145,7 +153,7 @@ def build_roster(pieces: pd.DataFrame, classes: MemberClasses, members: list[lis
         by_order = {m.order: m for m in class_members}
         if any(len(places) > len(class_members) for _, places in sessions):
             raise AssertionError(f"class {c} of {team_id} has {len(class_members)} members, asked for more")
-        budget = {m.order: int(max_sessions[classes.team[c]]) for m in class_members}
+        budget = {m.order: int(budgets[c]) for m in class_members}
         last_place: dict[int, tuple[str, str]] = {}
         for k, (session_id, places) in enumerate(sessions):
             open_places = list(places)
@@ -177,4 +185,4 @@ def build_roster(pieces: pd.DataFrame, classes: MemberClasses, members: list[lis
 
 
 __all__ = ["BOTH", "COUNSELLOR", "FIRST_AID", "NEITHER", "ROSTER_COLUMNS", "Member", "build_roster", "class_members",
-           "member_numbers"]
+           "member_numbers", "numbered"]

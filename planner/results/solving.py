@@ -28,6 +28,8 @@ from planner.io.settings import ROLES
 from planner.model import PlanModel, Solution
 from planner.model.classes import with_sizes
 from planner.model.levers import Inputs, Levers, apply_levers
+from planner.results.causes import need_causes
+from planner.results.pinned import keep_pins
 from planner.results.plan import Plan, build_summary
 from planner.results.roster import build_roster, class_members
 from planner.results.teams import share_flows
@@ -165,7 +167,7 @@ def _solve_model(model: PlanModel, inputs: Inputs, *, solver: str, time_limit: f
     built = time.perf_counter()
     solution = model.solve(solver=solver, time_limit=time_limit, warm=warm)
     solved = time.perf_counter()
-    plan = extract_plan(model, inputs, solution)
+    plan = keep_pins(extract_plan(model, inputs, solution))  # pins.csv: kept, repairing the plan if need be
     finished = time.perf_counter()
     arrays = (model.build_seconds if cold else 0.0) + (levers_set - started)
     pulp_seconds = built - levers_set if builds_pulp else 0.0
@@ -240,7 +242,8 @@ def extract_plan(model: PlanModel, inputs: Inputs, solution: Solution) -> Plan:
                       "session_id": sc.sessions["session_id"].to_numpy()[pieces.s],
                       "role": np.array(ROLES, dtype=object)[pieces.r], "volunteers": pieces.amount}),
         classes, class_members(classes, inputs), sc.teams["team_id"].to_numpy(), sc.sessions["session_id"].tolist(),
-        inputs.max_sessions)
+        inputs.max_sessions[classes.team])
+    shortfalls["cause"] = need_causes(inputs, shortfalls, roster)  # contract v2: why a need is unmet
     distribution = _round_supplies(model, inputs, values)
     marginal = _marginal_values(model, solution)
     summary = build_summary(inputs, solution, assignments, shortfalls, distribution, model)

@@ -10,7 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from planner.verify.causes import check_causes
+from planner.verify.explanations import check_explanations
 from planner.verify.people import check_maximality, check_roster, check_roster_sums
+from planner.verify.pins import check_pins
 from planner.verify.reading import PLAN_COLUMNS, Unusable, Violation, read_table
 from planner.verify.rules import (
     check_assignments,
@@ -34,7 +37,7 @@ def verify_plan(scenario_dir: str | Path, plan_dir: str | Path) -> list[Violatio
         The scenario folder (``scenario.yaml``, ``districts.csv``...).
     plan_dir : str or Path
         The plan folder (``assignments.csv``, ``shortfalls.csv``, ``distribution.csv``,
-        ``roster.csv``, ``summary.json``, ``plan.xlsx``).
+        ``roster.csv``, ``explanations.csv``, ``summary.json``, ``plan.xlsx``).
 
     Returns
     -------
@@ -74,6 +77,7 @@ def verify_plan(scenario_dir: str | Path, plan_dir: str | Path) -> list[Violatio
     if "assignments.csv" in tables:
         tally = check_assignments(scenario, tables["assignments.csv"], violations)
         check_limits(scenario, tally, violations)
+        check_pins(scenario_dir, tally, violations)
     if "roster.csv" in tables:
         roster = check_roster(scenario, tables["roster.csv"], violations)
     if tally is not None and roster is not None:
@@ -82,6 +86,10 @@ def verify_plan(scenario_dir: str | Path, plan_dir: str | Path) -> list[Violatio
         check_maximality(scenario, tally, roster, violations)
     if tally is not None and "shortfalls.csv" in tables:
         check_shortfalls(scenario, tally, tables["shortfalls.csv"], violations)
+        if roster is not None:
+            check_causes(scenario, tally, roster, tables["shortfalls.csv"], violations)
+    if "explanations.csv" in tables:
+        check_explanations(scenario, tables["explanations.csv"], violations)
     quantities = None
     if "distribution.csv" in tables:
         quantities = check_distribution(scenario, tables["distribution.csv"], violations)

@@ -32,9 +32,11 @@ SCENARIO_COLUMNS = {
 OPTIONAL_SCENARIO_FILES = ("needs.csv", "availability.csv", "volunteers.csv")
 PLAN_COLUMNS = {
     "assignments.csv": ("team_id", "point_id", "session_id", "role", "volunteers"),
-    "shortfalls.csv": ("point_id", "session_id", "role", "needed", "assigned", "missing"),
+    "shortfalls.csv": ("point_id", "session_id", "role", "needed", "assigned", "missing", "cause"),
     "distribution.csv": ("item_id", "point_id", "quantity", "wanted"),
     "roster.csv": ("person_id", "name", "team_id", "point_id", "session_id", "role"),
+    "explanations.csv": ("rank", "kind", "district_id", "point_id", "session_id", "role", "item_id", "amount",
+                         "sessions", "gain", "text_zh", "text_en"),
 }
 _WHOLE = re.compile(r"[+-]?\d+")
 _FORMULA_GUARD = re.compile(r"'[=+\-@]")
@@ -51,7 +53,7 @@ class Violation:
         ``skill``, ``workload``, ``skill-workload``, ``travel``, ``capacity``, ``need``,
         ``person``, ``person-session``, ``person-workload``, ``person-skill``,
         ``person-availability``, ``roster``, ``shortfalls``, ``distribution``, ``stock``,
-        ``summary``, ``maximality`` or ``supply-maximality``.
+        ``summary``, ``maximality``, ``supply-maximality`` or ``pins``.
     message : str
         What is wrong, in plain words naming the ids involved.
     """

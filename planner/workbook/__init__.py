@@ -9,6 +9,7 @@
 ``compare_view``          :class:`CompareView`, :class:`CompareBuilder`: two to four options side by side
 ``export_view``           :class:`ExportView`: staff exports, downloaded from the page
 ``trainer``               :class:`TrainerDemo`: the trainer's three what-ifs
+``day_of``                :class:`DayOfView`: the day itself: mark what changed, re-plan, notices
 ``common``                pacing (debounce, background drawing), error output, small widgets
 ``folders``               where the workbook finds scenarios and writes files
 ========================  ====================================================================
@@ -26,6 +27,7 @@ from planner.lazy import first_use
 
 if TYPE_CHECKING:
     from planner.workbook.compare_view import CompareBuilder, CompareView
+    from planner.workbook.day_of import DayOfView
     from planner.workbook.explorer import Explorer
     from planner.workbook.export_view import ExportView
     from planner.workbook.folders import default_scenario
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 
 _HOMES = {
     "CompareBuilder": "planner.workbook.compare_view", "CompareView": "planner.workbook.compare_view",
+    "DayOfView": "planner.workbook.day_of",
     "Explorer": "planner.workbook.explorer",
     "ExportView": "planner.workbook.export_view", "default_scenario": "planner.workbook.folders",
     "LeverControls": "planner.workbook.lever_controls", "default_state": "planner.workbook.lever_state",
@@ -44,6 +47,7 @@ _HOMES = {
 __all__ = [
     "CompareBuilder",
     "CompareView",
+    "DayOfView",
     "Explorer",
     "ExportView",
     "LeverControls",

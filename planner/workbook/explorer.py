@@ -27,9 +27,12 @@ from planner.io import load_scenario
 from planner.io.scenario import Scenario
 from planner.labels import label
 from planner.model.tweaks import add_point, folder_name, save_tweaks
+from planner.results.fixes import with_change
 from planner.results.headline import headline, headline_html
 from planner.results.plan import Plan
 from planner.results.solving import LivePlanner
+from planner.results.steady import SteadyPlans
+from planner.results.trials import Change
 from planner.workbook.common import (
     DEBOUNCE_SECONDS,
     Debouncer,
@@ -45,8 +48,10 @@ from planner.workbook.common import (
 from planner.workbook.folders import default_scenario, project_root, saved_scenarios_dir, scenario_choices
 from planner.workbook.forms import AddPointForm, SaveForm
 from planner.workbook.lever_controls import LeverControls
+from planner.workbook.pin_form import PinForm
 from planner.workbook.tables import explorer_tables, table_html
 from planner.workbook.team_view import TeamView
+from planner.workbook.why_view import WhyView
 
 SIDEBAR_WIDTH = "390px"
 
@@ -65,7 +70,7 @@ class Explorer:
         Large type and charts, for a projector.
     groups : tuple of str, optional
         Which groups of controls to show (label keys of :attr:`LeverControls.groups`, plus
-        ``ctl_add_point`` and ``ctl_save``); all when omitted.
+        ``ctl_add_point``, ``ctl_pins`` and ``ctl_save``); all when omitted.
     show_charts : tuple of str
         Which charts to offer, of ``district``, ``heatmap``, ``map``, ``supplies``.
     show_tables, show_picker : bool
@@ -73,6 +78,11 @@ class Explorer:
     team_figures : bool
         Whether the headline shows the teams' figures beside coverage (team-sessions split over
         more than one point, teams at one point the whole exam).
+    steady : bool
+        Whether a re-plan changes as few assignments of the plan shown as it can (the status line
+        says how many changed), rather than showing the planner's fresh plan; a checkbox on the
+        page too. Off by default: on the 2023 scenario such a re-plan takes about 1 to 2 s where
+        the planner's warm re-solve takes 0.1 to 0.3 s (docs/workbook.md).
 
     Attributes
     ----------
@@ -105,7 +115,7 @@ class Explorer:
     def __init__(self, scenario: str | Path | Scenario | None = None, *, lang: str = "zh",
                  debounce: float = DEBOUNCE_SECONDS, large: bool = False, groups: tuple[str, ...] | None = None,
                  show_charts: tuple[str, ...] = ("district", "heatmap", "map", "supplies"), show_tables: bool = True,
-                 show_picker: bool = True, team_figures: bool = True):
+                 show_picker: bool = True, team_figures: bool = True, steady: bool = False):
         self.root = project_root()
         self.large = large
         self.lang = lang
@@ -133,10 +143,16 @@ class Explorer:
         self._drawer = Drawer(background=debounce > 0, errors=self.errors)
         self.table_html = {key: w.HTML() for key in ("tab_districts", "tab_shortfalls", "tab_supplies")}
         self.team_view = TeamView(self._guard, lang=lang)
-        self.tables = w.Tab(children=[*self.table_html.values(), self.team_view.box])
+        # The why panel (the tables' tab after the teams): measured only while it is open.
+        self.why_view = WhyView(self._guard, self._guard(self.apply_fix), lang=lang)
+        self.tables = w.Tab(children=[*self.table_html.values(), self.team_view.box, self.why_view.box])
+        self.tables.observe(self._guard(lambda _: self._show_why()), "selected_index")
         self._debounced = Debouncer(self._guard(self.replan), debounce)
         self.add_form = AddPointForm(self.add_point, self._guard)
         self.save_form = SaveForm(self.save, self._guard)
+        self.pin_form = PinForm(self.set_pins, self._guard)  # pins.csv: what team leaders agreed
+        # Stable exploring: a lever moved changes only what it forces (planner/results/steady.py).
+        self.steady = w.Checkbox(value=steady, indent=False, layout=w.Layout(width="auto"))
         self.reset_button = w.Button(icon="undo", layout=w.Layout(width="auto"))
         self.reset_button.on_click(self._guard(lambda _: self.reset()))
         width = "470px" if large else SIDEBAR_WIDTH
@@ -147,7 +163,7 @@ class Explorer:
         self.picker.layout.display = "" if show_picker else "none"
         header = w.HBox([self.title, self.picker, self.language],
                         layout=w.Layout(justify_content="space-between", align_items="center", flex_flow="row wrap"))
-        self.view = w.VBox([stylesheet(), header, self.headline_html, w.HBox([self.status, self.message]),
+        self.view = w.VBox([stylesheet(), header, self.headline_html, w.HBox([self.status, self.steady, self.message]),
                             w.HBox([w.VBox([self.sidebar, self.reset_button], layout=w.Layout(flex="0 0 auto")),
                                     main]), self.errors],
                            layout=w.Layout(width="100%"))
@@ -189,6 +205,7 @@ class Explorer:
         if not keep_baseline:
             self.loaded = scenario  # what reset() goes back to: the scenario as opened, no added point
         self.live = LivePlanner(scenario)
+        self.steady_plans = SteadyPlans()
         self.controls = LeverControls(scenario, lang=self.lang, large=self.large)
         if state:
             self.controls.set_state(state)
@@ -202,7 +219,8 @@ class Explorer:
         self.replan()
 
     def _fill_sidebar(self) -> None:
-        groups = [*self.controls.groups, ("ctl_add_point", self.add_form.box), ("ctl_save", self.save_form.box)]
+        groups = [*self.controls.groups, ("ctl_add_point", self.add_form.box), ("ctl_pins", self.pin_form.box),
+                  ("ctl_save", self.save_form.box)]
         if self._shown_groups is not None:
             groups = [g for g in groups if g[0] in self._shown_groups]
         self._group_keys = [key for key, _ in groups]
@@ -211,6 +229,7 @@ class Explorer:
         self.sidebar.layout.display = "" if groups else "none"
         self.add_form.use(self.scenario)
         self.save_form.use(self.scenario)
+        self.pin_form.use(self.scenario)
         self.team_view.use(self.scenario)
         self._relabel()
 
@@ -247,13 +266,16 @@ class Explorer:
             self.status.value = ""
             self._say(f"{label('check_input', self.lang)}: {exc}", error=True)
             return
+        changed = None
+        if self.steady.value:
+            plan, changed = self.steady_plans.follow(plan)
         solved = time.perf_counter()
         self.plan = plan
         self.headline = headline(plan)
         self._show_headline()
         shown = time.perf_counter()
         self.timings = {"plan": solved - solve_start, "headline": shown - started}
-        self._last_status = (shown - started, solved - solve_start)
+        self._last_status = (shown - started, solved - solve_start, changed)
         self.status.value = _status_html("updated", self.lang, *self._last_status)
         self._refresh_views()
 
@@ -293,6 +315,8 @@ class Explorer:
                     self.table_html[key].value = table_html(frame)
                 self.team_view.show(plan, lang)
             self.timings["chart"] = time.perf_counter() - started
+            if self._why_open() and generation == self._generation:
+                self.why_view.show(plan, lang)
 
         if self._first_views:  # the page opens with its chart and tables, never an empty box
             self._first_views = False
@@ -343,10 +367,12 @@ class Explorer:
             self._quiet = quiet
         self.sidebar.titles = tuple(label(key, lang) for key in self._group_keys)
         self.chart_tabs.titles = tuple(label(f"tab_chart_{k}", lang) for k in self._chart_keys)
-        self.tables.titles = tuple(label(k, lang) for k in (*self.table_html, "tab_teams"))
+        self.tables.titles = tuple(label(k, lang) for k in (*self.table_html, "tab_teams", "tab_why"))
         self.reset_button.description = label("ctl_reset", lang)
+        self.steady.description = label("ctl_steady", lang)
         self.add_form.relabel(lang)
         self.save_form.relabel(lang)
+        self.pin_form.relabel(lang)
 
     # Reset, add a point, save ----------------------------------------------------------------
     def reset(self) -> None:
@@ -378,6 +404,23 @@ class Explorer:
         self._say(f"{label('added_point', self.lang)}: {name} ({point_id})")
         return point_id
 
+    def set_pins(self, pins: Any) -> None:
+        """Make ``pins`` the scenario's pins (checked against its rules) and re-plan, the levers kept.
+
+        Raises
+        ------
+        ValueError
+            A pin no plan could keep (the page says which and why).
+        """
+        from planner.io.pins import pinned_scenario
+
+        try:
+            scenario = pinned_scenario(self.scenario, pins)
+        except ValueError as exc:
+            self._say(f"{label('pins_refused', self.lang)}: {exc}", error=True)
+            raise
+        self._use(scenario, folder=self.folder, state=self.controls.state(), keep_baseline=True)
+
     def save(self, name: str, *, overwrite: bool = False) -> Path:
         """Save the scenario with the controls' levers baked in, as ``saved-scenarios/<name>``.
 
@@ -395,6 +438,28 @@ class Explorer:
         self._refresh_picker(self.picker.value)
         self._say(f"{label('saved_to', self.lang)}: {saved}")
         return saved
+
+    # Why, and what would fix it -------------------------------------------------------------
+    def _why_open(self) -> bool:
+        return self.tables.selected_index == len(self.tables.children) - 1
+
+    def _show_why(self) -> None:
+        """The why panel was opened: measure the suggestions for the plan shown, off the main thread."""
+        if self._why_open():
+            plan, lang = self.plan, self.lang
+            self._drawer.submit(lambda: self.why_view.show(plan, lang))
+
+    def apply_fix(self, change: Change, text: str = "") -> None:
+        """Apply a measured fix and re-plan: stock and reach by their controls, room or a team in the scenario."""
+        state = self.controls.state()
+        if change.kind == "stock":
+            self.controls.set_state({f"stock:{change.item_id}": int(state[f"stock:{change.item_id}"] + change.amount)})
+        elif change.kind == "reach":
+            self.controls.set_state({"no_limit": False, "travel": int(change.amount)})
+        else:
+            scenario, _ = with_change(self.scenario, self.controls.levers(), change)
+            self._use(scenario, folder=self.folder, state=state, keep_baseline=True)
+        self._say(label("applied_fix", self.lang) + (text or change.kind))
 
     def _say(self, text: str, *, error: bool = False) -> None:
         colour = "#c62828" if error else "#1a7f37"
@@ -418,10 +483,13 @@ class Explorer:
         return self.view._repr_mimebundle_(**kwargs)
 
 
-def _status_html(state: str, lang: str, seconds: float | None = None, solve: float | None = None) -> str:
+def _status_html(state: str, lang: str, seconds: float | None = None, solve: float | None = None,
+                 changed: int | None = None) -> str:
     if state == "solving":
         return status_html("solving", label("solving", lang), colour="#9a6700")
-    return status_html("updated", f"{label('updated', lang)} {seconds:.2f} {label('seconds', lang)}",
+    # With steady re-plans: how many volunteer-sessions of the plan shown before the change moved.
+    moved = f" · {label('assignments_changed', lang).format(n=changed)}" if changed is not None else ""
+    return status_html("updated", f"{label('updated', lang)} {seconds:.2f} {label('seconds', lang)}{moved}",
                        data=f' data-solve="{solve or 0:.3f}"')
 
 
