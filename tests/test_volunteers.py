@@ -263,3 +263,29 @@ def test_bad_who_and_where_columns_are_refused(case, tmp_path):
         expected = ["scenario.yaml", "settings.report_minutes"]
     lines = refused(folder, tmp_path)
     assert any(all(part in line for part in expected) for line in lines), lines
+
+
+def test_a_named_plan_re_planned_after_a_team_drops_out_names_the_same_persons(tmp_path):
+    """demo-named, published; the Haidian union then drops out of the afternoon (its persons are
+    not free then). planner replan keeps the morning exactly and rosters the afternoon by name:
+    verify accepts the re-plan against the changed scenario, and no Haidian person is on duty then."""
+    published = export_plan(solve(load_scenario(DEMO)), tmp_path / "published")
+    changed = demo_copy(tmp_path)
+    rows = read_rows(changed / "volunteers.csv")
+    for row in rows:
+        if row["team_id"] == "hd-union":
+            row["free_sessions"] = "d1-am"
+    write_rows(changed / "volunteers.csv", rows)
+    out = tmp_path / "repaired"
+    code, _, err = run_cli("replan", str(changed), "--previous", str(published), "--from", "d1-pm", "--out", str(out))
+    assert code == 0, err
+    assert verify_plan(changed, out) == []
+    roster = pd.read_csv(out / "roster.csv", dtype=str, keep_default_na=False)
+    before = pd.read_csv(published / "roster.csv", dtype=str, keep_default_na=False)
+    morning = ["person_id", "point_id", "role"]
+    assert roster[roster["session_id"] == "d1-am"][morning].values.tolist() == \
+        before[before["session_id"] == "d1-am"][morning].values.tolist()
+    afternoon = roster[roster["session_id"] == "d1-pm"]
+    assert len(afternoon) and not (afternoon["team_id"] == "hd-union").any()
+    names = {r["person_id"]: r["name"] for r in rows}
+    assert (roster["name"] == roster["person_id"].map(names)).all()
