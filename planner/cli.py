@@ -74,6 +74,18 @@ def _parser() -> argparse.ArgumentParser:
     cover.add_argument("--volunteers", type=_scale, metavar="N",
                        help="volunteers of the empty duty (default: what the plan leaves missing there, else 1)")
     cover.add_argument("--top", type=_scale, default=5, metavar="N", help="teams listed per duty (default 5)")
+    duty = commands.add_parser(
+        "duty", help="solve a scenario and write its duty documents (per point, team and person; notification list)",
+        description="Solve SCENARIO as 'planner solve' does and write into DIR: duty-sheets.pdf (a page per point), "
+                    "team-sheets.pdf, person-cards.pdf (with volunteers.csv) and the notification list "
+                    "(notification-list.csv and .xlsx). They carry phone numbers, which are personal data: "
+                    "--public leaves every phone (and the notification list) out.")
+    duty.add_argument("scenario", help=SCENARIO_HELP)
+    duty.add_argument("--out", required=True, help="folder to write (new or empty, or any with --force)")
+    duty.add_argument("--lang", choices=("both", "zh", "en"), default="both", help="words of the documents")
+    duty.add_argument("--public", action="store_true", help="the public set: no phone numbers, no notification list")
+    duty.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
+    duty.add_argument("--force", action="store_true", help="replace a folder that already holds files")
     check = commands.add_parser("check", help="check a scenario without solving it")
     check.add_argument("scenario", help=SCENARIO_HELP)
     convert = commands.add_parser(
@@ -181,6 +193,8 @@ def _run(args: argparse.Namespace) -> int:
               f"{len(scenario.points)} points, {len(scenario.teams)} teams "
               f"({int(scenario.teams['volunteers'].sum())} volunteers), {len(scenario.supplies)} items: OK")
         return EXIT_OK
+    if args.command == "duty":
+        return _duty(args, scenario)
     if args.command == "replan":
         return _replan(args, scenario)
     if args.command == "cover":
@@ -354,6 +368,32 @@ def refuse_out(out: Path, args: argparse.Namespace) -> int | None:
               "write the plan to another folder; nothing was written", file=sys.stderr)
         return EXIT_INVALID
     return None
+
+
+def _duty(args: argparse.Namespace, scenario: object) -> int:
+    from planner.exports.documents import export_duty_documents
+    from planner.results.solving import solve
+
+    refused = refuse_out(Path(args.out), args)
+    if refused is not None:
+        return refused
+    try:
+        plan = solve(scenario, solver=args.solver)  # type: ignore[arg-type]
+    except (NoPlanError, SolverUnavailableError) as exc:
+        print(f"no plan: {exc}; nothing was written", file=sys.stderr)
+        return EXIT_NO_PLAN
+    try:
+        written = export_duty_documents(plan, args.out, lang=args.lang, public=args.public, overwrite=args.force)
+    except RuntimeError as exc:  # no CJK font
+        print(f"{args.out}: {exc}; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as exc:  # FileExistsError too: the folder filled up while the solver ran
+        print(f"{args.out}: cannot write the documents ({exc.strerror or exc}); nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    files = sorted(p.name for p in written.folder.iterdir())
+    print(f"wrote {', '.join(files)} to {written.folder}" + (" (public: no phone numbers)" if args.public else
+                                                              " (they hold phone numbers: personal data)"))
+    return EXIT_OK
 
 
 def _convert(args: argparse.Namespace) -> int:

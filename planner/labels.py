@@ -280,6 +280,56 @@ SWEEP_TEXT: dict[str, tuple[str, str]] = {
 }
 TEXT.update(SWEEP_TEXT)
 
+# Words of the duty documents and the notification list (planner/exports/duty*.py, notify.py).
+DUTY_TEXT: dict[str, tuple[str, str]] = {
+    "team_sheet": ("队伍值班安排", "Team duty sheet"),
+    "person_card": ("个人值班卡", "Duty card"),
+    "notification_list": ("通知名单", "Notification list"),
+    "site": ("考点", "Exam site"),
+    "street_address": ("地址", "Address"),
+    "coordinates": ("坐标", "Coordinates"),
+    "not_given": ("未提供", "not given"),
+    "no_address": ("场景未提供地址（points.csv 的 address 列）", "the scenario gives no address (points.csv, address)"),
+    "report": ("到岗", "Report"),
+    "report_time": ("到岗时间", "Report time"),
+    "report_rule": ("场次开始前 {m} 分钟到岗", "report {m} minutes before the session starts"),
+    "report_not_set": ("到岗时间未定（settings.report_minutes）", "report time not set (settings.report_minutes)"),
+    "leader": ("队长", "Leader"),
+    "no_leaders": ("场景未提供队长和电话（teams.csv 的 leader、leader_phone 列）",
+                   "the scenario names no leaders or phones (teams.csv, leader and leader_phone)"),
+    "phone": ("电话", "Phone"),
+    "leader_phone": ("队长电话", "Leader's phone"),
+    "persons": ("人员", "Persons"),
+    "needs_assigned": ("需要 / 已安排", "Needed / assigned"),
+    "teams_on_duty_here": ("值班队伍（队长、电话、人数）", "Teams on duty (leader, phone, volunteers)"),
+    "teams_on_duty_public": ("值班队伍（队长、人数）", "Teams on duty (leader, volunteers)"),
+    "other_teams": ("同点位其他队伍", "Other teams at the point"),
+    "none": ("无", "none"),
+    "with_phones": ("含电话号码（个人信息），仅供队长和工作人员使用", "Holds phone numbers (personal data): for team "
+                    "leaders and staff only"),
+    "without_phones": ("公开版：不含电话号码", "Public copy: no phone numbers"),
+    "no_duty": ("本方案中没有值班", "no duty in this plan"),
+    "start": ("开始", "Start"),
+    "end": ("结束", "End"),
+    "recipient": ("接收人", "Recipient"),
+    "recipient_person": ("志愿者", "person"),
+    "recipient_leader": ("队长", "leader"),
+    "total": ("合计", "Total"),
+    "members_on_duty": ("{n} 人", "{n} volunteers"),
+    "where_when": ("何时何地", "Where and when"),
+    "point_contact": ("点位联系人", "Contacts at the point"),
+    "file_team_sheets": ("队伍值班安排（PDF）", "Team duty sheets (PDF)"),
+    "file_person_cards": ("个人值班卡（PDF）", "Duty cards per person (PDF)"),
+    "file_notify": ("通知名单（CSV、xlsx，含电话）", "Notification list (CSV, xlsx; holds phones)"),
+    "file_duty_public": ("公开版值班表（不含电话）", "Public duty sheets (no phones)"),
+    "personal_data_note": ("电话号码属于个人信息：公开版和各区工作簿不含电话；"
+                           "点位值班表、队伍值班安排和通知名单含电话，只发给队长和工作人员。",
+                           "Phone numbers are personal data: the public duty sheets and the district workbooks leave "
+                           "them out; the duty sheets, team sheets and the notification list carry them, for team "
+                           "leaders and staff only."),
+}
+TEXT.update(DUTY_TEXT)
+
 # Words of the explanations (results/sentences.py): why a need is unmet, and what would fix it.
 # Templates take named fields, filled from the plan's own tables ({...}).
 EXPLAIN_TEXT: dict[str, tuple[str, str]] = {

@@ -94,6 +94,8 @@ def test_the_bundle(demo_plan, tmp_path):
         "plan/plan.xlsx", "plan/explanations.csv", "plan/why.csv",
         "districts/dongcheng.xlsx", "districts/haidian.xlsx",
         "duty-sheets/dc-1.pdf", "duty-sheets/dc-2.pdf", "duty-sheets/hd-1.pdf", "duty-sheets.pdf", "demo.zip",
+        "team-sheets.pdf", "notification-list.csv", "notification-list.xlsx",
+        "public/duty-sheets.pdf", "public/team-sheets.pdf",  # no person cards: demo-small names no one
     }
     with zipfile.ZipFile(bundle.archive) as archive:
         assert {n.removeprefix("demo/") for n in archive.namelist()} == names - {"demo.zip"}

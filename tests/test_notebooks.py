@@ -73,3 +73,5 @@ def test_notebooks_run_headless(path, kernel_env, tmp_path, monkeypatch):
         folder = Path(tmp_path / "exports" / "beijing-2023")
         assert (folder / "plan" / "plan.xlsx").is_file()
         assert len(list((folder / "duty-sheets").glob("*.pdf"))) == 51
+        assert (folder / "team-sheets.pdf").is_file() and (folder / "notification-list.xlsx").is_file()
+        assert (folder / "public" / "duty-sheets.pdf").is_file()

@@ -6,10 +6,17 @@ district, a duty sheet per point, and a ZIP of it all.
   plan/                 the contract's plan folder: assignments.csv, shortfalls.csv,
                         distribution.csv, summary.json, plan.xlsx
   districts/<id>.xlsx   the plan's sheets for that district's points only
-  duty-sheets/<id>.pdf  one printable sheet per point
+  duty-sheets/<id>.pdf  one printable sheet per point (with the team leaders' phones)
   duty-sheets.pdf       all of them in one file, for printing at once
+  team-sheets.pdf       a page per team on duty (planner/exports/duty_cards.py)
+  person-cards.pdf      a duty card per named person on duty (only with volunteers.csv)
+  notification-list.csv, notification-list.xlsx   who to tell what (planner/exports/notify.py)
+  public/               the same documents without any phone number, for public or district
+                        handouts: duty-sheets.pdf, team-sheets.pdf, person-cards.pdf
   <folder name>.zip     all of the above
 ```
+Phone numbers are personal data: the district workbooks never hold them; the duty sheets,
+team sheets, cards and the notification list do, for team leaders and staff only.
 The folder is written whole or not at all (:func:`planner.io.textfiles.write_folder_atomically`).
 """
 
@@ -22,7 +29,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.exports.duty import duty_points, duty_sheets_pdf, write_duty_sheets
+from planner.exports.documents import DutyDocuments, documents_in, write_documents
+from planner.exports.duty import duty_points, write_duty_sheets
 from planner.exports.files import PLAN_FILES, export_plan
 from planner.exports.plan_workbook import plan_tables
 from planner.io.settings import ROLES
@@ -50,6 +58,9 @@ class Bundle:
     archive: Path
     duty_sheet_of: Mapping[str, Path] = field(default_factory=dict)
     district_workbook_of: Mapping[str, Path] = field(default_factory=dict)
+    # The documents of planner/exports/documents.py: the leaders' set, and the public set (no phones).
+    documents: DutyDocuments | None = None
+    public_documents: DutyDocuments | None = None
 
 
 def district_tables(plan: Plan, district_id: str, lang: str = "both", *,
@@ -103,8 +114,8 @@ Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what is
 
 def export_steps(plan: Plan) -> int:
     """How many steps :func:`export_bundle` reports: the plan folder, each district's workbook,
-    the duty sheets, the combined PDF and the ZIP."""
-    return 4 + len(_districts(plan))
+    the duty sheets, the combined PDF (with the other duty documents), the public set and the ZIP."""
+    return 5 + len(_districts(plan))
 
 
 def _districts(plan: Plan) -> list[str]:
@@ -132,7 +143,8 @@ def export_bundle(plan: Plan, folder: str | Path, *, lang: str = "both", overwri
 
     ``progress``, when given, is called before each of :func:`export_steps` steps with
     ``(steps done, steps in all, what)`` (``what``: ``plan``, ``district:<id>``, ``duty-sheets``,
-    ``duty-sheets.pdf``, ``zip``), and once more with ``(all, all, "done")``.
+    ``duty-sheets.pdf`` (with the team sheets, cards and notification list), ``public``, ``zip``),
+    and once more with ``(all, all, "done")``.
     """
     folder = Path(folder)
     districts = _districts(plan)
@@ -157,8 +169,11 @@ def export_bundle(plan: Plan, folder: str | Path, *, lang: str = "both", overwri
                                     tables=tables)
         step("duty-sheets")
         write_duty_sheets(plan, tmp / "duty-sheets", lang=lang)
-        step("duty-sheets.pdf")
-        (tmp / "duty-sheets.pdf").write_bytes(duty_sheets_pdf(plan, lang=lang))
+        step("duty-sheets.pdf")  # with the team sheets, duty cards and notification list
+        write_documents(plan, tmp, lang=lang)
+        step("public")
+        (tmp / "public").mkdir()
+        write_documents(plan, tmp / "public", lang=lang, public=True)
         step("zip")
         files = sorted(p for p in tmp.rglob("*") if p.is_file())
         with zipfile.ZipFile(tmp / f"{folder.name}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
@@ -182,6 +197,8 @@ def export_bundle(plan: Plan, folder: str | Path, *, lang: str = "both", overwri
         archive=folder / f"{folder.name}.zip",
         duty_sheet_of=sheet_of,
         district_workbook_of=workbook_of,
+        documents=documents_in(plan, folder, public=False),
+        public_documents=documents_in(plan, folder / "public", public=True),
     )
 
 

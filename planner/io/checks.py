@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import Problem, ScenarioError
+from planner.io.people import check_people, named_availability, person_table
 from planner.io.pins import order_pins, pin_problems
 from planner.io.raw import RawScenario
 from planner.io.scenario import Scenario, derive_needs, full_availability
@@ -97,6 +98,7 @@ def build_scenario(
     problems.extend(_check_keys(tables, raw))
     problems.extend(_check_references(tables, raw))
     problems.extend(_check_rows(tables, raw))
+    problems.extend(check_people(tables, raw))  # volunteers.csv and the who-and-where columns
     if problems or config is None:
         ordered = sorted(set(problems), key=_problem_order)
         raise ScenarioError([_with_letter(p, column_letters or {}) for p in ordered])
@@ -113,13 +115,16 @@ def build_scenario(
     else:
         needs = derive_needs(clean["points"], clean["sessions"], config)
     availability = full_availability(clean["teams"], clean["sessions"], clean.get("availability"))
+    volunteers = person_table(clean["volunteers"]) if "volunteers" in clean else None
+    if volunteers is not None:  # the persons free in a session are the members free then (they agree)
+        availability = named_availability(clean["teams"], clean["sessions"], volunteers)
     warnings = [*notes, *unknown_setting_warnings(config), *_warnings(clean)]
     scenario = Scenario(
         config=config,
         districts=clean["districts"], sessions=clean["sessions"], points=clean["points"],
         teams=clean["teams"], supplies=clean["supplies"],
         needs=needs.reset_index(drop=True), availability=availability,
-        needs_from_file=needs_from_file, source=source, warnings=tuple(warnings),
+        needs_from_file=needs_from_file, source=source, warnings=tuple(warnings), volunteers=volunteers,
     )
     # Pins (contract version 2) are checked against the scenario's rules once it is whole.
     if PINS in tables:

@@ -44,6 +44,10 @@ class Scenario:
         Where the scenario was read from, for messages.
     warnings : tuple of str
         Things worth a look that do not stop planning.
+    volunteers : pandas.DataFrame or None
+        volunteers.csv (contract version 2), one row per person in person_id order: ``person_id,
+        name, team_id, first_aid, counsellor`` (0 or 1), and ``phone`` and ``free_sessions``
+        (text, blank: every session) when given; None when the scenario names no one.
     pins : pandas.DataFrame
         ``team_id, point_id, session_id, role, volunteers``: pins.csv, the assignments every
         plan keeps at least (none when the scenario has no pins.csv); teams, then sessions in
@@ -61,6 +65,7 @@ class Scenario:
     needs_from_file: bool
     source: str = ""
     warnings: tuple[str, ...] = ()
+    volunteers: pd.DataFrame | None = None
     pins: pd.DataFrame = field(default_factory=lambda: no_pins())
 
     @property
@@ -161,7 +166,8 @@ def scenario_tables(scenario: Scenario) -> dict[str, tuple[list[str], list[list[
     """The tables :func:`save_scenario` writes, as (header, rows): contract columns first, then the rest.
 
     needs is left out when the needs come from the rules in scenario.yaml, availability when
-    every member is free in every session.
+    every member is free in every session or when volunteers.csv names the members (their
+    free sessions say it).
     """
 
     def table(name: str, frame: pd.DataFrame) -> tuple[list[str], list[list[object]]]:
@@ -175,8 +181,10 @@ def scenario_tables(scenario: Scenario) -> dict[str, tuple[list[str], list[list[
     members = scenario.availability.merge(scenario.teams[["team_id", "volunteers"]], on="team_id",
                                           suffixes=("", "_all"))
     fewer = members[members["volunteers"] < members["volunteers_all"]]
-    if len(fewer):
+    if len(fewer) and scenario.volunteers is None:  # with names, the persons' free sessions say it
         tables["availability"] = table("availability", fewer[["team_id", "session_id", "volunteers"]])
+    if scenario.volunteers is not None:
+        tables["volunteers"] = table("volunteers", scenario.volunteers)
     if len(scenario.pins):
         tables["pins"] = table("pins", scenario.pins)
     return tables

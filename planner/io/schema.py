@@ -73,6 +73,23 @@ REFERENCES = {
     ("teams", HOME_POINT): ("points", "point_id"),
 }
 
+# Contract version 2: named volunteers, one row per person (optional columns phone and
+# free_sessions; planner/io/people.py checks what spans rows and files).
+TABLES["volunteers"] = (
+    *_ids("person_id"), Column("name", "text"), *_ids("team_id"),
+    Column("first_aid", "choice", choices=("0", "1")), Column("counsellor", "choice", choices=("0", "1")),
+)
+OPTIONAL = (*OPTIONAL, "volunteers")
+KEYS["volunteers"] = ("person_id",)
+REFERENCES[("volunteers", "team_id")] = ("teams", "team_id")
+
+# Optional columns that hold text (phone numbers keep a leading 0 or +86 in a workbook), and
+# optional whole-number columns; docs/scenario-format.md, "Where, when, who".
+OPTIONAL_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "volunteers": (Column("phone", "text"), Column("free_sessions", "text")),
+    "teams": (Column("leader", "text"), Column("leader_phone", "text")),
+    "points": (Column("address", "text"), Column("site", "text"), Column("report_minutes", "int", 0, 600)),
+}
 # Version 2 of the contract: pinned assignments (pins.csv), an optional table. A pin keeps at
 # least ``volunteers`` of a team at a point in a session and role (planner/io/pins.py checks
 # it against the scenario's rules; planner/results/pinned.py makes every plan keep it).

@@ -85,6 +85,9 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="allow")
     max_travel_km: float | None = Field(None, gt=0)
+    # Minutes before a session starts that volunteers report at their point (duty documents);
+    # a point's report_minutes column overrides it. None: not set, the documents say so.
+    report_minutes: int | None = Field(None, ge=0, le=600)
 
 
 class ScenarioConfig(BaseModel):

@@ -26,6 +26,8 @@ MEANINGS = {
     "description": "说明：每个数字从何而来 How every number was sourced or derived",
     "sources": "来源，每行一条 A source; one row each",
     "settings.max_travel_km": "队伍到服务点最远距离（公里），留空为不限 Farthest a team travels (km); empty: no limit",
+    "settings.report_minutes": "场次开始前几分钟到岗，留空为未定 Minutes before a session starts that volunteers "
+                               "report; empty: not set",
     "per_point": "每个服务点固定人数 Volunteers per open point",
     "parents_per_volunteer": "每名志愿者服务的家长数，留空为不按家长计 Parents per volunteer; empty: not by parents",
     "minimum": "每点最少人数 Fewest volunteers at an open point",
@@ -123,7 +125,7 @@ def _key_path(key: str) -> tuple[str, ...] | None:
 def _known(path: tuple[str, ...]) -> bool:
     if path[0] in (*_TEXT_KEYS, *_LIST_KEYS) or path[0] in ("needs", "weights"):
         return True
-    return path == ("settings", "max_travel_km")
+    return path in (("settings", "max_travel_km"), ("settings", "report_minutes"))
 
 
 def _config_value(path: tuple[str, ...], value: Any, file: str, number: int) -> tuple[Any, Problem | None]:
@@ -168,10 +170,13 @@ def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> bool:
 
 
 def config_rows(config: ScenarioConfig) -> list[tuple[str, Any]]:
-    """The scenario sheet's (key, value) rows: every key written out, defaults included."""
+    """The scenario sheet's (key, value) rows: every key written out, defaults included (but
+    ``settings.report_minutes``, only when set)."""
     rows: list[tuple[str, Any]] = [("name", config.name), ("description", config.description)]
     rows += [("sources", source) for source in config.sources] or [("sources", None)]
     rows.append(("settings.max_travel_km", config.settings.max_travel_km))
+    if config.settings.report_minutes is not None:  # optional, for the duty documents: a row only when set
+        rows.append(("settings.report_minutes", config.settings.report_minutes))
     rows += [(f"settings.{key}", _yaml_text(value)) for key, value in (config.settings.model_extra or {}).items()]
     for role in ROLES:
         rule = config.needs.rule(role)

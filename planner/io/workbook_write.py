@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.errors import Problem, ScenarioError
-from planner.io.schema import TABLES, Column
+from planner.io.schema import OPTIONAL_COLUMNS, TABLES, Column
 from planner.io.settings import ScenarioConfig
 from planner.io.textfiles import write_file_atomically
 from planner.io.workbook_cells import (
@@ -108,7 +108,8 @@ def _write_workbook(config: ScenarioConfig, tables: Mapping[str, tuple[list[str]
     write_config_sheet(workbook.create_sheet(CONFIG_SHEET), config)
     for table in TABLE_SHEETS:
         if table in tables:
-            _write_table_sheet(workbook.create_sheet(table), TABLES[table], *tables[table])
+            _write_table_sheet(workbook.create_sheet(table), (*TABLES[table], *OPTIONAL_COLUMNS.get(table, ())),
+                               *tables[table])
     if yaml_text is not None:
         sheet = workbook.create_sheet(YAML_SHEET)
         sheet["A1"] = yaml_text

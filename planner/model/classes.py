@@ -17,6 +17,10 @@ Which classes exist is fixed by the scenario alone, so a model built once follow
 (levers change class sizes, which are bounds): availability levers scale the counts monotonically,
 so the sessions a member is free in always form one of the sets ``{s: A[t, s] >= a}`` of the
 scenario's own availability, and a member's kind is one of the four whatever the levers.
+
+With named volunteers (volunteers.csv) a class is a group of persons of one team with the same
+skills and the same free sessions (planner/model/people.py); a lever scales each class, and its
+first persons come.
 """
 
 from __future__ import annotations
@@ -26,10 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.model.levers import Inputs
+from planner.model.people import BOTH, COUNSELLOR, FIRST_AID, KINDS, NEITHER, coming, person_groups
 
-# Kinds of member, in the order "trained first" (who is free first when fewer are free).
-BOTH, FIRST_AID, COUNSELLOR, NEITHER = 0, 1, 2, 3
-KINDS = ("both", "first_aid", "counsellor", "neither")
 # Roles a kind may serve (general, first_aid, counsellor: the order of planner.io.settings.ROLES).
 KIND_ROLES = np.array([[True, True, True], [True, True, False], [True, False, True], [True, False, False]])
 
@@ -51,6 +53,9 @@ class MemberClasses:
     free: np.ndarray  # classes x sessions, bool: the level's sessions (under the scenario's own numbers)
     size: np.ndarray
     first: np.ndarray
+    # With volunteers.csv: per class, its persons (rows of scenario.volunteers, in person_id
+    # order), the first ``size`` of whom come; empty for numbered members.
+    persons: tuple[np.ndarray, ...] = ()
 
     def __len__(self) -> int:
         return len(self.team)
@@ -80,6 +85,8 @@ def class_structure(base: Inputs) -> MemberClasses:
     both (rounding under a lever can make a member both), neither always; one class per kind
     and availability level.
     """
+    if base.scenario.volunteers is not None:
+        return _named_structure(base)
     available = _scenario_available(base)
     first_aid = base.scenario.teams["first_aid"].to_numpy()
     counsellors = base.scenario.teams["counsellors"].to_numpy()
@@ -103,6 +110,19 @@ def class_structure(base: Inputs) -> MemberClasses:
     return with_sizes(structure, base)
 
 
+def _named_structure(base: Inputs) -> MemberClasses:
+    """One class per group of identical persons; ``level`` numbers a team's classes of one kind."""
+    groups = person_groups(base.scenario)
+    level = np.zeros(len(groups), dtype="int64")
+    for c in range(1, len(groups)):
+        same = groups.team[c] == groups.team[c - 1] and groups.kind[c] == groups.kind[c - 1]
+        level[c] = level[c - 1] + 1 if same else 0
+    structure = MemberClasses(team=groups.team, kind=groups.kind, level=level, free=groups.free,
+                              size=np.zeros(len(groups), dtype="int64"), first=np.zeros(len(groups), dtype="int64"),
+                              persons=groups.members)
+    return with_sizes(structure, base)
+
+
 def kind_runs(volunteers: np.ndarray, first_aid: np.ndarray, counsellors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per team (rows) and kind (columns), the run [start, end) of positions in the trained-first order."""
     both = np.maximum(0, first_aid + counsellors - volunteers)
@@ -120,6 +140,10 @@ def with_sizes(structure: MemberClasses, inputs: Inputs) -> MemberClasses:
     position j is free exactly there when A'(a_(ell-1)) <= j < A'(a_ell) (A'(a_0) = 0): the level
     is that run of positions, cut by the kind's run.
     """
+    if structure.persons:
+        size = coming(structure.team, structure.persons, inputs.team_factor)
+        return MemberClasses(team=structure.team, kind=structure.kind, level=structure.level, free=structure.free,
+                             size=size, first=np.zeros(len(structure), dtype="int64"), persons=structure.persons)
     kind_start, kind_end = kind_runs(inputs.volunteers, inputs.first_aid, inputs.counsellors)
     available = _scenario_available(inputs)
     thresholds = _levels(available)
@@ -140,3 +164,7 @@ def with_sizes(structure: MemberClasses, inputs: Inputs) -> MemberClasses:
             size[c], first[c] = end - start, start
     return MemberClasses(team=structure.team, kind=structure.kind, level=structure.level, free=structure.free,
                          size=size, first=first)
+
+
+__all__ = ["BOTH", "COUNSELLOR", "FIRST_AID", "KINDS", "KIND_ROLES", "NEITHER", "MemberClasses", "class_structure",
+           "kind_runs", "with_sizes"]

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from planner.io.scenario import Scenario, wanted_supplies
 from planner.io.settings import ROLES, Weights
+from planner.model.people import named_counts
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class Inputs:
     needs: pd.DataFrame  # point_id, session_id, role, volunteers (> 0 only)
     wanted: pd.DataFrame  # item_id, point_id, wanted
     stock: np.ndarray  # per scenario.supplies row
+    team_factor: np.ndarray  # per team: what its volunteers are scaled by (named persons come by it)
 
 
 def _scaled(values: np.ndarray, factor: np.ndarray) -> np.ndarray:
@@ -159,6 +161,8 @@ def apply_levers(scenario: Scenario, levers: Levers | None = None) -> Inputs:
     sessions = len(scenario.sessions)
     available = scenario.availability["volunteers"].to_numpy().reshape(len(teams), sessions)
     available = np.minimum(_scaled(available, factor[:, None]), volunteers[:, None])
+    if scenario.volunteers is not None:  # named persons: the counts are those of the persons who come
+        volunteers, first_aid, counsellors, available = named_counts(scenario, factor)
 
     closed = scenario.points["point_id"].isin(levers.closed_points).to_numpy()
     capacity = np.where(closed, 0, scenario.points["capacity"].to_numpy()).astype("int64")
@@ -173,7 +177,7 @@ def apply_levers(scenario: Scenario, levers: Levers | None = None) -> Inputs:
         scenario=scenario, levers=levers, weights=weights, reach_km=float(reach),
         volunteers=volunteers, first_aid=first_aid, counsellors=counsellors,
         max_sessions=teams["max_sessions"].to_numpy().astype("int64"), available=available,
-        capacity=capacity, needs=needs.reset_index(drop=True), wanted=wanted, stock=stock,
+        capacity=capacity, needs=needs.reset_index(drop=True), wanted=wanted, stock=stock, team_factor=factor,
     )
 
 

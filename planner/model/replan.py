@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,7 @@ from planner.model.formulation import BANDS, FAIRNESS_BONUS, TOGETHER_BONUS, TRA
 from planner.model.highs import NO_HIGHS, highs_available, highs_status, load, new_highs
 from planner.model.keys import Keys, codes
 from planner.model.levers import Inputs
+from planner.model.people import coming, person_groups
 from planner.model.solution import is_integral
 
 log = logging.getLogger(__name__)
@@ -55,17 +56,37 @@ class Members:
     """Every member of every team, one entry each (aligned arrays).
 
     ``team`` is the team's row in ``scenario.teams``, ``number`` the member's number in the team
-    (person ``<team_id>/<number>``), ``kind`` one of planner.model.classes.KINDS, ``free`` members
-    x sessions.
+    (person ``<team_id>/<number>``; with volunteers.csv, the person's row in it plus 1), ``kind``
+    one of planner.model.classes.KINDS, ``free`` members x sessions; ``ids`` and ``names`` as
+    roster.csv gives them (empty arrays: numbered, ``<team_id>/<number>`` and no name).
     """
 
     team: np.ndarray
     number: np.ndarray
     kind: np.ndarray
     free: np.ndarray
+    ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    names: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
 
     def __len__(self) -> int:
         return len(self.team)
+
+
+def scenario_members(inputs: Inputs) -> Members:
+    """The members of every team: the named persons who come (volunteers.csv), else numbered."""
+    if inputs.scenario.volunteers is None:
+        return numbered_members(inputs)
+    groups = person_groups(inputs.scenario)
+    come = coming(groups.team, groups.members, inputs.team_factor)
+    rows = np.sort(np.concatenate([m[:n] for m, n in zip(groups.members, come, strict=True)] or
+                                  [np.zeros(0, dtype="int64")]))
+    group_of = np.zeros(len(inputs.scenario.volunteers), dtype="int64")
+    for g, m in enumerate(groups.members):
+        group_of[m] = g
+    people = inputs.scenario.volunteers
+    return Members(team=groups.team[group_of[rows]], number=rows + 1, kind=groups.kind[group_of[rows]],
+                   free=groups.free[group_of[rows]], ids=people["person_id"].to_numpy(dtype=object)[rows],
+                   names=people["name"].to_numpy(dtype=object)[rows])
 
 
 def numbered_members(inputs: Inputs) -> Members:
@@ -112,6 +133,7 @@ class Repair:
     class_pieces: pd.DataFrame
     classes: MemberClasses
     numbers: list[list[int]]
+    budgets: np.ndarray  # per class: sessions each member may still serve (results/roster.py)
     changed: int
     pins_missing: int
     stages: dict[str, float]
@@ -162,8 +184,9 @@ def repair_plan(inputs: Inputs, *, first: int, before: pd.DataFrame, members: Me
     pieces, class_pieces = model.pieces()
     changed = round(stages["changes"])
     return Repair(status=status, team_pieces=pieces, class_pieces=class_pieces, classes=model.classes,
-                  numbers=model.numbers, changed=changed, pins_missing=round(stages["pins_missing"]),
-                  stages=stages, seconds=time.perf_counter() - started, used_mip=model.used_mip)
+                  numbers=model.numbers, budgets=model.class_left, changed=changed,
+                  pins_missing=round(stages["pins_missing"]), stages=stages,
+                  seconds=time.perf_counter() - started, used_mip=model.used_mip)
 
 
 class _RepairModel:
@@ -515,4 +538,4 @@ def _share_classes(team: pd.DataFrame, w_keys: Keys, w: np.ndarray) -> pd.DataFr
     return pd.DataFrame(out, columns=["c", "p", "s", "r", "volunteers"])
 
 
-__all__ = ["Members", "Repair", "numbered_members", "repair_plan"]
+__all__ = ["Members", "Repair", "numbered_members", "repair_plan", "scenario_members"]

@@ -26,6 +26,7 @@ from planner.io.schema import HOME_POINT, NO_HOME
 from planner.io.textfiles import cut_to_bytes
 from planner.model.home import scenario_homes
 from planner.model.levers import Levers, apply_levers
+from planner.model.people import persons_coming
 
 
 def decimal_text(value: Fraction) -> str:
@@ -89,8 +90,11 @@ def bake_levers(scenario: Scenario, levers: Levers, *, name: str | None = None) 
         "name": name or scenario.config.name, "description": description, "settings": settings,
         "weights": inputs.weights,
     })
+    # Named persons: those who come under the levers (their counts are the teams' now).
+    people = None if scenario.volunteers is None else persons_coming(scenario, inputs.team_factor)
     return scenario.replace(config=config, teams=teams, availability=availability, supplies=supplies, points=points,
-                            needs=order_needs(inputs.needs, scenario.sessions), needs_from_file=True, warnings=())
+                            needs=order_needs(inputs.needs, scenario.sessions), needs_from_file=True, warnings=(),
+                            volunteers=people)
 
 
 def describe_levers(scenario: Scenario, levers: Levers) -> str:

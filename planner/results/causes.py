@@ -8,7 +8,9 @@ For a need with ``missing > 0``, the first that holds:
 3. ``all_on_duty``: every such member is on duty then (anywhere, in any role);
 4. ``sessions_used``: otherwise (some such member is off duty then, but has served their most).
 
-Members are counted as the contract says for teams without names: the members free in a
+With volunteers.csv members are its persons, with their own skills and free sessions (those
+who come under the levers, planner.model.people). Without it they are counted as the contract
+says for teams without names: the members free in a
 session are the first of the order *trained first* (both skills, first aid only, counsellor
 only, neither; planner.model.classes), and in roster.csv members ``1..first_aid`` are the
 first-aiders and the last ``counsellors`` the counsellors (planner.results.roster). Everything
@@ -23,12 +25,15 @@ import pandas as pd
 from planner.geo import distance_km
 from planner.io.settings import ROLES
 from planner.model.levers import Inputs
+from planner.model.people import named_free_able
 
 CAUSES = ("point_full", "no_one_in_reach", "all_on_duty", "sessions_used")
 
 
 def free_able(inputs: Inputs) -> np.ndarray:
     """Members of each team free in each session who may serve each role: teams x sessions x roles."""
+    if inputs.scenario.volunteers is not None:  # named persons: their own skills and free sessions
+        return named_free_able(inputs.scenario, inputs.team_factor)
     free = inputs.available
     fa, co, vo = inputs.first_aid[:, None], inputs.counsellors[:, None], inputs.volunteers[:, None]
     both = np.maximum(0, fa + co - vo)
@@ -46,10 +51,17 @@ def on_duty_able(inputs: Inputs, roster: pd.DataFrame) -> np.ndarray:
         return out
     t = pd.Index(sc.teams["team_id"]).get_indexer(roster["team_id"])
     s = pd.Index(sc.sessions["session_id"]).get_indexer(roster["session_id"])
-    number = roster["person_id"].str.rsplit("/", n=1).str[-1].astype("int64").to_numpy()
-    # The contract's numbering: 1..first_aid the first-aiders, the last counsellors the counsellors.
-    able = np.stack([np.ones(len(t), dtype=bool), number <= inputs.first_aid[t],
-                     number > inputs.volunteers[t] - inputs.counsellors[t]], axis=1)
+    people = sc.volunteers
+    if people is not None:  # named persons: trained as volunteers.csv says
+        flags = people.set_index("person_id")
+        able = np.stack([np.ones(len(t), dtype=bool),
+                         roster["person_id"].map(flags["first_aid"]).to_numpy() == 1,
+                         roster["person_id"].map(flags["counsellor"]).to_numpy() == 1], axis=1)
+    else:
+        number = roster["person_id"].str.rsplit("/", n=1).str[-1].astype("int64").to_numpy()
+        # The contract's numbering: 1..first_aid the first-aiders, the last counsellors the counsellors.
+        able = np.stack([np.ones(len(t), dtype=bool), number <= inputs.first_aid[t],
+                         number > inputs.volunteers[t] - inputs.counsellors[t]], axis=1)
     for r in range(len(ROLES)):
         np.add.at(out[:, :, r], (t[able[:, r]], s[able[:, r]]), 1)
     return out

@@ -22,7 +22,7 @@ from planner.geo import distance_km
 from planner.io.scenario import Scenario
 from planner.model.classes import KIND_ROLES
 from planner.model.levers import Inputs, Levers, apply_levers
-from planner.model.replan import numbered_members
+from planner.model.replan import scenario_members
 
 COVER_COLUMNS = ["rank", "team_id", "name", "district_id", "km", "can_cover", "free", "on_duty_then",
                  "sessions_left", "serves", "persons"]
@@ -98,10 +98,10 @@ class _People:
 
     def __init__(self, inputs: Inputs, roster: pd.DataFrame, assignments: pd.DataFrame):
         sc = inputs.scenario
-        self.members = numbered_members(inputs)
+        self.members = scenario_members(inputs)
         team_ids = sc.teams["team_id"].to_numpy()
-        self.person_ids = np.array([f"{team_ids[t]}/{n}" for t, n in zip(self.members.team, self.members.number,
-                                                                          strict=True)], dtype=object)
+        self.person_ids = self.members.ids if len(self.members.ids) else np.array(
+            [f"{team_ids[t]}/{n}" for t, n in zip(self.members.team, self.members.number, strict=True)], dtype=object)
         served = roster.groupby("person_id")["session_id"].nunique()
         self.used = served.reindex(self.person_ids).fillna(0).to_numpy(dtype="int64")
         self.index = pd.Index(self.person_ids)

@@ -24,12 +24,12 @@ from planner.io.previous_plan import FILE, LINE, PreviousPlan
 from planner.io.scenario import Scenario
 from planner.io.settings import ROLES
 from planner.model.levers import Inputs, Levers, apply_levers
-from planner.model.replan import Members, Repair, numbered_members, repair_plan
+from planner.model.replan import Members, Repair, repair_plan, scenario_members
 from planner.model.solution import Solution
 from planner.results.causes import need_causes
 from planner.results.cover import cover_preferences
 from planner.results.plan import Plan, build_summary
-from planner.results.roster import ROSTER_COLUMNS, build_roster
+from planner.results.roster import ROSTER_COLUMNS, Member, build_roster, numbered
 
 if TYPE_CHECKING:
     from planner.model import PlanModel
@@ -98,7 +98,7 @@ def replan(scenario: Scenario, previous: PreviousPlan, *, start: str | None = No
         raise ScenarioError([Problem("--from", None, None, f"{start!r} is not a session of the scenario "
                                                            f"(sessions: {', '.join(sessions)})")])
     first = sessions.index(start)
-    members = numbered_members(inputs)
+    members = scenario_members(inputs)
     frozen, later, held_roster = _split(previous, sc, first, members)
     used = _sessions_served(held_roster, members, sc)
     team_ids, point_ids, session_ids = (sc.teams["team_id"], sc.points["point_id"], sc.sessions["session_id"])
@@ -118,7 +118,7 @@ def replan(scenario: Scenario, previous: PreviousPlan, *, start: str | None = No
         "session_id": session_ids.to_numpy()[pieces["s"]], "role": np.array(ROLES, dtype=object)[pieces["r"]],
         "volunteers": pieces["volunteers"].to_numpy(dtype="int64")})
     assignments = _in_plan_order(pd.concat([frozen[ASSIGNMENT_COLUMNS], new_rows], ignore_index=True), sc)
-    roster = _roster(held_roster, repair, sc)
+    roster = _roster(held_roster, repair, sc, members)
     shortfalls = shortfalls_of(assignments, inputs)
     shortfalls["cause"] = need_causes(inputs, shortfalls, roster)  # contract v2, as for solve
     distribution = _distribution(previous, inputs)
@@ -213,6 +213,8 @@ def _split(previous: PreviousPlan, sc: Scenario, first: int,
 
 
 def _person_index(members: Members, sc: Scenario) -> dict[str, int]:
+    if len(members.ids):  # named persons (volunteers.csv)
+        return {str(person): i for i, person in enumerate(members.ids)}
     team_ids = sc.teams["team_id"].to_numpy()
     return {f"{team_ids[t]}/{n}": i for i, (t, n) in enumerate(zip(members.team.tolist(), members.number.tolist(),
                                                                     strict=True))}
@@ -265,7 +267,16 @@ def _in_plan_order(assignments: pd.DataFrame, sc: Scenario) -> pd.DataFrame:
     return out[ASSIGNMENT_COLUMNS]
 
 
-def _roster(held: pd.DataFrame, repair: Repair, sc: Scenario) -> pd.DataFrame:
+def _class_members(repair: Repair, sc: Scenario, members: Members) -> list[list[Member]]:
+    """Per class of the re-plan, its members as roster.csv names them (named persons, or numbered)."""
+    if not len(members.ids):
+        return numbered(repair.classes, repair.numbers, sc.teams["team_id"].to_numpy())
+    by_number = {int(n): (str(i), str(name)) for n, i, name in zip(members.number, members.ids, members.names,
+                                                                    strict=True)}
+    return [[Member(*by_number[n], n) for n in numbers] for numbers in repair.numbers]
+
+
+def _roster(held: pd.DataFrame, repair: Repair, sc: Scenario, members: Members) -> pd.DataFrame:
     """The roster: the sessions held as published, the rest person by person from the model's classes."""
     pieces = repair.class_pieces
     later = build_roster(
@@ -274,7 +285,8 @@ def _roster(held: pd.DataFrame, repair: Repair, sc: Scenario) -> pd.DataFrame:
                       "session_id": sc.sessions["session_id"].to_numpy()[pieces["s"]],
                       "role": np.array(ROLES, dtype=object)[pieces["r"]],
                       "volunteers": pieces["volunteers"].to_numpy(dtype="int64")}),
-        repair.classes, repair.numbers, sc.teams["team_id"].to_numpy(), sc.sessions["session_id"].tolist())
+        repair.classes, _class_members(repair, sc, members), sc.teams["team_id"].to_numpy(),
+        sc.sessions["session_id"].tolist(), repair.budgets)
     rank = {sid: i for i, sid in enumerate(sc.sessions["session_id"])}
     both = pd.concat([held[ROSTER_COLUMNS], later], ignore_index=True)
     both["name"] = both["name"].fillna("").astype(str)

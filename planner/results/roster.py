@@ -2,23 +2,37 @@
 
 The plan's pieces are per class of identical members (planner.model.classes), within the
 class's limits: at most its members on duty in a session, at most members x max_sessions over
-the exam. Such a class is rostered round-robin: its sessions in time order, each session's
-pieces handed to the next members in turn, so no member serves twice in a session and none
-serves more than ceil(total / members) <= max_sessions sessions. Within a session the members
-on duty go back to the point and role they had last where they can, so a person keeps a place.
+the exam; such limits can always be rostered (docs/model.md, "Exact per person"). A class's
+sessions are taken in time order: a member whose point and role are open again keeps them,
+wherever the later sessions can still be served, and the other places go to the members with
+most sessions left, so a person stays at one point from session to session where the team's
+plan allows, and no one serves twice in a session or more than max_sessions.
 
-Without named volunteers a member is ``<team_id>/<n>``, numbered as the contract says
-(version 2): 1 to first_aid the first-aiders, the last counsellors the counsellors.
+With volunteers.csv the members are its persons, by id and name; without it a member is
+``<team_id>/<n>``, numbered as the contract says (version 2): 1 to first_aid the first-aiders,
+the last counsellors the counsellors.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from planner.model.classes import BOTH, COUNSELLOR, FIRST_AID, NEITHER, MemberClasses, kind_runs
+from planner.model.levers import Inputs
 
 ROSTER_COLUMNS = ["person_id", "name", "team_id", "point_id", "session_id", "role"]
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member of a class: id and name as roster.csv gives them, and a number that orders them."""
+
+    person_id: str
+    name: str
+    order: int
 
 
 def member_numbers(classes: MemberClasses, volunteers: np.ndarray, first_aid: np.ndarray,
@@ -45,16 +59,74 @@ def member_numbers(classes: MemberClasses, volunteers: np.ndarray, first_aid: np
     return numbers
 
 
-def build_roster(pieces: pd.DataFrame, classes: MemberClasses, numbers: list[list[int]],
-                 team_ids: np.ndarray, session_order: list[str]) -> pd.DataFrame:
+def class_members(classes: MemberClasses, inputs: Inputs) -> list[list[Member]]:
+    """Per class, the members who come under ``inputs``: named persons, or numbered ``<team_id>/<n>``."""
+    team_ids = inputs.scenario.teams["team_id"].to_numpy()
+    people = inputs.scenario.volunteers
+    if people is not None and classes.persons:
+        ids, names = people["person_id"].to_numpy(), people["name"].to_numpy()
+        return [[Member(str(ids[row]), str(names[row]), int(row)) for row in persons[:int(size)]]
+                for persons, size in zip(classes.persons, classes.size, strict=True)]
+    return numbered(classes, member_numbers(classes, inputs.volunteers, inputs.first_aid, inputs.counsellors),
+                    team_ids)
+
+
+def numbered(classes: MemberClasses, numbers: list[list[int]], team_ids: np.ndarray) -> list[list[Member]]:
+    """Per class, members ``<team_id>/<n>`` from their numbers (no names)."""
+    return [[Member(f"{team_ids[classes.team[c]]}/{n}", "", n) for n in numbers[c]] for c in range(len(classes))]
+
+
+def _feasible(budget: list[int], demands: list[int]) -> bool:
+    """Whether sessions asking ``demands`` distinct members each can be served by members who have
+    ``budget`` sessions left (Gale-Ryser: the k largest demands never exceed sum of min(budget, k))."""
+    ordered = sorted(demands, reverse=True)
+    total = 0
+    for k, demand in enumerate(ordered, start=1):
+        total += demand
+        if total > sum(min(b, k) for b in budget):
+            return False
+    return True
+
+
+def _choose(members: list[Member], budget: dict[int, int], keep: list[int], wanted: int,
+            later: list[int]) -> list[int]:
+    """Who of a class goes on duty this session: ``wanted`` members, as many of ``keep`` (those
+    whose place is open again) as the later sessions allow, the rest those with most sessions left.
+
+    Taking the members with most sessions left never makes the later sessions impossible
+    (Havel-Hakimi), so a choice always exists when the class's limits hold.
+    """
+    index = {m.order: k for k, m in enumerate(members)}
+    by_budget = sorted(budget, key=lambda m: (-budget[m], index[m]))
+    keep = [m for m in keep if budget[m] > 0]
+    if not keep or min(budget.values()) > len(later):  # nothing to keep, or no budget can bind: no check
+        chosen = keep[:wanted] + [m for m in by_budget if m not in keep[:wanted]][:wanted - min(len(keep), wanted)]
+        if len(chosen) == wanted and all(budget[m] > 0 for m in chosen):
+            return chosen
+    for kept in range(min(len(keep), wanted), -1, -1):
+        chosen = keep[:kept] + [m for m in by_budget if m not in keep[:kept]][:wanted - kept]
+        rest = [budget[m] - (m in chosen) for m in budget]
+        if len(chosen) == wanted and all(budget[m] > 0 for m in chosen) and _feasible(rest, later):
+            return chosen
+    raise AssertionError("a class is asked for more than its members can give (the model's limits failed)")
+
+
+def build_roster(pieces: pd.DataFrame, classes: MemberClasses, members: list[list[Member]],
+                 team_ids: np.ndarray, session_order: list[str], budgets: np.ndarray) -> pd.DataFrame:
     """One row per person on duty, from pieces ``cls, point_id, session_id, role, volunteers``.
 
-    Rows are in team, session (time order), point, role and member order.
+    ``budgets`` gives, per class, the sessions each of its members may serve in these pieces
+    (the team's max_sessions; in a re-plan, those left).
+
+    Per class, its sessions in time order: the members whose last place is open again keep it
+    (as many as the later sessions allow), the others go to the members with most sessions left,
+    so no one serves twice in a session or more than max_sessions. Rows are in team, session
+    (time order), point, role and member order.
 
     Raises
     ------
     AssertionError
-        A class is asked for more members in a session than it has (the model's limits failed).
+        A class is asked for more members than it has (the model's limits failed).
     """
     rank = {session: i for i, session in enumerate(session_order)}
     order = np.lexsort((pieces["role"].to_numpy(), pieces["point_id"].to_numpy(),
@@ -68,21 +140,29 @@ def build_roster(pieces: pd.DataFrame, classes: MemberClasses, numbers: list[lis
     i = 0
     while i < len(cls_of):
         c = cls_of[i]
-        members = numbers[c]
         team_id = str(team_ids[classes.team[c]])
-        turn = 0
-        last_place: dict[int, tuple[str, str]] = {}
+        sessions: list[tuple[str, list[tuple[str, str]]]] = []
         while i < len(cls_of) and cls_of[i] == c:
             session_id = session_of[i]
             places: list[tuple[str, str]] = []
             while i < len(cls_of) and cls_of[i] == c and session_of[i] == session_id:
                 places.extend([place_of[i]] * count_of[i])
                 i += 1
-            if len(places) > len(members):
-                raise AssertionError(f"class {c} of {team_id} has {len(members)} members, asked for {len(places)}")
-            # The next members in turn go on duty; those whose last place is open again keep it.
-            chosen = [members[(turn + k) % len(members)] for k in range(len(places))]
-            turn += len(places)
+            sessions.append((session_id, places))
+        class_members = members[c]
+        by_order = {m.order: m for m in class_members}
+        if any(len(places) > len(class_members) for _, places in sessions):
+            raise AssertionError(f"class {c} of {team_id} has {len(class_members)} members, asked for more")
+        budget = {m.order: int(budgets[c]) for m in class_members}
+        last_place: dict[int, tuple[str, str]] = {}
+        for k, (session_id, places) in enumerate(sessions):
+            open_places = list(places)
+            keep = []
+            for member in sorted(last_place):
+                if last_place[member] in open_places:
+                    open_places.remove(last_place[member])
+                    keep.append(member)
+            chosen = _choose(class_members, budget, keep, len(places), [len(p) for _, p in sessions[k + 1:]])
             open_places = list(places)
             given: dict[int, tuple[str, str]] = {}
             for member in chosen:
@@ -94,12 +174,15 @@ def build_roster(pieces: pd.DataFrame, classes: MemberClasses, numbers: list[lis
                 if member not in given:
                     given[member] = open_places.pop(0)
             for member, place in given.items():
+                budget[member] -= 1
                 last_place[member] = place
-                rows.append((f"{team_id}/{member}", "", team_id, place[0], session_id, place[1],
+                person = by_order[member]
+                rows.append((person.person_id, person.name, team_id, place[0], session_id, place[1],
                              rank[session_id], member))
     frame = pd.DataFrame(rows, columns=[*ROSTER_COLUMNS, "rank", "number"])
     frame = frame.sort_values(["team_id", "rank", "point_id", "role", "number"], kind="stable")
     return frame[ROSTER_COLUMNS].reset_index(drop=True)
 
 
-__all__ = ["BOTH", "COUNSELLOR", "FIRST_AID", "NEITHER", "ROSTER_COLUMNS", "build_roster", "member_numbers"]
+__all__ = ["BOTH", "COUNSELLOR", "FIRST_AID", "NEITHER", "ROSTER_COLUMNS", "Member", "build_roster", "class_members",
+           "member_numbers", "numbered"]

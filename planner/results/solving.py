@@ -31,7 +31,7 @@ from planner.model.levers import Inputs, Levers, apply_levers
 from planner.results.causes import need_causes
 from planner.results.pinned import keep_pins
 from planner.results.plan import Plan, build_summary
-from planner.results.roster import build_roster, member_numbers
+from planner.results.roster import build_roster, class_members
 from planner.results.teams import share_flows
 
 log = logging.getLogger(__name__)
@@ -241,8 +241,8 @@ def extract_plan(model: PlanModel, inputs: Inputs, solution: Solution) -> Plan:
         pd.DataFrame({"cls": pieces.cls, "point_id": sc.points["point_id"].to_numpy()[pieces.p],
                       "session_id": sc.sessions["session_id"].to_numpy()[pieces.s],
                       "role": np.array(ROLES, dtype=object)[pieces.r], "volunteers": pieces.amount}),
-        classes, member_numbers(classes, inputs.volunteers, inputs.first_aid, inputs.counsellors),
-        sc.teams["team_id"].to_numpy(), sc.sessions["session_id"].tolist())
+        classes, class_members(classes, inputs), sc.teams["team_id"].to_numpy(), sc.sessions["session_id"].tolist(),
+        inputs.max_sessions[classes.team])
     shortfalls["cause"] = need_causes(inputs, shortfalls, roster)  # contract v2: why a need is unmet
     distribution = _round_supplies(model, inputs, values)
     marginal = _marginal_values(model, solution)

@@ -108,7 +108,8 @@ class ExportView:
             doing = f"{label('file_districts', lang)}: {names.get(district_id, district_id)}"
         else:
             doing = {"plan": label("file_plan", lang), "duty-sheets": label("file_duty", lang),
-                     "duty-sheets.pdf": label("file_duty_all", lang), "zip": label("file_all", lang)}.get(what, what)
+                     "duty-sheets.pdf": label("file_duty_all", lang), "public": label("file_duty_public", lang),
+                     "zip": label("file_all", lang)}.get(what, what)
         share = done / total if total else 0.0
         seconds = time.perf_counter() - started
         text = f"{done + 1} / {total} · {doing}" if total else doing
@@ -133,6 +134,7 @@ class ExportView:
                        for d, p in b.district_workbook_of.items()],
                       layout=w.Layout(grid_template_columns="repeat(4, auto)")),
             w.HTML(f"<b>{html.escape(label('file_duty_all', lang))}</b>"), download_link(b.duty_sheets_all),
+            *self._document_links(),
         ]
         self.links.children = rows
         points = dict(zip(self.plan.scenario.points["point_id"], self.plan.scenario.points["name"], strict=True))
@@ -142,6 +144,25 @@ class ExportView:
         self.point.options = options
         values = [value for _, value in options]
         self.point.value = chosen if chosen in values else (values[0] if values else None)
+
+    def _document_links(self) -> list[w.Widget]:
+        """The team sheets, duty cards and notification list, the public set, and what holds phones."""
+        b, lang = self.bundle, self.lang
+        assert b is not None and b.documents is not None and b.public_documents is not None
+        docs, public = b.documents, b.public_documents
+        rows: list[w.Widget] = [w.HTML(f"<b>{html.escape(label('file_team_sheets', lang))}</b>"),
+                                download_link(docs.team_sheets)]
+        if docs.person_cards is not None:
+            rows += [w.HTML(f"<b>{html.escape(label('file_person_cards', lang))}</b>"),
+                     download_link(docs.person_cards)]
+        if docs.notification_csv is not None and docs.notification_xlsx is not None:
+            rows += [w.HTML(f"<b>{html.escape(label('file_notify', lang))}</b>"),
+                     w.HBox([download_link(docs.notification_csv), download_link(docs.notification_xlsx)])]
+        public_files = [public.duty_sheets, public.team_sheets, *([public.person_cards] if public.person_cards else [])]
+        rows += [w.HTML(f"<b>{html.escape(label('file_duty_public', lang))}</b>"),
+                 w.HBox([download_link(p, text=f"public/{p.name}") for p in public_files]),
+                 w.HTML(f"<p>🔒 {html.escape(label('personal_data_note', lang))}</p>")]
+        return rows
 
     def _point_link(self, change: Mapping[str, Any]) -> None:
         self.point_link.value = download_link(Path(change["new"])).value if change["new"] else ""
