@@ -172,15 +172,24 @@ def test_random_pins_are_kept(tmp_path_factory, data, pick, many):
     scenario = load_scenario(data.write(tmp / "scenario"))
     assume(len(scenario.teams) and len(scenario.needs))
     needs = scenario.needs.reset_index(drop=True)
-    need = needs.iloc[pick % len(needs)]
-    team = scenario.teams["team_id"].iloc[(pick // 7) % len(scenario.teams)]
-    amount = min(many, int(need["volunteers"]))
-    pins = pd.DataFrame([[team, need["point_id"], need["session_id"], need["role"], amount]],
-                        columns=["team_id", "point_id", "session_id", "role", "volunteers"])
-    try:
-        pinned = pinned_scenario(scenario, pins)
-    except ValueError:
-        assume(False)
+    teams = scenario.teams["team_id"].tolist()
+    # The (need, team) pairs from one ``pick`` on, the first a team could keep (as pins.csv is
+    # checked): most random pairs break a rule (reach, skills, availability), and drawing again
+    # for each would discard most examples.
+    pairs = [(needs.iloc[i % len(needs)], teams[j % len(teams)])
+             for i in range(pick, pick + len(needs)) for j in range(pick // 7, pick // 7 + len(teams))]
+    pinned = pins = None
+    for need, team in pairs:
+        amount = min(many, int(need["volunteers"]))
+        pins = pd.DataFrame([[team, need["point_id"], need["session_id"], need["role"], amount]],
+                            columns=["team_id", "point_id", "session_id", "role", "volunteers"])
+        try:
+            pinned = pinned_scenario(scenario, pins)
+            break
+        except ValueError:
+            continue
+    assume(pinned is not None)
+    assert pinned is not None and pins is not None
     folder = save_scenario(pinned, tmp / "pinned")
     assert (folder / "pins.csv").is_file()
     plan = solve_to(folder, tmp / "plan")

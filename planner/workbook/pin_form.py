@@ -34,9 +34,12 @@ class PinForm:
 
     def __init__(self, on_pins: Callable[[pd.DataFrame], object], guard: Guard):
         full = w.Layout(width="98%")
+        # Team and point names are long ("昌平区总工会志愿服务队1 (changping-u01)"): their words go
+        # above them, so the list has the sidebar's whole width and no name is cut.
+        wide = {"description_width": "0px"}
         self.widgets: dict[str, w.ValueWidget] = {
-            "team": w.Dropdown(layout=full, style=DESCRIPTION_STYLE),
-            "point": w.Dropdown(layout=full, style=DESCRIPTION_STYLE),
+            "team": w.Dropdown(layout=full, style=wide),
+            "point": w.Dropdown(layout=full, style=wide),
             "session": w.Dropdown(layout=full, style=DESCRIPTION_STYLE),
             "role": w.Dropdown(layout=full, style=DESCRIPTION_STYLE),
             "volunteers": w.BoundedIntText(1, min=1, max=1000, layout=full, style=DESCRIPTION_STYLE),
@@ -46,7 +49,12 @@ class PinForm:
         self.unpin_button = w.Button(icon="times", layout=w.Layout(width="auto"))
         self.unpin_button.on_click(guard(lambda _: self._submit(remove=True)))
         self.listing = w.HTML()
-        self.box = w.VBox([*self.widgets.values(), w.HBox([self.pin_button, self.unpin_button]), self.listing])
+        self.above = {key: w.HTML(layout=w.Layout(margin="4px 0 0 0")) for key in ("team", "point")}
+        for key in self.above:
+            self.widgets[key].add_class("vp-labelled-above")  # its own label is hidden by the view's stylesheet
+        rows = [item for key, widget in self.widgets.items()
+                for item in ((self.above[key], widget) if key in self.above else (widget,))]
+        self.box = w.VBox([*rows, w.HBox([self.pin_button, self.unpin_button]), self.listing])
         self._on_pins = on_pins
         self.scenario: Scenario | None = None
         self.lang = "zh"
@@ -61,6 +69,8 @@ class PinForm:
         sc = self.scenario
         for key, widget in self.widgets.items():
             widget.description = label(WORDS[key], lang)
+            if key in self.above:
+                self.above[key].value = f'<div class="vp-above">{html.escape(widget.description)}</div>'
         self._options("team", [(f"{n} ({t})", t) for t, n in zip(sc.teams["team_id"], sc.teams["name"], strict=True)])
         self._options("point", [(f"{n} ({p})", p) for p, n in zip(sc.points["point_id"], sc.points["name"],
                                                                     strict=True)])
