@@ -40,13 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     solve = commands.add_parser("solve", help="solve a scenario and write the plan folder")
     solve.add_argument("scenario", help=SCENARIO_HELP)
-    solve.add_argument("--out", required=True, help="plan folder to write (new or empty, or any with --force)")
+    _plan_folder_arguments(solve)
     solve.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
     solve.add_argument("--time-limit", type=_positive_float, metavar="S",
                        help="seconds the solver may take (HiGHS stops on time; CBC checks only between "
                             "its steps, so it may run over)")
-    solve.add_argument("--force", action="store_true", help="replace a plan folder that already holds files")
-    solve.add_argument("--lang", choices=("both", "zh", "en"), default="both", help="headers of plan.xlsx")
     replan = commands.add_parser(
         "replan", help="repair a published plan for a changed scenario, with the fewest changes",
         description="Keep the sessions before SESSION exactly as in PLAN, then fill every need, change as few "
@@ -56,10 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     replan.add_argument("--previous", required=True, metavar="PLAN", help="the plan published: its folder or plan.xlsx")
     replan.add_argument("--from", required=True, dest="start", metavar="SESSION",
                         help="first session re-planned (session_id); those before it have happened")
-    replan.add_argument("--out", required=True, help="plan folder to write (new or empty, or any with --force)")
+    _plan_folder_arguments(replan)
     replan.add_argument("--time-limit", type=_positive_float, metavar="S", help="seconds the solver may take")
-    replan.add_argument("--force", action="store_true", help="replace a plan folder that already holds files")
-    replan.add_argument("--lang", choices=("both", "zh", "en"), default="both", help="headers of plan.xlsx")
     cover = commands.add_parser(
         "cover", help="rank the teams who could take over a dropped team's duties, or one empty duty",
         description="For a team out in SESSION (--team), or an empty duty (--point and --role), list the teams "
@@ -121,6 +117,13 @@ def _whole(text: str) -> int:
     if not _WHOLE.fullmatch(text.strip()) or len(text.strip()) > 9:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:40]!r}")
     return int(text)
+
+
+def _plan_folder_arguments(command: argparse.ArgumentParser) -> None:
+    """--out, --force and --lang of a command that writes a plan folder (solve, replan)."""
+    command.add_argument("--out", required=True, help="plan folder to write (new or empty, or any with --force)")
+    command.add_argument("--force", action="store_true", help="replace a plan folder that already holds files")
+    command.add_argument("--lang", choices=("both", "zh", "en"), default="both", help="headers of plan.xlsx")
 
 
 def _scale(text: str) -> int:
