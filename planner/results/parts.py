@@ -161,7 +161,7 @@ def solve_parts(scenario: Scenario, *, client: Any = None, solver: str = "highs"
         farthest = max([build_part(k, p) for k, p in zip(keys, parts, strict=True)], default=1.0)
         solved = [solve_part(k, p, farthest, solver, time_limit) for k, p in zip(keys, parts, strict=True)]
     else:
-        scattered = [client.scatter(p) for p in parts]
+        scattered = [client.scatter(p, hash=False) for p in parts]  # keys of their own (dask/distributed#8576)
         built = [client.submit(build_part, k, p, pure=False) for k, p in zip(keys, scattered, strict=True)]
         farthest = max(client.gather(built), default=1.0)
         where = client.who_has(built)

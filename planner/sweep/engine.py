@@ -226,7 +226,10 @@ def run_samples(client: Any, scenario: Scenario, uncertainty: Uncertainty, *, sa
 
     key = uuid.uuid4().hex
     workers = max(1, len(client.scheduler_info().get("workers", {})))
-    payload = client.scatter((scenario, uncertainty, seed), broadcast=True)
+    # A key of its own (hash=False): a sweep of the same payload right after another (the reserves'
+    # search sweeps the same reserves again) would otherwise reuse the key the scheduler is still
+    # releasing, and scatter waits forever (dask/distributed#8576).
+    payload = client.scatter((scenario, uncertainty, seed), broadcast=True, hash=False)
     futures = [client.submit(solve_batch, key, payload, list(part), pure=False) for part in batches(samples, workers)]
     done: list[Batch] = []
     finished = 0
