@@ -19,6 +19,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,41 +47,40 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def voila(tmp_path_factory) -> Iterator[str]:
-    """Voila serving notebooks/ on a free local port; yields its base URL."""
-    tmp = tmp_path_factory.mktemp("voila")
+def kernel_path(tmp: Path) -> Path:
+    """A Jupyter data folder whose python3 kernel is this interpreter (the project's venv)."""
     kernels = tmp / "jupyter" / "kernels" / "python3"
     kernels.mkdir(parents=True)
     (kernels / "kernel.json").write_text(json.dumps({
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Python 3 (planner)", "language": "python"}))
-    env = {**os.environ, "JUPYTER_PATH": str(tmp / "jupyter"), "PLANNER_SAVED_SCENARIOS": str(tmp / "saved"),
-           "PLANNER_EXPORTS": str(tmp / "exports")}
-    port = free_port()
-    log = (tmp / "voila.log").open("w")
-    voila_bin = Path(sys.executable).with_name("voila")
-    process = subprocess.Popen(
-        [str(voila_bin), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", str(ROOT / "notebooks")],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
+    return tmp / "jupyter"
+
+
+@contextmanager
+def served(name: str, args: list[str], *, env: dict[str, str], ready: str, log_path: Path,
+           seconds: float) -> Iterator[None]:
+    """A local server started in its own process group (it and the kernels it starts), until
+    ``ready`` answers 200; stopped afterwards. Its output goes to ``log_path``, shown if it fails."""
+    log = log_path.open("w")
+    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
+        deadline = time.monotonic() + seconds
         while True:
             if process.poll() is not None:
-                pytest.fail(f"voila ended with {process.returncode}:\n{(tmp / 'voila.log').read_text()}")
+                pytest.fail(f"{name} ended with {process.returncode}:\n{log_path.read_text()}")
             try:
-                with urllib.request.urlopen(url, timeout=5) as response:
+                with urllib.request.urlopen(ready, timeout=5) as response:
                     if response.status == 200:
                         break
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"voila did not answer within {STARTUP_SECONDS} s:\n{(tmp / 'voila.log').read_text()}")
+                pytest.fail(f"{name} did not answer within {seconds:.0f} s:\n{log_path.read_text()}")
             time.sleep(0.3)
-        yield url
+        yield
     finally:
-        # Voila and the kernels it started share its process group.
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
             try:
@@ -89,6 +89,21 @@ def voila(tmp_path_factory) -> Iterator[str]:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=15)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def voila(tmp_path_factory) -> Iterator[str]:
+    """Voila serving notebooks/ on a free local port; yields its base URL."""
+    tmp = tmp_path_factory.mktemp("voila")
+    env = {**os.environ, "JUPYTER_PATH": str(kernel_path(tmp)), "PLANNER_SAVED_SCENARIOS": str(tmp / "saved"),
+           "PLANNER_EXPORTS": str(tmp / "exports")}
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    voila_bin = Path(sys.executable).with_name("voila")
+    with served("voila", [str(voila_bin), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+                          str(ROOT / "notebooks")], env=env, ready=url, log_path=tmp / "voila.log",
+                seconds=STARTUP_SECONDS):
+        yield url
 
 
 @pytest.fixture(scope="module")

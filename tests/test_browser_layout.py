@@ -10,21 +10,16 @@ also saves the explorer, the comparison and the trainer's demo there.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import signal
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from .conftest import ROOT
-from .test_browser import COVERAGE, browser, free_port, voila  # noqa: F401 (fixtures)
+from .test_browser import COVERAGE, browser, free_port, kernel_path, served, voila  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -254,48 +249,19 @@ def test_compare_without_code(voila, browser):  # noqa: F811
 def jupyterlab(tmp_path_factory) -> Iterator[str]:
     """JupyterLab on notebooks/ (a copy, so running cells writes nothing into the project), on a free local port."""
     tmp = tmp_path_factory.mktemp("lab")
-    kernels = tmp / "jupyter" / "kernels" / "python3"
-    kernels.mkdir(parents=True)
-    (kernels / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (planner)", "language": "python"}))
     books = tmp / "notebooks"
     shutil.copytree(ROOT / "notebooks", books)
-    env = {**os.environ, "JUPYTER_PATH": str(tmp / "jupyter"), "JUPYTER_CONFIG_DIR": str(tmp / "config"),
+    env = {**os.environ, "JUPYTER_PATH": str(kernel_path(tmp)), "JUPYTER_CONFIG_DIR": str(tmp / "config"),
            "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"), "PLANNER_SAVED_SCENARIOS": str(tmp / "saved"),
            "PLANNER_EXPORTS": str(tmp / "exports")}
     port = free_port()
-    log = (tmp / "lab.log").open("w")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", f"--port={port}",
-         "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
-         "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={books}", "--allow-root"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_MS / 1000
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"jupyter lab ended with {process.returncode}:\n{(tmp / 'lab.log').read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/lab", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"jupyter lab did not answer:\n{(tmp / 'lab.log').read_text()}")
-            time.sleep(0.5)
+    with served("jupyter lab", [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser",
+                                f"--port={port}", "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=",
+                                "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
+                                f"--ServerApp.root_dir={books}", "--allow-root"],
+                env=env, ready=f"{url}/lab", log_path=tmp / "lab.log", seconds=STARTUP_MS / 1000):
         yield url
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=15)
-        log.close()
 
 
 def test_run_all_cells_lands_on_the_explorer(jupyterlab, browser):  # noqa: F811
