@@ -15,15 +15,7 @@ from planner import export_plan, load_scenario, solve
 from planner.verify import verify_plan
 
 from .helpers import edit_rows, read_rows
-
-TEAM_HEADER = "team_id,name,union,district_id,volunteers,first_aid,counsellors,max_sessions"
-NEEDS_HEADER = "point_id,session_id,role,volunteers"
-THREE_SESSIONS = """
-    session_id,date,start,end
-    s1,2023-06-07,09:00,11:30
-    s2,2023-06-07,15:00,17:00
-    s3,2023-06-08,15:00,17:00
-"""
+from .test_people import NEEDS_HEADER, TEAM_HEADER, THREE_SESSIONS
 
 
 def _plan_folder(folder: Path, tmp_path: Path) -> tuple[Path, list[dict[str, str]]]:

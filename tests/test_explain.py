@@ -247,15 +247,9 @@ def test_same_plan_same_explanations(tmp_path):
         assert (first / name).read_bytes() == (second / name).read_bytes()
 
 
-def test_room_and_reach_are_measured_too(scenario_dir, tmp_path):
-    """p1 (district a) holds 2 at once and needs 3; p2 (district b, 8.5 km away, beyond a 5 km reach)
-    needs 2 and has no team in reach; the one team, 5 members of a serving once, fills p1's 2.
-
-    One more place at p1 fills 1 (and more cannot: only 1 is missing there); a reach of 10 km
-    (the nearest step of 5 km beyond 8.5) lets the team's 3 idle members fill p2's 2; a volunteer of
-    b fills one of p2's, and two fill both (then more adds nothing). Each solved again from scratch.
-    """
-    folder = scenario_dir(
+def room_and_reach(scenario_dir):  # type: ignore[no-untyped-def]
+    """The tiny scenario below: a full point p1 (district a), and p2 (district b) beyond the reach."""
+    return scenario_dir(
         scenario_yaml="name: tiny\nsettings:\n  max_travel_km: 5\n",
         points_csv="""
             point_id,name,district_id,lat,lon,capacity,parents,frontline_staff
@@ -264,6 +258,17 @@ def test_room_and_reach_are_measured_too(scenario_dir, tmp_path):
         """,
         teams_csv="team_id,name,union,district_id,volunteers,first_aid,counsellors,max_sessions\nt1,T1,U,a,5,0,0,1",
         needs_csv="point_id,session_id,role,volunteers\np1,s1,general,3\np2,s1,general,2")
+
+
+def test_room_and_reach_are_measured_too(scenario_dir, tmp_path):
+    """p1 (district a) holds 2 at once and needs 3; p2 (district b, 8.5 km away, beyond a 5 km reach)
+    needs 2 and has no team in reach; the one team, 5 members of a serving once, fills p1's 2.
+
+    One more place at p1 fills 1 (and more cannot: only 1 is missing there); a reach of 10 km
+    (the nearest step of 5 km beyond 8.5) lets the team's 3 idle members fill p2's 2; a volunteer of
+    b fills one of p2's, and two fill both (then more adds nothing). Each solved again from scratch.
+    """
+    folder = room_and_reach(scenario_dir)
     plan = solve(load_scenario(folder))
     assert [r["cause"] for _, r in plan.shortfalls.iterrows()] == ["point_full", "no_one_in_reach"]
     measured = explain(plan)

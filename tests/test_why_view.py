@@ -8,6 +8,7 @@ from planner.workbook import why_view
 from planner.workbook.explorer import Explorer
 
 from .conftest import DEMO
+from .test_explain import room_and_reach
 
 
 @pytest.fixture
@@ -76,15 +77,7 @@ def test_room_and_reach_applied_from_the_panel(scenario_dir, kind):
     """The tiny scenario of tests/test_explain.py: a full point p1, and p2 beyond the reach."""
     from planner import load_scenario
 
-    folder = scenario_dir(
-        scenario_yaml="name: tiny\nsettings:\n  max_travel_km: 5\n",
-        points_csv="""
-            point_id,name,district_id,lat,lon,capacity,parents,frontline_staff
-            p1,Point 1,a,39.90,116.40,2,100,10
-            p2,Point 2,b,39.90,116.50,10,100,10
-        """,
-        teams_csv="team_id,name,union,district_id,volunteers,first_aid,counsellors,max_sessions\nt1,T1,U,a,5,0,0,1",
-        needs_csv="point_id,session_id,role,volunteers\np1,s1,general,3\np2,s1,general,2")
+    folder = room_and_reach(scenario_dir)
     explorer = Explorer(load_scenario(folder), debounce=0, lang="en")
     _open(explorer)
     view = explorer.why_view
