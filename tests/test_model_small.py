@@ -163,6 +163,28 @@ def test_largest_remainder_hands_out_all_stock(scenario_dir):
     assert list(plan.distribution["quantity"]) == [33, 22, 45]
 
 
+def test_equal_shares_tie_in_point_order_whatever_the_solvers_noise(scenario_dir):
+    """11 for five points wanting 3 each: 2.2 each, so one unit left for five equal remainders,
+    and the first point gets it. Solvers' float noise (dual simplex and interior point differ in
+    the 11th digit) must not choose: here the later points' shares are made 1e-11 larger."""
+    import numpy as np
+
+    from planner.model.levers import apply_levers
+    from planner.results.solving import _round_supplies, solve_cold
+
+    points = "point_id,name,district_id,lat,lon,capacity,parents,frontline_staff\n" + "\n".join(
+        f"p{i},P{i},a,39.90,116.4{i},10,30,0" for i in range(1, 6))
+    scenario = load_scenario(scenario_dir(
+        points_csv=points, supplies_csv="item_id,name,category,stock,basis,per_unit\npack,Pack,pack,11,parent,0.1"))
+    inputs = apply_levers(scenario)
+    for options in (None, {"solver": "ipm"}):
+        model, plan = solve_cold(inputs, highs_options=options)
+        assert list(plan.distribution["quantity"]) == [3, 2, 2, 2, 2]
+        values = np.asarray(model.highs_model.getSolution().col_value).copy()
+        values[model.q0:model.share0] += 1e-11 * np.arange(model.share0 - model.q0)
+        assert list(_round_supplies(model, inputs, values)["quantity"]) == [3, 2, 2, 2, 2]
+
+
 def test_wanted_is_exact_decimal(scenario_dir):
     """ceil(1.1 x 50) is 55: per_unit is read as written, not as a binary float (which gives 56)."""
     assert math.ceil(1.1 * 50) == 56  # the trap

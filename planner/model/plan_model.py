@@ -44,6 +44,9 @@ class PlanModel(Formulation):
         self._highs: highs.highspy.Highs | None = None
         self._problem: pulp.LpProblem | None = None
         self._variables: list[pulp.LpVariable] = []
+        # HiGHS options of the cold solve beyond the planner's own (one thread, no output):
+        # e.g. the interior point method for a model whose optimum is unique (results/parts.py).
+        self.highs_options: dict[str, object] = {}
         self.build_seconds = time.perf_counter() - started
         log.info("built %s columns, %s rows, %s non-zeros in %.3f s",
                  self.num_cols, self.num_rows, len(self._a_value), self.build_seconds)
@@ -107,7 +110,8 @@ class PlanModel(Formulation):
         started = time.perf_counter()
         if self._highs is None or not warm:
             # A cold solve goes through PuLP's HiGHS interface; later ones reuse its model.
-            self.problem.solve(highs.ArrayHiGHS(self, msg=False, threads=1, timeLimit=time_limit))
+            self.problem.solve(highs.ArrayHiGHS(self, msg=False, threads=1, timeLimit=time_limit,
+                                                **self.highs_options))
             self._highs = self.problem.solverModel
         else:
             highs.rerun(self._highs, time_limit)

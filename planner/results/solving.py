@@ -86,12 +86,15 @@ def solve(
     return solve_cold(apply_levers(scenario, levers), solver=solver, time_limit=time_limit)[1]
 
 
-def solve_cold(inputs: Inputs, *, solver: str = "highs", time_limit: float | None = None) -> tuple[PlanModel, Plan]:
+def solve_cold(inputs: Inputs, *, solver: str = "highs", time_limit: float | None = None,
+               highs_options: dict[str, object] | None = None) -> tuple[PlanModel, Plan]:
     """Build the model for these inputs and solve it from scratch: what :func:`solve` does.
 
     Returns the model too, for tools that look inside it (the benchmark writes its LP out).
+    ``highs_options`` go to HiGHS beyond the planner's own (:attr:`PlanModel.highs_options`).
     """
     model = PlanModel(inputs.scenario, inputs.reach_km, base=inputs)
+    model.highs_options = dict(highs_options or {})
     return model, _solve_model(model, inputs, solver=solver, time_limit=time_limit, warm=False)
 
 
@@ -269,7 +272,9 @@ def _round_supplies(model: PlanModel, inputs: Inputs, values: np.ndarray) -> pd.
     rows = model.q["wanted_row"]
     quantity[rows] = np.floor(share + 1e-9).astype("int64")
     quantity = np.minimum(quantity, want)
-    remainder[rows] = share - np.floor(share + 1e-9)
+    # Rounded to a millionth of a unit: equal shares are equal remainders whatever the solver's
+    # float noise (1e-11 differs between simplex and interior point), so ties go in point order.
+    remainder[rows] = np.round(share - np.floor(share + 1e-9), 6)
     n_items = len(inputs.scenario.supplies)
     item = _codes(inputs.scenario.supplies["item_id"], wanted["item_id"])
     left = np.minimum(inputs.stock, np.bincount(item, weights=want, minlength=n_items).astype("int64"))
