@@ -160,6 +160,7 @@ def solve_parts(scenario: Scenario, *, client: Any = None, solver: str = "highs"
     if client is None:
         farthest = max([build_part(k, p) for k, p in zip(keys, parts, strict=True)], default=1.0)
         solved = [solve_part(k, p, farthest, solver, time_limit) for k, p in zip(keys, parts, strict=True)]
+        supplies_plan = _supplies_plan(scenario, solver, time_limit)
     else:
         scattered = [client.scatter(p, hash=False) for p in parts]  # keys of their own (dask/distributed#8576)
         built = [client.submit(build_part, k, p, pure=False) for k, p in zip(keys, scattered, strict=True)]
@@ -168,8 +169,9 @@ def solve_parts(scenario: Scenario, *, client: Any = None, solver: str = "highs"
         solved_futures = [client.submit(solve_part, k, p, farthest, solver, time_limit, pure=False,
                                         workers=list(where.get(b.key, ())) or None, allow_other_workers=True)
                           for k, p, b in zip(keys, scattered, built, strict=True)]
+        # The supplies here meanwhile: this process would only wait for the workers.
+        supplies_plan = _supplies_plan(scenario, solver, time_limit)
         solved = client.gather(solved_futures)
-    supplies_plan = _supplies_plan(scenario, solver, time_limit)
     plan = join(scenario, [p for p, _s in solved], [s for _p, s in solved], supplies_plan)
     log.info("%s parts solved and joined in %.2f s", len(parts), time.perf_counter() - started)
     return plan
