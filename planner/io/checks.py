@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import Problem, ScenarioError
+from planner.geo import distance_km
 from planner.io.people import check_people, named_availability, person_table
 from planner.io.pins import order_pins, pin_problems
 from planner.io.raw import RawScenario
@@ -126,6 +127,9 @@ def build_scenario(
         needs=needs.reset_index(drop=True), availability=availability,
         needs_from_file=needs_from_file, source=source, warnings=tuple(warnings), volunteers=volunteers,
     )
+    homes = _check_homes(scenario, tables["teams"], _file(raw, "teams"))
+    if homes:
+        raise ScenarioError([_with_letter(p, column_letters or {}) for p in homes])
     # Pins (contract version 2) are checked against the scenario's rules once it is whole.
     if PINS in tables:
         found = pin_problems(scenario, tables[PINS], _file(raw, PINS))
@@ -134,6 +138,32 @@ def build_scenario(
         scenario = scenario.replace(pins=order_pins(clean[PINS], scenario))
     return scenario
 
+
+
+def _check_homes(scenario: Scenario, teams: pd.DataFrame, file: str) -> list[Problem]:
+    """A home point (the point a team takes on) beyond the travel reach of the team's district.
+
+    The model plans a team at its home only within reach, so such a home would be passed over
+    without a word: the team would never be planned where its leader agreed to be.
+    """
+    reach = scenario.max_travel_km
+    if reach is None or HOME_POINT not in teams.columns:
+        return []
+    named = teams[~teams[HOME_POINT].isin(["", NO_HOME])]
+    if not len(named):
+        return []
+    districts = scenario.districts.set_index("district_id")
+    points = scenario.points.set_index("point_id")
+    km = distance_km(districts["lat"].reindex(named["district_id"]).to_numpy(dtype=float),
+                     districts["lon"].reindex(named["district_id"]).to_numpy(dtype=float),
+                     points["lat"].reindex(named[HOME_POINT]).to_numpy(dtype=float),
+                     points["lon"].reindex(named[HOME_POINT]).to_numpy(dtype=float))
+    return [Problem(file, int(line), HOME_POINT,
+                    f"home point {point} is {distance:.1f} km from team {team}'s district {district}, beyond "
+                    f"max_travel_km {reach:g}: the team could never serve there")
+            for line, team, district, point, distance in zip(
+                named[_LINE], named["team_id"], named["district_id"], named[HOME_POINT], km, strict=True)
+            if distance > reach]
 
 
 def _problem_order(problem: Problem) -> tuple[str, int, str, str]:

@@ -72,6 +72,15 @@ def bake_levers(scenario: Scenario, levers: Levers, *, name: str | None = None) 
     point_ids = scenario.points["point_id"].to_numpy()
     home_text = np.where(homes >= 0, point_ids[np.maximum(homes, 0)].astype(object), NO_HOME)
     home_text = np.where(np.isin(home_text, list(levers.closed_points)), NO_HOME, home_text)
+    # A home beyond a shorter travel reach is one the plan cannot use (and one a scenario may not
+    # name, planner/io/checks.py): none, as the levers' plan had it.
+    districts = scenario.districts.set_index("district_id")
+    team_district = scenario.teams["district_id"]
+    home_km = distance_km(districts["lat"].reindex(team_district).to_numpy(dtype=float),
+                          districts["lon"].reindex(team_district).to_numpy(dtype=float),
+                          scenario.points["lat"].to_numpy(dtype=float)[np.maximum(homes, 0)],
+                          scenario.points["lon"].to_numpy(dtype=float)[np.maximum(homes, 0)])
+    home_text = np.where((homes >= 0) & (home_km > inputs.reach_km), NO_HOME, home_text)
     teams = scenario.teams.assign(volunteers=inputs.volunteers, first_aid=inputs.first_aid,
                                   counsellors=inputs.counsellors, **{HOME_POINT: home_text})
     availability = scenario.availability.assign(volunteers=inputs.available.reshape(-1))
