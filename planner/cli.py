@@ -71,12 +71,15 @@ def _parser() -> argparse.ArgumentParser:
                        help="volunteers of the empty duty (default: what the plan leaves missing there, else 1)")
     cover.add_argument("--top", type=_scale, default=5, metavar="N", help="teams listed per duty (default 5)")
     duty = commands.add_parser(
-        "duty", help="solve a scenario and write its duty documents (per point, team and person; notification list)",
-        description="Solve SCENARIO as 'planner solve' does and write into DIR: duty-sheets.pdf (a page per point), "
-                    "team-sheets.pdf, person-cards.pdf (with volunteers.csv) and the notification list "
-                    "(notification-list.csv and .xlsx). They carry phone numbers, which are personal data: "
-                    "--public leaves every phone (and the notification list) out.")
+        "duty", help="write a plan's duty documents (per point, team and person; notification list)",
+        description="Solve SCENARIO as 'planner solve' does, or take the plan published in --plan, and write into "
+                    "DIR: duty-sheets.pdf (a page per point), team-sheets.pdf, person-cards.pdf (with "
+                    "volunteers.csv) and the notification list (notification-list.csv and .xlsx). They carry phone "
+                    "numbers, which are personal data: --public leaves every phone (and the notification list) out.")
     duty.add_argument("scenario", help=SCENARIO_HELP)
+    duty.add_argument("--plan", metavar="PLAN", help="a plan folder already published ('planner solve' or 'planner "
+                                                     "replan' wrote it): its documents, no new solve; checked against "
+                                                     "SCENARIO first, as 'planner verify' does")
     duty.add_argument("--out", required=True, help="folder to write (new or empty, or any with --force)")
     duty.add_argument("--lang", choices=("both", "zh", "en"), default="both", help="words of the documents")
     duty.add_argument("--public", action="store_true", help="the public set: no phone numbers, no notification list")
@@ -380,11 +383,23 @@ def _duty(args: argparse.Namespace, scenario: object) -> int:
     refused = refuse_out(Path(args.out), args)
     if refused is not None:
         return refused
-    try:
-        plan = solve(scenario, solver=args.solver)  # type: ignore[arg-type]
-    except (NoPlanError, SolverUnavailableError) as exc:
-        print(f"no plan: {exc}; nothing was written", file=sys.stderr)
-        return EXIT_NO_PLAN
+    if args.plan is not None:
+        from planner.results.published import published_plan
+
+        if _verified(args.scenario, args.plan) != EXIT_OK:
+            print(f"{args.plan}: does not keep the rules of {args.scenario} (above); the documents would send "
+                  "people where the plan cannot be carried out; nothing was written", file=sys.stderr)
+            return EXIT_INVALID
+        try:
+            plan = published_plan(scenario, args.plan)  # type: ignore[arg-type]
+        except ScenarioError as exc:
+            return _invalid(args.plan, exc.problems)
+    else:
+        try:
+            plan = solve(scenario, solver=args.solver)  # type: ignore[arg-type]
+        except (NoPlanError, SolverUnavailableError) as exc:
+            print(f"no plan: {exc}; nothing was written", file=sys.stderr)
+            return EXIT_NO_PLAN
     try:
         written = export_duty_documents(plan, args.out, lang=args.lang, public=args.public, overwrite=args.force)
     except RuntimeError as exc:  # no CJK font
@@ -425,19 +440,24 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    return _verified(args.scenario, args.plan)
+
+
+def _verified(scenario: str, plan: str) -> int:
+    """The independent checker on a plan folder (it prints what it finds); its exit code."""
     from planner.verify import main as verify_main
 
-    if not (Path(args.scenario).is_file() and args.scenario.lower().endswith(".xlsx")):
-        return verify_main([args.scenario, args.plan])
+    if not (Path(scenario).is_file() and scenario.lower().endswith(".xlsx")):
+        return verify_main([scenario, plan])
     # The checker reads folders only (it shares no reading code with the planner): give it one.
     from planner.io.convert import convert_scenario
 
     with tempfile.TemporaryDirectory(prefix="planner-verify-") as tmp:
         try:
-            folder = convert_scenario(args.scenario, Path(tmp) / "scenario")
+            folder = convert_scenario(scenario, Path(tmp) / "scenario")
         except ScenarioError as exc:
-            return _invalid(args.scenario, exc.problems)
-        return verify_main([str(folder), args.plan])
+            return _invalid(scenario, exc.problems)
+        return verify_main([str(folder), plan])
 
 
 def _explain(args: argparse.Namespace) -> int:

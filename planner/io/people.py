@@ -33,8 +33,15 @@ _SEPARATORS = re.compile(";")
 FLAG_WORDS = {"first_aid": "first aid", "counsellor": "counselling"}
 
 
+# free_sessions of a person free in no session, as "-" says "none" for a team's home point: what a
+# team out for the rest of the exam leaves its members who were free only then (model/day_changes.py).
+NO_SESSION = "-"
+
+
 def free_session_ids(text: str) -> list[str]:
-    """The session ids of a free_sessions cell, as written (blank: none listed, every session)."""
+    """The session ids of a free_sessions cell, as written (blank: none listed, every session; ``-``: none)."""
+    if text.strip() == NO_SESSION:
+        return []
     return [part.strip() for part in _SEPARATORS.split(text) if part.strip()]
 
 
@@ -96,7 +103,8 @@ def _check_optional_columns(tables: Mapping[str, pd.DataFrame], raw: Mapping[str
                     problems.append(Problem(file, line, column.name,
                                             f"expected a phone number (digits, with +, spaces, - or brackets), "
                                             f"got {text!r}"))
-                elif column.kind == "text" and not column.name.endswith("phone") and text.startswith(_FORMULA):
+                elif column.kind == "text" and not column.name.endswith("phone") and text.startswith(_FORMULA) \
+                        and not (column.name == "free_sessions" and text == NO_SESSION):  # a lone "-" is text
                     problems.append(Problem(file, line, column.name,
                                             f"{text!r} starts with {text[0]!r}, which Excel and WPS run as a formula; "
                                             "write the text without it"))
@@ -165,14 +173,14 @@ def _check_availability(people: pd.DataFrame, availability: pd.DataFrame, sessio
 
 
 def free_matrix(people: pd.DataFrame, session_ids: list[str]) -> np.ndarray:
-    """persons x sessions: whether each person is free in each session (blank free_sessions: in all)."""
+    """persons x sessions: whether each person is free in each session (blank free_sessions: in all; ``-``: none)."""
     free = np.ones((len(people), len(session_ids)), dtype=bool)
     if "free_sessions" not in people.columns:
         return free
     position = {s: k for k, s in enumerate(session_ids)}
     for row, text in enumerate(people["free_sessions"].astype(str)):
         listed = [position[s] for s in free_session_ids(text) if s in position]
-        if free_session_ids(text):
+        if free_session_ids(text) or text.strip() == NO_SESSION:
             free[row] = False
             free[row, listed] = True
     return free
@@ -199,4 +207,4 @@ def named_availability(teams: pd.DataFrame, sessions: pd.DataFrame, people: pd.D
                          "volunteers": grid})
 
 
-__all__ = ["check_people", "free_matrix", "free_session_ids", "named_availability", "person_table"]
+__all__ = ["NO_SESSION", "check_people", "free_matrix", "free_session_ids", "named_availability", "person_table"]

@@ -1,7 +1,8 @@
 """What changes on the day, as a changed scenario: a team out, a point closed, a need up.
 
 Contract version 2 says how each shows in a scenario: a team that drops out has availability 0
-from some session on; a point that closes has capacity 0 (and so no needs from its rules); a need
+from some session on (with volunteers.csv, its persons are no longer free then, ``-`` when free in
+no session at all, and availability agrees); a point that closes has capacity 0 (and so no needs from its rules); a need
 that goes up is a larger number in needs. These functions return the scenario so changed (its
 tables replaced, nothing else), for ``planner replan`` and the day-of notebook.
 """
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from planner.io.people import NO_SESSION, free_matrix, named_availability
 from planner.io.scenario import Scenario
 
 
@@ -32,10 +34,30 @@ def team_out(scenario: Scenario, team_ids: Iterable[str], start: str, *, until: 
     sessions = _later(scenario, start)
     if until is not None:
         sessions = sessions[:sessions.index(until) + 1] if until in sessions else sessions
+    if scenario.volunteers is not None:
+        # Named members: the persons' free sessions say who is free (availability agrees with them).
+        return _named_out(scenario, teams, sessions)
     availability = scenario.availability.copy()
     out = availability["team_id"].isin(teams) & availability["session_id"].isin(sessions)
     availability.loc[out, "volunteers"] = 0
     return scenario.replace(availability=availability)
+
+
+def _named_out(scenario: Scenario, teams: set[str], sessions: list[str]) -> Scenario:
+    """team_out with volunteers.csv: the teams' persons are no longer free in ``sessions``."""
+    people = scenario.volunteers
+    assert people is not None
+    session_ids = scenario.sessions["session_id"].tolist()
+    free = free_matrix(people, session_ids)
+    theirs = people["team_id"].isin(teams).to_numpy()
+    free[np.ix_(theirs, np.isin(session_ids, sessions))] = False
+    text = [people["free_sessions"].iloc[i] if "free_sessions" in people.columns else "" for i in range(len(people))]
+    for i in np.nonzero(theirs)[0]:
+        listed = [sid for sid, on in zip(session_ids, free[i], strict=True) if on]
+        text[i] = NO_SESSION if not listed else "" if len(listed) == len(session_ids) else ";".join(listed)
+    people = people.assign(free_sessions=text)
+    return scenario.replace(volunteers=people,
+                            availability=named_availability(scenario.teams, scenario.sessions, people))
 
 
 def point_closed(scenario: Scenario, point_ids: Iterable[str], start: str) -> Scenario:

@@ -288,7 +288,9 @@ def _named_members(s: ScenarioFacts, rows: list[dict[str, str]], availability: l
             if flags[column] not in (0, 1):
                 raise ValueError(f"{where}, column {column}: expected 1 (trained) or 0, got {row[column]!r}")
         free = frozenset(s.sessions)
-        if row.get("free_sessions", ""):
+        if row.get("free_sessions", "").strip() == "-":  # free in no session (a team out for the rest)
+            free = frozenset()
+        elif row.get("free_sessions", ""):
             free = frozenset(part.strip() for part in row["free_sessions"].split(";") if part.strip())
             unknown = sorted(free - set(s.sessions))
             if unknown:
