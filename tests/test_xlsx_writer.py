@@ -119,6 +119,13 @@ def test_rows_as_xml_give_the_bytes_of_cell_by_cell_writing(tmp_path: Path) -> N
         save_tables(_tables(), tmp_path / "fast.xlsx", lang)
         save_tables(_tables(), tmp_path / "cells.xlsx", lang, rows_as_xml=False)
         assert (tmp_path / "fast.xlsx").read_bytes() == (tmp_path / "cells.xlsx").read_bytes()
+    # Formats are numbered in the order XlsxWriter first writes them, row by row: here the shaded
+    # one (column 1, row 3) after the percent one (column 2, row 2), and both in one workbook's rows.
+    order = {"Order": pd.DataFrame({"missing": [0, 0, 3, 0, 0, 1],
+                                    "share": pd.Series([None, Percent(0.5), None, None, "x", None], dtype=object)})}
+    save_tables(order, tmp_path / "fast.xlsx", "en")
+    save_tables(order, tmp_path / "cells.xlsx", "en", rows_as_xml=False)
+    assert (tmp_path / "fast.xlsx").read_bytes() == (tmp_path / "cells.xlsx").read_bytes()
 
 
 def test_large_sheet_rows_as_xml_read_back_as_written(tmp_path: Path) -> None:

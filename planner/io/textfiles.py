@@ -269,19 +269,26 @@ def _csv_header_cell(value: object) -> str:
 
 def _csv_column(values: tuple[object, ...], verbatim: bool) -> list[str]:
     """One column's cells as :func:`write_csv` writes them."""
-    if set(map(type, values)) <= {int, float}:
+    kinds = set(map(type, values))
+    if kinds <= {int, float}:
         return list(map(str, values))  # digits, ".", "-", "e", "+", "nan", "inf": nothing to escape or quote
-    texts: dict[str, str] = {}
-    out = []
-    for value in values:
-        if type(value) is str:
-            cell = texts.get(value)
-            if cell is None:
-                cell = texts[value] = _csv_cell(value if verbatim else escape_cell(value))
-        else:
-            cell = _csv_cell(value if verbatim or not isinstance(value, str) else escape_cell(value))
-        out.append(cell)
-    return out
+    texts = _CsvTexts(verbatim)
+    if kinds == {str}:
+        return [texts[value] for value in values]  # type: ignore[index]
+    return [texts[value] if type(value) is str else
+            _csv_cell(value if verbatim or not isinstance(value, str) else escape_cell(value)) for value in values]
+
+
+class _CsvTexts(dict[str, str]):
+    """Texts as CSV cells, each escaped and quoted once (names and ids repeat a lot)."""
+
+    def __init__(self, verbatim: bool):
+        super().__init__()
+        self.verbatim = verbatim
+
+    def __missing__(self, text: str) -> str:
+        cell = self[text] = _csv_cell(text if self.verbatim else escape_cell(text))
+        return cell
 
 
 def write_folder_atomically(folder: str | Path, write: Callable[[Path], None], *, overwrite: bool) -> Path:

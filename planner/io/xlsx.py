@@ -14,7 +14,7 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -231,40 +231,51 @@ def _write_rows_as_xml(ws: Any, table: pd.DataFrame, missing: int, styles: _Xlsx
         return 0  # no row, or one: written through write_*
     ws._write_single_row(1)  # the header row to the row file, as writing row 2's first cell would
     letters = [xl_col_to_name(col) for col in range(len(table.columns))]
-    texts: dict[str, str] = {}
+    texts = _InlineTexts(ws)
     # Each column as the objects itertuples gives (Python numbers, texts, NaN, None, pd.NA, numpy
     # scalars in an object column), taken whole: itertuples asks an extension array (pandas' text
     # columns) for one element at a time.
     columns = [table.iloc[:last, col].to_numpy(dtype=object) for col in range(len(letters))]
     for start in range(0, last, _ROWS_PER_WRITE):
         stop = min(last, start + _ROWS_PER_WRITE)
-        rows = zip(*(column[start:stop].tolist() for column in columns), strict=True)
-        ws.fh.write(_rows_xml(rows, start + 2, letters, missing, styles, texts, ws))
+        chunk = [column[start:stop].tolist() for column in columns]
+        ws.fh.write(_rows_xml(chunk, start + 2, letters, missing, styles, texts))
     return last
 
 
-def _rows_xml(rows: Iterable[tuple[object, ...]], first: int, letters: list[str], missing: int,
-              styles: _XlsxStyles, texts: dict[str, str], ws: Any) -> str:
-    """The XML of ``rows``, numbered from ``first`` (1 is the header)."""
-    out: list[str] = []
-    for r, row in enumerate(rows, start=first):
-        number = str(r)
-        cells = []
-        for col, value in enumerate(row):
-            kind = type(value)
-            if kind is str:
-                inner = texts.get(value)
-                if inner is None:
-                    inner = texts[value] = _inline_text(value, ws)
-                cells.append(f'<c r="{letters[col]}{number}" t="inlineStr"><is>{inner}</is></c>')
-            elif (kind is int or (kind is float and value - value == 0)) and col != missing:
-                cells.append(f'<c r="{letters[col]}{number}"><v>{value:.16G}</v></c>')  # finite, unformatted
-            else:
-                cell = _cell_xml(f"{letters[col]}{number}", value, col == missing, styles, texts, ws)
-                if cell:
-                    cells.append(cell)
-        if cells:  # XlsxWriter writes no element for a row without cells
-            out.append(f'<row r="{number}">{"".join(cells)}</row>')
+def _rows_xml(columns: list[list[object]], first: int, letters: list[str], missing: int, styles: _XlsxStyles,
+              texts: _InlineTexts) -> str:
+    """The XML of the rows whose columns are ``columns``, numbered from ``first`` (1 is the header)."""
+    numbers = [str(r) for r in range(first, first + len(columns[0]))]
+    kinds = [set(map(type, values)) for values in columns]
+    # Cells that may take a format (a share, a number under "missing"), in row then column order:
+    # XlsxWriter numbers a format when it first writes it, and cells are made here column by column.
+    formatted = [col for col, kind in enumerate(kinds) if col == missing or not kind <= {str, int, float}]
+    if formatted and any(f.xf_index is None for f in (styles.percent, styles.short, styles.short_percent)):
+        for row in zip(*(columns[col] for col in formatted), strict=True):
+            for col, value in zip(formatted, row, strict=True):
+                cell_format = _cell_format(value, col == missing, styles)
+                if cell_format is not None:
+                    cell_format._get_xf_index()
+    cells = []
+    for col, (values, kind) in enumerate(zip(columns, kinds, strict=True)):
+        letter = letters[col]
+        if kind == {str}:
+            cells.append([f'<c r="{letter}{n}" t="inlineStr"><is>{texts[v]}</is></c>'  # type: ignore[index]
+                          for n, v in zip(numbers, values, strict=True)])
+        elif kind <= {int, float} and col != missing:
+            # finite numbers unformatted; NaN is no cell, infinity a formula (_cell_xml)
+            cells.append([f'<c r="{letter}{n}"><v>{v:.16G}</v></c>' if v - v == 0  # type: ignore[operator]
+                          else _cell_xml(f"{letter}{n}", v, False, styles, texts)
+                          for n, v in zip(numbers, values, strict=True)])
+        else:
+            cells.append([_cell_xml(f"{letter}{n}", v, col == missing, styles, texts)
+                          for n, v in zip(numbers, values, strict=True)])
+    out = []
+    for number, row in zip(numbers, zip(*cells, strict=True), strict=True):
+        xml = "".join(row)
+        if xml:  # XlsxWriter writes no element for a row without cells
+            out.append(f'<row r="{number}">{xml}</row>')
     return "".join(out)
 
 
@@ -282,7 +293,17 @@ def _is_empty(value: object) -> bool:
     return value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA
 
 
-def _cell_xml(ref: str, value: object, missing: bool, styles: _XlsxStyles, texts: dict[str, str], ws: Any) -> str:
+def _cell_format(value: object, missing: bool, styles: _XlsxStyles) -> Any:
+    """The format :func:`_write_xlsx_cell` gives ``value`` (None: none)."""
+    value = value.item() if hasattr(value, "item") and not isinstance(value, Percent) else value
+    if isinstance(value, Percent) and not pd.isna(value):
+        return styles.short_percent if missing and value > 0 else styles.percent
+    if isinstance(value, int | float) and not isinstance(value, bool) and not pd.isna(value):
+        return styles.short if missing and value > 0 else None
+    return None
+
+
+def _cell_xml(ref: str, value: object, missing: bool, styles: _XlsxStyles, texts: _InlineTexts) -> str:
     """One cell as :func:`_write_xlsx_cell` has XlsxWriter write it ("" for no cell)."""
     value = value.item() if hasattr(value, "item") and not isinstance(value, Percent) else value
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
@@ -294,11 +315,7 @@ def _cell_xml(ref: str, value: object, missing: bool, styles: _XlsxStyles, texts
         return _number_xml(ref, float(value), styles.short_percent if short else styles.percent)
     if isinstance(value, int | float):
         return _number_xml(ref, value, styles.short if missing and value > 0 else None)
-    text = value if isinstance(value, str) else str(value)
-    inner = texts.get(text)
-    if inner is None:
-        inner = texts[text] = _inline_text(text, ws)
-    return f'<c r="{ref}" t="inlineStr"><is>{inner}</is></c>'
+    return f'<c r="{ref}" t="inlineStr"><is>{texts[value if isinstance(value, str) else str(value)]}</is></c>'
 
 
 def _number_xml(ref: str, number: float, cell_format: Any) -> str:
@@ -309,10 +326,30 @@ def _number_xml(ref: str, number: float, cell_format: Any) -> str:
     return f'<c r="{ref}"{style}><v>{number:.16G}</v></c>'
 
 
+class _InlineTexts(dict[str, str]):
+    """Texts as :func:`_inline_text` writes them, each made once (names and ids repeat a lot)."""
+
+    def __init__(self, ws: Any):
+        super().__init__()
+        self.ws = ws
+
+    def __missing__(self, text: str) -> str:
+        inner = self[text] = _inline_text(text, self.ws)
+        return inner
+
+
+# What makes XlsxWriter change a text: control characters and its _xHHHH_ escapes, XML's
+# specials, leading or trailing space (xml:space), "<r>" (rich text). A text without them is
+# written as it is.
+_NOT_PLAIN = re.compile(r"[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+
+
 def _inline_text(text: str, ws: Any) -> str:
     """What XlsxWriter writes inside ``<is>`` for a text cell in constant-memory mode."""
     from xlsxwriter.utility import _preserve_whitespace, _utf16_len, _utf16_truncate
 
+    if len(text) <= ws.xls_strmax // 2 and not _NOT_PLAIN.search(text):
+        return f"<t>{text}</t>"
     if len(text) > ws.xls_strmax // 2 and _utf16_len(text) > ws.xls_strmax:
         text = _utf16_truncate(text, ws.xls_strmax)
     text = ws._escape_control_characters(text)
