@@ -104,6 +104,8 @@ def _awkward_tables() -> dict[str, pd.DataFrame]:
         "Order": pd.DataFrame({"missing": [0, 0, 0, 5], "share": pd.Series([None, Percent(0.5), None, None],
                                                                             dtype=object)}),
         "Trailing empty": pd.DataFrame({"a": ["x", None, "y", None, None], "b": [1.0, 2.0, float("nan"), None, None]}),
+        # more empty rows at the end than one block of the search for the last written row
+        "Long empty tail": pd.DataFrame({"a": ["x", "y", *[None] * 4_500, "z", *[None] * 2_500]}),
         "One row": pd.DataFrame({"a": ["only"], "missing": [1]}),
         "No rows": pd.DataFrame(columns=["a", "b"]),
         "All empty": pd.DataFrame({"a": [None, None]}, dtype=object),

@@ -281,10 +281,12 @@ def _rows_xml(columns: list[list[object]], first: int, letters: list[str], missi
 
 def _last_written_row(table: pd.DataFrame) -> int:
     """Position of the table's last row holding a value XlsxWriter writes (-1: none)."""
-    for position in range(len(table) - 1, -1, -1):
-        row = table.iloc[position:position + 1].itertuples(index=False, name=None)
-        if any(not _is_empty(v) for v in next(row)):
-            return position
+    for stop in range(len(table), 0, -_ROWS_PER_WRITE):  # from the end, a block of rows at a time
+        start = max(0, stop - _ROWS_PER_WRITE)
+        rows = list(table.iloc[start:stop].itertuples(index=False, name=None))
+        for position in range(len(rows) - 1, -1, -1):
+            if any(not _is_empty(v) for v in rows[position]):
+                return start + position
     return -1
 
 
