@@ -76,7 +76,7 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
         (tmp / "summary.json").write_text(summary, encoding="utf-8")
         _write_table(table, tmp / "explanations.csv")
         _write_table(why, tmp / "why.csv")
-        write_plan_workbook(plan, tmp / "plan.xlsx", lang=lang, explanations=measured)
+        write_plan_workbook(plan, tmp / "plan.xlsx", lang=lang, explanations=measured, why=why)
         for name, table in (extra or {}).items():
             _write_table(table, tmp / name)
 

@@ -270,19 +270,22 @@ def _why_sheet(table: pd.DataFrame, lang: str, columns: list[str]) -> pd.DataFra
 
 
 def write_plan_workbook(plan: Plan, path: Path, *, lang: str = "both",
-                        explanations: Explanations | None = None) -> None:
+                        explanations: Explanations | None = None, why: pd.DataFrame | None = None) -> None:
     """Write plan.xlsx (see the module's notes), with the bottlenecks first and the why of every unmet need.
 
     ``explanations``: the plan's measured suggestions when already made (planner.results.explain),
-    else measured here.
+    else measured here. ``why``: their why.csv table (planner.results.sentences.why_table) when
+    already made from those explanations, else made here.
     """
     from planner.results.explain import explain, explanation_frame
     from planner.results.sentences import why_table
 
     measured = explanations if explanations is not None else explain(plan)
-    why, table = why_table(plan, measured), explanation_frame(measured)
+    # why_table costs seconds at scale: a plan folder makes it once, for why.csv and here
+    why = why if why is not None and explanations is not None else why_table(plan, measured)
+    table = explanation_frame(measured)
     sheets = {}
     for sheet_key, sheet in plan_tables(plan, lang, why=why, explanations=table).items():
         title = label(sheet_key, lang) if lang != "both" else f"{label(sheet_key, 'zh')} {label(sheet_key, 'en')}"
         sheets[title[:31]] = sheet
-    save_tables(sheets, path, lang)  # XlsxWriter: a third of openpyxl's time at 10x (docs/performance.md)
+    save_tables(sheets, path, lang)  # XlsxWriter, its rows' XML made in planner.io.xlsx (docs/performance.md)
