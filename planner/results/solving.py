@@ -170,13 +170,15 @@ def _solve_model(model: PlanModel, inputs: Inputs, *, solver: str, time_limit: f
     built = time.perf_counter()
     solution = model.solve(solver=solver, time_limit=time_limit, warm=warm)
     solved = time.perf_counter()
-    plan = keep_pins(extract_plan(model, inputs, solution))  # pins.csv: kept, repairing the plan if need be
+    extracted = extract_plan(model, inputs, solution)
+    plan = keep_pins(extracted)  # pins.csv: kept, repairing the plan if need be
     finished = time.perf_counter()
     arrays = (model.build_seconds if cold else 0.0) + (levers_set - started)
     pulp_seconds = built - levers_set if builds_pulp else 0.0
     timings = {"arrays": arrays, "pulp": pulp_seconds, "build": arrays + pulp_seconds,
                "solve": solved - built, "extract": finished - solved}
     timings["total"] = timings["build"] + timings["solve"] + timings["extract"]
+    timings["together"] = extracted.timings["together"]  # part of extract: teams kept together (issue 10's target)
     log.info("plan for %s: %s, coverage %.3f, times %s", inputs.scenario.name, solution.status,
              plan.summary["coverage"], {k: round(v, 4) for k, v in timings.items()})
     return replace(plan, timings=timings)
@@ -204,6 +206,7 @@ def extract_plan(model: PlanModel, inputs: Inputs, solution: Solution) -> Plan:
     loads = np.zeros((len(classes), n_s, n_r), dtype="int64")
     np.add.at(loads, (u["c"][u_on], u["s"][u_on], u["r"][u_on]), u_amount[u_on])
     np.add.at(loads, (z["c"][z_on], z["s"][z_on], z["r"][z_on]), z_amount[z_on])
+    sharing_started = time.perf_counter()
     pieces = share_flows(
         class_team=classes.team, class_kind=classes.kind, class_size=classes.size, class_free=classes.free,
         class_budget=classes.size * inputs.max_sessions[classes.team],
@@ -211,6 +214,7 @@ def extract_plan(model: PlanModel, inputs: Inputs, solution: Solution) -> Plan:
         flow_d=flow_keys // n_r // n_s // n_p, flow_p=flow_keys // n_r // n_s % n_p, flow_s=flow_keys // n_r % n_s,
         flow_r=flow_keys % n_r, flow_amount=flow_amount, n_sessions=n_s, loads=loads, team_home=model.home,
     )
+    together_seconds = time.perf_counter() - sharing_started
     # Pieces are per class; assignments per team (classes of a team at one place added up).
     team_key = ((classes.team[pieces.cls] * n_p + pieces.p) * n_s + pieces.s) * n_r + pieces.r
     keys, where = np.unique(team_key, return_inverse=True)
@@ -253,7 +257,7 @@ def extract_plan(model: PlanModel, inputs: Inputs, solution: Solution) -> Plan:
     return Plan(
         scenario=sc, levers=inputs.levers, weights=inputs.weights, status=solution.status,
         assignments=assignments, shortfalls=shortfalls, distribution=distribution, roster=roster,
-        summary=summary, marginal_values=marginal, timings={},
+        summary=summary, marginal_values=marginal, timings={"together": together_seconds},
     )
 
 
