@@ -29,6 +29,8 @@ square.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,7 +64,9 @@ class Pieces:
 def share_flows(*, class_team: np.ndarray, class_kind: np.ndarray, class_size: np.ndarray, class_free: np.ndarray,
                 class_budget: np.ndarray, class_district: np.ndarray, flow_d: np.ndarray, flow_p: np.ndarray,
                 flow_s: np.ndarray, flow_r: np.ndarray, flow_amount: np.ndarray, n_sessions: int,
-                loads: np.ndarray, team_home: np.ndarray) -> Pieces:
+                loads: np.ndarray, team_home: np.ndarray,
+                cache: MutableMapping[bytes, list[tuple[int, int, int, int, int]]] | None = None,
+                cache_size: int = 256) -> Pieces:
     """Share every district's flows among its teams' classes (see the module's notes).
 
     Parameters
@@ -74,6 +78,11 @@ def share_flows(*, class_team: np.ndarray, class_kind: np.ndarray, class_size: n
         The LP's whole flows: district, point, session, role, volunteers (> 0).
     n_sessions
         Sessions in time order are 0 to n_sessions - 1.
+    cache, cache_size
+        Optional: a district's sharing by a digest of everything it depends on (its classes and
+        their limits and loads, its teams' home points, its flows), the last ``cache_size`` kept.
+        A district whose inputs did not change is not shared again (``LivePlanner``'s re-plans):
+        the sharing is a function of these inputs alone, so the pieces are the very same.
 
     Raises
     ------
@@ -84,11 +93,27 @@ def share_flows(*, class_team: np.ndarray, class_kind: np.ndarray, class_size: n
     for d in np.unique(flow_d):
         in_d = flow_d == d
         classes = np.nonzero((class_district == d) & (class_size > 0))[0]
+        key = b""
+        if cache is not None:
+            key = _district_key(n_sessions, classes, class_team[classes], class_kind[classes], class_size[classes],
+                                class_free[classes], class_budget[classes], loads[classes],
+                                team_home[np.unique(class_team[classes])], flow_p[in_d], flow_s[in_d],
+                                flow_r[in_d], flow_amount[in_d])
+            known = cache.pop(key, None)
+            if known is not None:
+                cache[key] = known  # most recently used last
+                out.extend(known)
+                continue
+        start = len(out)
         district = _District(classes, class_team[classes], class_kind[classes], class_size[classes],
                              class_free[classes], class_budget[classes].copy(), n_sessions)
         district.witness = loads[classes].copy()
         district.last_point = {int(team): int(team_home[team]) for team in district.teams if team_home[team] >= 0}
         district.share(flow_p[in_d], flow_s[in_d], flow_r[in_d], flow_amount[in_d], out)
+        if cache is not None:
+            cache[key] = out[start:]
+            while len(cache) > cache_size:
+                cache.pop(next(iter(cache)))
     if not out:
         empty = np.zeros(0, dtype="int64")
         return Pieces(empty, empty, empty, empty, empty)
@@ -101,6 +126,17 @@ def share_flows(*, class_team: np.ndarray, class_kind: np.ndarray, class_size: n
             or (per_session[~class_free] > 0).any():
         raise AssertionError("sharing the flows broke a class's limits")
     return Pieces(cls=cls, p=p, s=s, r=r, amount=amount)
+
+
+def _district_key(n_sessions: int, *arrays: np.ndarray) -> bytes:
+    """A digest of a district's inputs to the sharing: equal exactly when the inputs are (short of
+    a BLAKE2 collision); each array's dtype and shape are part of it."""
+    digest = hashlib.blake2b(str(n_sessions).encode(), digest_size=20)
+    for array in arrays:
+        a = np.ascontiguousarray(array)
+        digest.update(f"|{a.dtype.str}{a.shape}|".encode())
+        digest.update(a.tobytes())
+    return digest.digest()
 
 
 class _District:
