@@ -34,8 +34,6 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import maximum_flow
 
 N_ROLES = 3
 TOP_POINTS = 4  # the points with the most need left that a step considers
@@ -162,6 +160,34 @@ class _District:
             for team, members in self.members_of.items()
         }
         self._graph = _FeasibilityGraph(self.can, free, size, n_sessions)
+        self.can_list, self.free_list, self.size_list = self.can.tolist(), free.tolist(), size.tolist()
+        # (session, its loads, per role the classes loaded) of self.witness
+        self._witness_rows: tuple[int, list[list[int]], list[list[int]]] | None = None
+        self.witness = np.zeros((len(classes), n_sessions, N_ROLES), dtype="int64")
+
+    @property
+    def witness(self) -> np.ndarray:
+        """A way to fill what is left (classes x sessions x roles); see :meth:`_still_feasible`."""
+        return self._witness
+
+    @witness.setter
+    def witness(self, value: np.ndarray) -> None:
+        self._witness = value
+        self._witness_rows = None
+
+    def _witness_now(self, session: int) -> list[list[int]]:
+        """The witness's loads in ``session`` (class position -> role -> volunteers), as lists."""
+        if self._witness_rows is None or self._witness_rows[0] != session:
+            loads = self._witness[:, session, :]
+            loaded = [np.nonzero(loads[:, r])[0].tolist() for r in range(N_ROLES)]
+            self._witness_rows = (session, loads.tolist(), loaded)
+        return self._witness_rows[1]
+
+    def _loaded_now(self, session: int) -> list[list[int]]:
+        """Per role, the class positions the witness has serve it in ``session`` (in order)."""
+        self._witness_now(session)
+        assert self._witness_rows is not None
+        return self._witness_rows[2]
 
     def share(self, p: np.ndarray, s: np.ndarray, r: np.ndarray, amount: np.ndarray,
               out: list[tuple[int, int, int, int, int]]) -> None:
@@ -272,14 +298,15 @@ class _District:
         """
         left: dict[int, int] = {}
         take: dict[tuple[int, int], int] = {}
+        loads = None if witness is None else self._witness_now(witness)
         for role in ROLE_ORDER:
             want = int(need[role])
             if want == 0:
                 continue
             for c in self.fill_order[team][role]:
                 room = left.get(c, capacity[c])
-                if witness is not None:
-                    room = min(room, int(self.witness[c, witness, role]))
+                if loads is not None:
+                    room = min(room, loads[c][role])
                 give = min(want, room)
                 if give > 0:
                     take[(c, role)] = give
@@ -300,7 +327,8 @@ class _District:
         is passed over, which only costs keeping a team together, never a need).
         """
         self._next_witness = None
-        if all(amount <= self.witness[c, session, role] for (c, role), amount in take.items()):
+        now = self._witness_now(session)
+        if all(amount <= now[c][role] for (c, role), amount in take.items()):
             return True
         if self._repairs_left == 0:
             return False
@@ -318,7 +346,10 @@ class _District:
             used_after[c] += amount
             budget_after[c] -= amount
             demand_after[session, role] -= amount
-        self._next_witness = self._graph.fill(session, demand_after, budget_after, self.size - used_after)
+        start = self.witness.copy()
+        for (c, role), amount in take.items():
+            start[c, session, role] -= amount
+        self._next_witness = self._graph.fill(session, demand_after, budget_after, self.size - used_after, start)
         return self._next_witness is not None
 
     def _repair(self, session: int, used: np.ndarray, take: dict[tuple[int, int], int]) -> np.ndarray | None:
@@ -330,38 +361,73 @@ class _District:
         Every class then serves as many volunteer-sessions as before, so the witness still keeps
         every limit. The witness returned is for what is left after the chunk.
         """
-        w = self.witness.copy()
+        # In plain Python over lists: the session's loads of every class, and the whole rows of the
+        # classes a swap reaches into later sessions (their row of this session is the same list).
+        base = self._witness_now(session)
+        loaded = self._loaded_now(session)
+        changed: dict[int, list[int]] = {}  # copies of the session's rows that the swaps change
+        rows: dict[int, list[list[int]]] = {}
+        can, free, size = self.can_list, self.free_list, self.size_list
+
+        def now(c: int) -> list[int]:
+            found = changed.get(c)
+            if found is None:
+                found = changed[c] = list(base[c])
+            return found
+
+        def row(c: int) -> list[list[int]]:
+            found = rows.get(c)
+            if found is None:
+                found = rows[c] = self.witness[c].tolist()
+                found[session] = now(c)
+            return found
+
         for (c, role), amount in sorted(take.items()):
-            short = amount - int(w[c, session, role])
-            for c2 in np.nonzero(w[:, session, role] > 0)[0].tolist() if short > 0 else []:
+            short = amount - (changed[c] if c in changed else base[c])[role]
+            if short > 0:
+                candidates = sorted([c2 for c2 in loaded[role] if c2 not in changed]
+                                    + [c2 for c2, load in changed.items() if load[role] > 0])
+            else:
+                candidates = []
+            for c2 in candidates:
                 if c2 == c or (c2, role) in take:
                     continue
+                w_c, w_c2 = now(c), now(c2)
                 for other in range(N_ROLES):
-                    give = min(short, int(w[c2, session, role]), int(w[c, session, other]))
+                    give = min(short, w_c2[role], w_c[other])
                     # (never a role the chunk itself takes from c: that load is the chunk's)
-                    if other != role and (c, other) not in take and give > 0 and self.can[c2, other]:
-                        w[c, session, other] -= give
-                        w[c2, session, other] += give
-                        w[c2, session, role] -= give
-                        w[c, session, role] += give
+                    if other != role and (c, other) not in take and give > 0 and can[c2][other]:
+                        w_c[other] -= give
+                        w_c2[other] += give
+                        w_c2[role] -= give
+                        w_c[role] += give
                         short -= give
                 for later in range(session + 1, self.n_sessions):
-                    if short == 0 or not self.free[c2, later]:
+                    if short == 0 or not free[c2][later] or w_c2[role] == 0:
                         continue
-                    room = int(self.size[c2] - w[c2, later].sum())
+                    later_c = row(c)[later]
+                    if not any(later_c):
+                        continue
+                    later_c2 = row(c2)[later]
+                    room = size[c2] - sum(later_c2)
                     for other in range(N_ROLES):
-                        give = min(short, room, int(w[c2, session, role]), int(w[c, later, other]))
-                        if give > 0 and self.can[c2, other]:
-                            w[c, later, other] -= give
-                            w[c2, later, other] += give
-                            w[c2, session, role] -= give
-                            w[c, session, role] += give
+                        give = min(short, room, w_c2[role], later_c[other])
+                        if give > 0 and can[c2][other]:
+                            later_c[other] -= give
+                            later_c2[other] += give
+                            w_c2[role] -= give
+                            w_c[role] += give
                             short -= give
                             room -= give
                 if short == 0:
                     break
             if short > 0:
                 return None
+        w = self.witness.copy()
+        for c, load in changed.items():
+            w[c, session] = load
+        for c, whole in rows.items():
+            w[c] = whole
         taken = np.zeros(len(self.classes), dtype="int64")
         for (c, role), amount in take.items():
             w[c, session, role] -= amount
@@ -378,6 +444,7 @@ class _District:
         else:
             for (c, role), amount in take.items():
                 self.witness[c, session, role] -= amount
+            self._witness_rows = None
         for (c, role), amount in sorted(take.items()):
             used[c] += amount
             self.budget[c] -= amount
@@ -410,65 +477,153 @@ class _District:
 
 
 class _FeasibilityGraph:
-    """Can a district's classes still fill what is left? A max-flow over a fixed graph.
+    """Can a district's classes still fill what is left? A max-flow, in plain Python, from a start.
 
     Source -> class (its sessions left) -> class in session (its members free then) ->
-    session and role (where the class may serve it) -> sink (what is left to fill).
+    session and role (where the class may serve it) -> sink (what is left to fill). The graph is
+    small (a district's classes, sessions and roles) and the question comes with a way that
+    nearly fills it (the witness less the chunk), so the flow starts from that, cut back to the
+    limits, and shortest augmenting paths (breadth-first, in index order) fill the rest: a
+    handful of paths where a max-flow from nothing (scipy's, with its set-up per call) took a
+    millisecond.
     """
 
     def __init__(self, can: np.ndarray, free: np.ndarray, size: np.ndarray, n_sessions: int):
-        n_classes = len(can)
-        self.size = size
-        self.n_classes, self.n_sessions = n_classes, n_sessions
-        cs_c, cs_s = np.nonzero(free)
-        self.cs_c, self.cs_s = cs_c, cs_s
-        n_cs = len(cs_c)
-        self.class_node = 1 + np.arange(n_classes)
-        self.cs_node = 1 + n_classes + np.arange(n_cs)
-        self.sr_base = 1 + n_classes + n_cs
-        self.sink = self.sr_base + n_sessions * N_ROLES
-        tails, heads = [np.zeros(n_classes, dtype="int64")], [self.class_node]
-        tails.append(self.class_node[cs_c])
-        heads.append(self.cs_node)
-        allowed_cs, allowed_r = np.nonzero(can[cs_c])
-        self.cs_role_cs, self.cs_role_r = allowed_cs, allowed_r
-        tails.append(self.cs_node[allowed_cs])
-        heads.append(self.sr_base + cs_s[allowed_cs] * N_ROLES + allowed_r)
-        tails.append(self.sr_base + np.arange(n_sessions * N_ROLES))
-        heads.append(np.full(n_sessions * N_ROLES, self.sink))
-        tails_all, heads_all = np.concatenate(tails), np.concatenate(heads)
-        self.n_nodes = int(self.sink) + 1
-        # The graph's structure is fixed: build it once, and per question only set its
-        # capacities (csr data, in the csr's own order of the edges).
-        order = np.lexsort((heads_all, tails_all))
-        self._order = order
-        self._graph = csr_matrix((np.ones(len(order), dtype="int32"), (tails_all[order], heads_all[order])),
-                                 shape=(self.n_nodes, self.n_nodes))
-        self._graph.sort_indices()
-        self.n_cs_role = len(allowed_cs)
+        self.n_classes, self.n_sessions = len(can), n_sessions
+        self.size_array, self.free_array = size, free
+        self.roles_of = [[r for r in range(N_ROLES) if can[c, r]] for c in range(len(can))]
 
-    def _solve(self, session: int, demand: np.ndarray, budget: np.ndarray,
-               free_now: np.ndarray) -> tuple[object, int]:
-        big = int(demand.sum()) + 1
-        # This session: the members not yet on duty; later ones: all; earlier ones: none.
-        cs_cap = np.where(self.cs_s == session, free_now[self.cs_c],
-                          np.where(self.cs_s > session, self.size[self.cs_c], 0))
-        rest = demand.copy()
-        rest[:session] = 0
-        capacity = np.concatenate([np.maximum(budget, 0), np.maximum(cs_cap, 0),
-                                   np.full(self.n_cs_role, big), rest.reshape(-1)]).astype("int32")
-        graph = self._graph.copy()
-        graph.data = capacity[self._order]
-        return maximum_flow(graph, 0, int(self.sink)), int(rest.sum())
+    def fill(self, session: int, demand: np.ndarray, budget: np.ndarray, free_now: np.ndarray,
+             start: np.ndarray) -> np.ndarray | None:
+        """A way to fill what is left from ``session`` on (classes x sessions x roles), or None if there is none.
 
-    def fill(self, session: int, demand: np.ndarray, budget: np.ndarray, free_now: np.ndarray) -> np.ndarray | None:
-        """A way to fill what is left from ``session`` on (classes x sessions x roles), or None if there is none."""
-        result, total = self._solve(session, demand, budget, free_now)
-        if int(result.flow_value) != total:  # type: ignore[attr-defined]
-            return None
-        flow = result.flow  # type: ignore[attr-defined]
-        values = np.asarray(flow[self.cs_node[self.cs_role_cs], self.sr_base + self.cs_s[self.cs_role_cs] * N_ROLES
-                                 + self.cs_role_r]).ravel().astype("int64")
-        witness = np.zeros((self.n_classes, self.n_sessions, N_ROLES), dtype="int64")
-        np.add.at(witness, (self.cs_c[self.cs_role_cs], self.cs_s[self.cs_role_cs], self.cs_role_r), values)
-        return witness
+        ``start`` (classes x sessions x roles) is where the flow starts; it may break any limit.
+        """
+        n_c, n_s = self.n_classes, self.n_sessions
+        f = np.maximum(start, 0)
+        f[:, :session] = 0
+        f[~self.free_array] = 0
+        cap = np.where(self.free_array, self.size_array[:, None], 0)
+        cap[:, :session] = 0
+        cap[:, session] = np.where(self.free_array[:, session], np.maximum(free_now, 0), 0)
+        _cut(f, f.sum(axis=2) - cap)  # over a class's members free in a session
+        over = f.sum(axis=(1, 2)) - np.maximum(budget, 0)
+        for s in range(n_s - 1, session - 1, -1):  # over a class's budget: its latest sessions give up first
+            over -= _cut(f[:, s], over)
+        # More than a session's need in a role: the last classes give up first.
+        over = f.sum(axis=0) - np.maximum(demand, 0)  # sessions x roles
+        after = np.cumsum(f[::-1], axis=0)[::-1] - f  # what the classes after each give
+        f -= np.clip(over[None] - after, 0, f)
+        deficit_array = np.maximum(demand, 0) - f.sum(axis=0)
+        deficit_array[:session] = 0
+        budget_left = (np.maximum(budget, 0) - f.sum(axis=(1, 2))).tolist()
+        slack = (cap - f.sum(axis=2)).tolist()
+        deficit = deficit_array.tolist()
+        short = int(deficit_array.sum())
+        if short == 0:
+            return f
+        f_list = f.tolist()
+        while short > 0:
+            path = self._augmenting_path(session, f_list, budget_left, slack, deficit)
+            if path is None:
+                return None
+            short -= self._augment(path, f_list, budget_left, slack, deficit)
+        return np.array(f_list, dtype="int64").reshape(n_c, n_s, N_ROLES)
+    def _augmenting_path(self, session: int, f: list[list[list[int]]], budget_left: list[int],
+                         slack: list[list[int]], deficit: list[list[int]]) -> list[tuple[str, int, int, int]] | None:
+        """The shortest path from the source to the sink with room, as steps; None when there is none.
+
+        Steps: ("class", c, -, -) from the source; ("in", c, s, -) class to class-in-session;
+        ("out", c, s, -) back from class-in-session to class; ("serve", c, s, r) class-in-session
+        to session and role; ("unserve", c, s, r) back; ("sink", -, s, r).
+        """
+        n_c, n_s = self.n_classes, self.n_sessions
+        came: dict[tuple[str, int, int], tuple[tuple[str, int, int], tuple[str, int, int, int]] | None] = {}
+        queue: list[tuple[str, int, int]] = []
+        for c in range(n_c):
+            if budget_left[c] > 0:
+                node = ("c", c, 0)
+                came[node] = None
+                queue.append(node)
+        head = 0
+        while head < len(queue):
+            node = queue[head]
+            head += 1
+            kind, a, b = node
+            if kind == "c":
+                for s in range(session, n_s):
+                    nxt = ("cs", a, s)
+                    if slack[a][s] > 0 and nxt not in came:
+                        came[nxt] = (node, ("in", a, s, 0))
+                        queue.append(nxt)
+            elif kind == "cs":
+                back = ("c", a, 0)
+                if back not in came and sum(f[a][b]) > 0:
+                    came[back] = (node, ("out", a, b, 0))
+                    queue.append(back)
+                for r in self.roles_of[a]:
+                    nxt = ("sr", b, r)
+                    if nxt not in came:
+                        came[nxt] = (node, ("serve", a, b, r))
+                        queue.append(nxt)
+            else:
+                if deficit[a][b] > 0:
+                    steps = [("sink", 0, a, b)]
+                    link = came[node]
+                    while link is not None:
+                        node, step = link
+                        steps.append(step)
+                        link = came[node]
+                    if node[0] == "c":
+                        steps.append(("class", node[1], 0, 0))
+                    return steps[::-1]
+                for c in range(n_c):
+                    nxt = ("cs", c, a)
+                    if f[c][a][b] > 0 and nxt not in came:
+                        came[nxt] = (node, ("unserve", c, a, b))
+                        queue.append(nxt)
+        return None
+
+    @staticmethod
+    def _augment(path: list[tuple[str, int, int, int]], f: list[list[list[int]]], budget_left: list[int],
+                 slack: list[list[int]], deficit: list[list[int]]) -> int:
+        """Send as much as the path has room for along it; the amount sent."""
+        room = []
+        for step, c, s, r in path:
+            if step == "class":
+                room.append(budget_left[c])
+            elif step == "in":
+                room.append(slack[c][s])
+            elif step == "out":
+                room.append(sum(f[c][s]))
+            elif step == "unserve":
+                room.append(f[c][s][r])
+            elif step == "sink":
+                room.append(deficit[s][r])
+        amount = min(room)
+        for step, c, s, r in path:
+            if step == "class":
+                budget_left[c] -= amount
+            elif step == "in":
+                slack[c][s] -= amount
+            elif step == "out":
+                slack[c][s] += amount
+            elif step == "serve":
+                f[c][s][r] += amount
+            elif step == "unserve":
+                f[c][s][r] -= amount
+            else:
+                deficit[s][r] -= amount
+        return amount
+
+
+def _cut(f: np.ndarray, over: np.ndarray) -> np.ndarray:
+    """Take up to ``over`` (>= 0 where it counts) off each class's roles (last axis of ``f``), general
+    duty first so scarce skills stay; returns how much was taken."""
+    left = np.maximum(over, 0)
+    cut = np.zeros_like(left)
+    for r in (GENERAL, FIRST_AID, COUNSELLOR):
+        give = np.minimum(left - cut, f[..., r])
+        f[..., r] -= give
+        cut += give
+    return cut
