@@ -219,11 +219,14 @@ class _District:
         chunks: dict[tuple[int, int], list[tuple[tuple[int, ...], dict[tuple[int, int], int]]]] = {}
         stale_teams: set[int] = set()
         stale_points: set[int] = set()
+        chunks_of_team: dict[int, list[tuple[int, int]]] = {}  # the keys of chunks, by team and by point
+        chunks_at: dict[int, list[tuple[int, int]]] = {}
         while need.any():
             capacity_now = self._capacity(session, used)
             capacity = capacity_now.tolist()
-            for key in [key for key in chunks if key[0] in stale_teams or key[1] in stale_points]:
-                del chunks[key]
+            for key in [key for team in stale_teams for key in chunks_of_team.pop(team, ())] \
+                    + [key for index in stale_points for key in chunks_at.pop(index, ())]:
+                chunks.pop(key, None)
             stale_teams, stale_points = set(), set()
             # Per team (in self.teams order): members free now, and what the witness has it give now.
             free = np.bincount(self.team_position, weights=capacity_now, minlength=len(self.teams))
@@ -241,11 +244,14 @@ class _District:
                 open_points = open_points[np.lexsort((open_points, -remaining))[:TOP_POINTS]]
             for index in open_points.tolist():
                 point = int(points[index])
+                need_row = need[index].tolist()
                 here = [team for team, served in on_duty_at.items() if point in served]
                 for team in (*regulars.get(point, ()), *here, *top):
                     if (team, index) not in chunks:
-                        chunks[(team, index)] = self._ranked_chunk(session, team, index, point, need[index],
+                        chunks[(team, index)] = self._ranked_chunk(session, team, index, point, need_row,
                                                                    capacity, on_duty_at)
+                        chunks_of_team.setdefault(team, []).append((team, index))
+                        chunks_at.setdefault(index, []).append((team, index))
             considered = set(open_points.tolist())
             ranked = sorted(((key, n, team, index, take) for (team, index), options in chunks.items()
                              if index in considered for n, (key, take) in enumerate(options)),
@@ -264,7 +270,7 @@ class _District:
             # Where the team is "last": the lowest of the points it served this session.
             self.last_point[team] = min(served)
 
-    def _ranked_chunk(self, session: int, team: int, index: int, point: int, need: np.ndarray, capacity: list[int],
+    def _ranked_chunk(self, session: int, team: int, index: int, point: int, need: list[int], capacity: list[int],
                       on_duty_at: dict[int, set[int]]) -> list[tuple[tuple[int, ...], dict[tuple[int, int], int]]]:
         """The chunks of ``team`` at a point with their ranks (smaller first): as much as the team can
         give, and (when it differs) as much as the witness has it give, which is always possible.
@@ -281,7 +287,7 @@ class _District:
             if amount == 0 or any(take == other for _, other in options):
                 continue
             elsewhere = bool(on_duty_at.get(team, set()) - {point})
-            key = (-amount, int(amount < int(need.sum())), int(self.last_point.get(team) != point), int(elsewhere),
+            key = (-amount, int(amount < sum(need)), int(self.last_point.get(team) != point), int(elsewhere),
                    free_members, team, index)
             options.append((key, take))
         return options
@@ -290,7 +296,7 @@ class _District:
         """Members of each class who may still go on duty in this session."""
         return np.where(self.free[:, session], np.minimum(self.size - used, self.budget), 0)
 
-    def _chunk(self, team: int, need: np.ndarray, capacity: list[int], *,
+    def _chunk(self, team: int, need: list[int], capacity: list[int], *,
                witness: int | None = None) -> dict[tuple[int, int], int]:
         """What ``team`` can fill of a point's need: (class position, role) -> volunteers.
 
@@ -300,7 +306,7 @@ class _District:
         take: dict[tuple[int, int], int] = {}
         loads = None if witness is None else self._witness_now(witness)
         for role in ROLE_ORDER:
-            want = int(need[role])
+            want = need[role]
             if want == 0:
                 continue
             for c in self.fill_order[team][role]:
@@ -382,37 +388,51 @@ class _District:
                 found[session] = now(c)
             return found
 
+        n_sessions = self.n_sessions
         for (c, role), amount in sorted(take.items()):
             short = amount - (changed[c] if c in changed else base[c])[role]
-            if short > 0:
-                candidates = sorted([c2 for c2 in loaded[role] if c2 not in changed]
-                                    + [c2 for c2, load in changed.items() if load[role] > 0])
-            else:
-                candidates = []
+            if short <= 0:
+                continue
+            candidates = sorted([c2 for c2 in loaded[role] if c2 not in changed]
+                                + [c2 for c2, load in changed.items() if load[role] > 0])
+            w_c = now(c)
+            # (never a role the chunk itself takes from c: that load is the chunk's)
+            others = [other for other in range(N_ROLES) if other != role and (c, other) not in take]
+            row_c = row(c)
+            # c's later sessions with a load to hand over (c's loads only fall while it is repaired)
+            laters = [later for later in range(session + 1, n_sessions) if any(row_c[later])]
+            # Every swap moves load off c (this session's other roles, or its later sessions) and off
+            # a candidate's role: with less than ``short`` of either, no swaps can make it (exact).
+            if sum(w_c[other] for other in others) + sum(sum(row_c[later]) for later in laters) < short:
+                return None
             for c2 in candidates:
                 if c2 == c or (c2, role) in take:
                     continue
-                w_c, w_c2 = now(c), now(c2)
-                for other in range(N_ROLES):
+                w_c2 = changed[c2] if c2 in changed else base[c2]
+                can_c2 = can[c2]
+                for other in others:
                     give = min(short, w_c2[role], w_c[other])
-                    # (never a role the chunk itself takes from c: that load is the chunk's)
-                    if other != role and (c, other) not in take and give > 0 and can[c2][other]:
+                    if give > 0 and can_c2[other]:
+                        if c2 not in changed:
+                            w_c2 = now(c2)
                         w_c[other] -= give
                         w_c2[other] += give
                         w_c2[role] -= give
                         w_c[role] += give
                         short -= give
-                for later in range(session + 1, self.n_sessions):
-                    if short == 0 or not free[c2][later] or w_c2[role] == 0:
+                free_c2 = free[c2]
+                for later in laters:
+                    if short == 0 or not free_c2[later] or w_c2[role] == 0:
                         continue
-                    later_c = row(c)[later]
-                    if not any(later_c):
+                    later_c = row_c[later]
+                    if not any(later_c[other] and can_c2[other] for other in range(N_ROLES)):
                         continue
                     later_c2 = row(c2)[later]
+                    w_c2 = changed[c2]  # (row() made the copy)
                     room = size[c2] - sum(later_c2)
                     for other in range(N_ROLES):
                         give = min(short, room, w_c2[role], later_c[other])
-                        if give > 0 and can[c2][other]:
+                        if give > 0 and can_c2[other]:
                             later_c[other] -= give
                             later_c2[other] += give
                             w_c2[role] -= give
