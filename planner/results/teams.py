@@ -232,11 +232,13 @@ class _District:
             free = np.bincount(self.team_position, weights=capacity_now, minlength=len(self.teams))
             planned = np.bincount(self.team_position, weights=self.witness[:, session, :].sum(axis=1),
                                   minlength=len(self.teams))
-            top = [int(self.teams[i]) for i in np.lexsort((self.teams, -free)) if free[i] > 0][:TOP_TEAMS]
+            order = np.lexsort((self.teams, -free))
+            top = self.teams[order[free[order] > 0][:TOP_TEAMS]].tolist()
             # ... and the TOP_TEAMS the witness has give the most now: their planned chunks are
             # always possible, so a session never runs out of chunks to take.
-            top += [team for team in (int(self.teams[i]) for i in np.lexsort((self.teams, -planned))
-                                      if planned[i] > 0) if team not in top][:TOP_TEAMS]
+            order = np.lexsort((self.teams, -planned))
+            top += [team for team in self.teams[order[planned[order] > 0][:2 * TOP_TEAMS]].tolist()
+                    if team not in top][:TOP_TEAMS]
             # The points with the most need left: the largest chunks are there.
             open_points = np.nonzero(need.any(axis=1))[0]
             if len(open_points) > TOP_POINTS:
