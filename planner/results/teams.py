@@ -255,9 +255,10 @@ class _District:
                         chunks_of_team.setdefault(team, []).append((team, index))
                         chunks_at.setdefault(index, []).append((team, index))
             considered = set(open_points.tolist())
-            ranked = sorted(((key, n, team, index, take) for (team, index), options in chunks.items()
-                             if index in considered for n, (key, take) in enumerate(options)),
-                            key=lambda option: option[:2])
+            # (key, n) is unique (the key ends in team and point), so the tuples sort by it alone.
+            here_keys = {key for index in considered for key in chunks_at.get(index, ()) if key in chunks}
+            ranked = sorted((key, n, team, index, take) for team, index in here_keys
+                            for n, (key, take) in enumerate(chunks[(team, index)]))
             self._repairs_left = REPAIRS_PER_CHUNK
             for _, _, team, index, take in ranked:
                 if self._still_feasible(session, demand, used, take):
