@@ -209,6 +209,7 @@ class _District:
         """The session's chunks, the best first, each taken only if the rest stays fillable."""
         used = np.zeros(len(self.classes), dtype="int64")  # members of each class on duty now
         on_duty_at: dict[int, set[int]] = {}  # team -> points it serves this session
+        serving: set[int] = set()  # the points some team serves this session
         self._flows_left = FLOWS_PER_SESSION
         # The teams a point considers: those that served it last (at first, its home teams), those
         # on duty there now, and the TOP_TEAMS with the most members free; each (team, point) chunk
@@ -247,7 +248,7 @@ class _District:
             for index in open_points.tolist():
                 point = int(points[index])
                 need_row = need[index].tolist()
-                here = [team for team, served in on_duty_at.items() if point in served]
+                here = [team for team, served in on_duty_at.items() if point in served] if point in serving else ()
                 for team in (*regulars.get(point, ()), *here, *top):
                     if (team, index) not in chunks:
                         chunks[(team, index)] = self._ranked_chunk(session, team, index, point, need_row,
@@ -263,6 +264,7 @@ class _District:
             for _, _, team, index, take in ranked:
                 if self._still_feasible(session, demand, used, take):
                     self._apply(session, int(points[index]), take, need[index], demand, used, on_duty_at, out)
+                    serving.add(int(points[index]))
                     stale_teams.add(team)
                     stale_points.add(index)
                     break
@@ -308,18 +310,19 @@ class _District:
         left: dict[int, int] = {}
         take: dict[tuple[int, int], int] = {}
         loads = None if witness is None else self._witness_now(witness)
+        order = self.fill_order[team]
         for role in ROLE_ORDER:
             want = need[role]
             if want == 0:
                 continue
-            for c in self.fill_order[team][role]:
-                room = left.get(c, capacity[c])
-                if loads is not None:
-                    room = min(room, loads[c][role])
-                give = min(want, room)
-                if give > 0:
+            for c in order[role]:
+                room = left[c] if c in left else capacity[c]
+                if loads is not None and loads[c][role] < room:
+                    room = loads[c][role]
+                if room > 0:
+                    give = want if want < room else room
                     take[(c, role)] = give
-                    left[c] = left.get(c, capacity[c]) - give
+                    left[c] = room - give if loads is None else (left[c] if c in left else capacity[c]) - give
                     want -= give
                     if want == 0:
                         break
