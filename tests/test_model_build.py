@@ -193,7 +193,8 @@ def test_live_planner_gives_the_same_plan_for_the_same_levers(beijing):
 def test_timings_add_up():
     plan = solve(load_scenario("scenarios/demo-small"))
     t = plan.timings
-    assert set(t) == {"arrays", "pulp", "build", "solve", "extract", "total"}
+    assert set(t) == {"arrays", "pulp", "build", "solve", "extract", "total", "together"}
     assert all(value >= 0 for value in t.values())
     assert t["build"] == pytest.approx(t["arrays"] + t["pulp"])
     assert t["total"] == pytest.approx(t["build"] + t["solve"] + t["extract"])
+    assert t["together"] <= t["extract"]  # keeping teams together is part of extracting the plan
