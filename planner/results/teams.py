@@ -18,7 +18,13 @@ the point it served last:
   a way to fill what is left (at first the LP's own class loads), answers at once for a chunk
   within it; a chunk beyond it is taken when simple swaps between two classes make the witness
   hold it, or when a max-flow over classes, sessions and roles finds another witness (at most
-  FLOWS_PER_SESSION of them per district and session: they cost a millisecond each).
+  FLOWS_PER_SESSION of them per district and session; plain Python, from the witness less the
+  chunk, by shortest augmenting paths: _FeasibilityGraph).
+
+The loops run over Python lists (numpy is kept for the per-step sums over a district's classes):
+numpy's per-element indexing costs more than the arithmetic it does. ``cache`` lets a caller
+(LivePlanner) keep districts' sharings by their inputs, so an unchanged district is not shared
+again.
 
 Every flow is filled exactly, so needs, fairness and travel are what the LP made them; only who
 goes where changes. Class limits (members free per session, sessions per member) hold throughout,
@@ -335,8 +341,8 @@ class _District:
         ``witness`` is a way to fill what is left (classes x sessions x roles): a chunk within it
         leaves the rest of it a way to fill what is left then; a chunk beyond it is taken if simple
         swaps make the witness hold it (:meth:`_repair`), or else a max-flow finds another witness,
-        at most ``FLOWS_PER_SESSION`` times a session (each costs a millisecond; past them a chunk
-        is passed over, which only costs keeping a team together, never a need).
+        at most ``FLOWS_PER_SESSION`` times a session (past them a chunk is passed over, which
+        only costs keeping a team together, never a need).
         """
         self._next_witness = None
         now = self._witness_now(session)
