@@ -36,6 +36,7 @@ square.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 
@@ -555,14 +556,17 @@ class _FeasibilityGraph:
         if short == 0:
             return f
         f_list = f.tolist()
+        # Per session and role, the classes with flow there (ascending; may hold some no longer).
+        serving = {(s, r): np.nonzero(f[:, s, r])[0].tolist() for s in range(session, n_s) for r in range(N_ROLES)}
         while short > 0:
-            path = self._augmenting_path(session, f_list, budget_left, slack, deficit)
+            path = self._augmenting_path(session, f_list, budget_left, slack, deficit, serving)
             if path is None:
                 return None
-            short -= self._augment(path, f_list, budget_left, slack, deficit)
+            short -= self._augment(path, f_list, budget_left, slack, deficit, serving)
         return np.array(f_list, dtype="int64").reshape(n_c, n_s, N_ROLES)
     def _augmenting_path(self, session: int, f: list[list[list[int]]], budget_left: list[int],
-                         slack: list[list[int]], deficit: list[list[int]]) -> list[tuple[str, int, int, int]] | None:
+                         slack: list[list[int]], deficit: list[list[int]],
+                         serving: dict[tuple[int, int], list[int]]) -> list[tuple[str, int, int, int]] | None:
         """The shortest path from the source to the sink with room, as steps; None when there is none.
 
         Steps: ("class", c, -, -) from the source; ("in", c, s, -) class to class-in-session;
@@ -609,7 +613,7 @@ class _FeasibilityGraph:
                     if node[0] == "c":
                         steps.append(("class", node[1], 0, 0))
                     return steps[::-1]
-                for c in range(n_c):
+                for c in serving[(a, b)]:
                     nxt = ("cs", c, a)
                     if f[c][a][b] > 0 and nxt not in came:
                         came[nxt] = (node, ("unserve", c, a, b))
@@ -618,7 +622,7 @@ class _FeasibilityGraph:
 
     @staticmethod
     def _augment(path: list[tuple[str, int, int, int]], f: list[list[list[int]]], budget_left: list[int],
-                 slack: list[list[int]], deficit: list[list[int]]) -> int:
+                 slack: list[list[int]], deficit: list[list[int]], serving: dict[tuple[int, int], list[int]]) -> int:
         """Send as much as the path has room for along it; the amount sent."""
         room = []
         for step, c, s, r in path:
@@ -641,6 +645,11 @@ class _FeasibilityGraph:
             elif step == "out":
                 slack[c][s] += amount
             elif step == "serve":
+                if f[c][s][r] == 0:
+                    classes = serving[(s, r)]
+                    at = bisect_left(classes, c)
+                    if at == len(classes) or classes[at] != c:
+                        classes.insert(at, c)
                 f[c][s][r] += amount
             elif step == "unserve":
                 f[c][s][r] -= amount
