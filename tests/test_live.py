@@ -62,3 +62,29 @@ def test_levers_are_checked_with_clear_messages(live):
         live.plan(stock={"parent-pack": -5})
     with pytest.raises(ValueError, match=r"weights\.fairness"):
         live.plan(weights={"fairness": 2})
+
+
+def test_the_sharing_cache_gives_the_sharing_of_a_fresh_solve(beijing, monkeypatch):
+    """A district taken from LivePlanner's cache of sharings is shared exactly as anew."""
+    import numpy as np
+
+    import planner.results.solving as solving
+    from planner.results.teams import share_flows
+
+    calls = {"hits": 0}
+
+    def checked(**arguments):
+        cache = arguments.pop("cache")
+        before = len(cache)
+        with_cache = share_flows(**arguments, cache=cache)
+        calls["hits"] += len(np.unique(arguments["flow_d"])) - (len(cache) - before)  # districts not shared anew
+        fresh = share_flows(**arguments)
+        for name in ("cls", "p", "s", "r", "amount"):
+            assert np.array_equal(getattr(with_cache, name), getattr(fresh, name)), name
+        return with_cache
+
+    monkeypatch.setattr(solving, "share_flows", checked)
+    live = LivePlanner(beijing, remember=0)
+    for levers in ({}, {"availability": 0.8}, {}, {"weights": {"fairness": 0}}, {"availability": 0.8}, {}):
+        live.plan(**levers)
+    assert calls["hits"] > 0  # the cache was used

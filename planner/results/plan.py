@@ -176,23 +176,31 @@ def team_figures(assignments: pd.DataFrame, sessions: pd.Series) -> dict[str, An
     ``same_point_share``: of the pairs of a team's consecutive sessions on duty, the share at the
     same single point (1.0 when there is no such pair).
     """
-    rank = pd.Index(sessions).get_indexer(assignments["session_id"])
-    pieces = (assignments.assign(rank=rank).groupby(["team_id", "rank", "point_id"], sort=True)["volunteers"].sum()
-              .reset_index())
-    per_session = pieces.groupby(["team_id", "rank"], sort=True)["point_id"].agg(["nunique", "first"]).reset_index()
-    points_per_team = pieces.groupby("team_id")["point_id"].nunique()
+    # On integer codes (ids coded in sorted order, as a sorted groupby would take them).
+    rank = pd.Index(sessions).get_indexer(assignments["session_id"]).astype("int64")
+    teams, team = np.unique(assignments["team_id"].to_numpy(dtype=str), return_inverse=True)
+    points, point = np.unique(assignments["point_id"].to_numpy(dtype=str), return_inverse=True)
+    n_r, n_p = max(len(sessions), 1), max(len(points), 1)
+    keys, piece_of = np.unique((team.astype("int64") * n_r + rank) * n_p + point, return_inverse=True)
+    volunteers = np.bincount(piece_of.ravel(), weights=assignments["volunteers"].to_numpy(dtype="float64"),
+                             minlength=len(keys))
+    # Per team and session (in team, then time order): its points, and the first of them.
+    team_session, first_piece, per_session = np.unique(keys // n_p, return_index=True, return_counts=True)
+    first_point = keys[first_piece] % n_p
+    team_of = team_session // n_r
     # Pairs of a team's consecutive sessions on duty (in its own order), and of those the ones
     # with the team whole at one point in both, the same point.
-    following = per_session.groupby("team_id")[["nunique", "first"]].shift(-1)
-    pairs = int(following["nunique"].notna().sum())
-    same = int(((per_session["nunique"] == 1) & (following["nunique"] == 1)
-                & (per_session["first"] == following["first"])).sum())
+    pair = team_of[1:] == team_of[:-1]
+    pairs = int(pair.sum())
+    same = int((pair & (per_session[1:] == 1) & (per_session[:-1] == 1) & (first_point[1:] == first_point[:-1])).sum())
+    team_point = np.unique(keys // (n_r * n_p) * n_p + keys % n_p)
+    points_per_team = np.bincount(team_point // n_p, minlength=len(teams))
     return {
-        "team_sessions": len(per_session),
-        "team_sessions_split": int((per_session["nunique"] > 1).sum()),
-        "team_points": int(points_per_team.sum()),
-        "pieces": len(pieces),
-        "single_pieces": int((pieces["volunteers"] == 1).sum()),
+        "team_sessions": len(team_session),
+        "team_sessions_split": int((per_session > 1).sum()),
+        "team_points": len(team_point),
+        "pieces": len(keys),
+        "single_pieces": int((volunteers == 1).sum()),
         "teams_one_point": int((points_per_team == 1).sum()),
         "same_point_share": round(same / pairs, 4) if pairs else 1.0,
     }

@@ -120,6 +120,9 @@ class LivePlanner:
         # back), the planner gives the very plan it gave, at once.
         self._plans: dict[str, Plan] = {}
         self._remember = remember
+        # Each district's sharing among its teams, by its inputs (teams.share_flows): a lever
+        # change leaves most districts' flows as they were, and those are not shared again.
+        self._shared: dict[bytes, list[tuple[int, int, int, int, int]]] = {}
 
     def plan(self, levers: Levers | None = None, **overrides: object) -> Plan:
         """A plan for these levers (a :class:`Levers`, or the keywords of :func:`solve`)."""
@@ -139,7 +142,7 @@ class LivePlanner:
         self._models[inputs.reach_km] = model  # most recently used last
         while len(self._models) > self._keep:
             self._models.pop(next(iter(self._models)))
-        plan = _solve_model(model, inputs, solver=self.solver, time_limit=None, warm=True)
+        plan = _solve_model(model, inputs, solver=self.solver, time_limit=None, warm=True, shared=self._shared)
         self._plans[key] = plan
         while len(self._plans) > self._remember:
             self._plans.pop(next(iter(self._plans)))
@@ -153,7 +156,8 @@ def _levers_key(levers: Levers) -> str:
     return json.dumps(fields, sort_keys=True, default=str)
 
 
-def _solve_model(model: PlanModel, inputs: Inputs, *, solver: str, time_limit: float | None, warm: bool) -> Plan:
+def _solve_model(model: PlanModel, inputs: Inputs, *, solver: str, time_limit: float | None, warm: bool,
+                 shared: dict[bytes, list[tuple[int, int, int, int, int]]] | None = None) -> Plan:
     """Set the levers, solve and extract, timing each step into ``plan.timings`` (seconds).
 
     ``arrays`` is building the model's arrays (on a cold solve) and setting the levers,
@@ -170,7 +174,7 @@ def _solve_model(model: PlanModel, inputs: Inputs, *, solver: str, time_limit: f
     built = time.perf_counter()
     solution = model.solve(solver=solver, time_limit=time_limit, warm=warm)
     solved = time.perf_counter()
-    extracted = extract_plan(model, inputs, solution)
+    extracted = extract_plan(model, inputs, solution, shared=shared)
     plan = keep_pins(extracted)  # pins.csv: kept, repairing the plan if need be
     finished = time.perf_counter()
     arrays = (model.build_seconds if cold else 0.0) + (levers_set - started)
@@ -184,8 +188,12 @@ def _solve_model(model: PlanModel, inputs: Inputs, *, solver: str, time_limit: f
     return replace(plan, timings=timings)
 
 
-def extract_plan(model: PlanModel, inputs: Inputs, solution: Solution) -> Plan:
-    """Whole volunteers and items from a solution, as the contract's tables."""
+def extract_plan(model: PlanModel, inputs: Inputs, solution: Solution, *,
+                 shared: dict[bytes, list[tuple[int, int, int, int, int]]] | None = None) -> Plan:
+    """Whole volunteers and items from a solution, as the contract's tables.
+
+    ``shared``: districts' sharings kept from earlier plans (see :func:`share_flows`'s cache).
+    """
     sc = inputs.scenario
     values = solution.values
     u_amount = np.rint(values[model.u0:model.y0]).astype("int64")
@@ -213,6 +221,7 @@ def extract_plan(model: PlanModel, inputs: Inputs, solution: Solution) -> Plan:
         class_district=model.team_district[classes.team],
         flow_d=flow_keys // n_r // n_s // n_p, flow_p=flow_keys // n_r // n_s % n_p, flow_s=flow_keys // n_r % n_s,
         flow_r=flow_keys % n_r, flow_amount=flow_amount, n_sessions=n_s, loads=loads, team_home=model.home,
+        cache=shared,
     )
     together_seconds = time.perf_counter() - sharing_started
     # Pieces are per class; assignments per team (classes of a team at one place added up).

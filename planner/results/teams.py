@@ -18,7 +18,13 @@ the point it served last:
   a way to fill what is left (at first the LP's own class loads), answers at once for a chunk
   within it; a chunk beyond it is taken when simple swaps between two classes make the witness
   hold it, or when a max-flow over classes, sessions and roles finds another witness (at most
-  FLOWS_PER_SESSION of them per district and session: they cost a millisecond each).
+  FLOWS_PER_SESSION of them per district and session; plain Python, from the witness less the
+  chunk, by shortest augmenting paths: _FeasibilityGraph).
+
+The loops run over Python lists (numpy is kept for the per-step sums over a district's classes):
+numpy's per-element indexing costs more than the arithmetic it does. ``cache`` lets a caller
+(LivePlanner) keep districts' sharings by their inputs, so an unchanged district is not shared
+again.
 
 Every flow is filled exactly, so needs, fairness and travel are what the LP made them; only who
 goes where changes. Class limits (members free per session, sessions per member) hold throughout,
@@ -29,11 +35,12 @@ square.
 
 from __future__ import annotations
 
+import hashlib
+from bisect import bisect_left
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import maximum_flow
 
 N_ROLES = 3
 TOP_POINTS = 4  # the points with the most need left that a step considers
@@ -62,7 +69,9 @@ class Pieces:
 def share_flows(*, class_team: np.ndarray, class_kind: np.ndarray, class_size: np.ndarray, class_free: np.ndarray,
                 class_budget: np.ndarray, class_district: np.ndarray, flow_d: np.ndarray, flow_p: np.ndarray,
                 flow_s: np.ndarray, flow_r: np.ndarray, flow_amount: np.ndarray, n_sessions: int,
-                loads: np.ndarray, team_home: np.ndarray) -> Pieces:
+                loads: np.ndarray, team_home: np.ndarray,
+                cache: MutableMapping[bytes, list[tuple[int, int, int, int, int]]] | None = None,
+                cache_size: int = 256) -> Pieces:
     """Share every district's flows among its teams' classes (see the module's notes).
 
     Parameters
@@ -74,6 +83,11 @@ def share_flows(*, class_team: np.ndarray, class_kind: np.ndarray, class_size: n
         The LP's whole flows: district, point, session, role, volunteers (> 0).
     n_sessions
         Sessions in time order are 0 to n_sessions - 1.
+    cache, cache_size
+        Optional: a district's sharing by a digest of everything it depends on (its classes and
+        their limits and loads, its teams' home points, its flows), the last ``cache_size`` kept.
+        A district whose inputs did not change is not shared again (``LivePlanner``'s re-plans):
+        the sharing is a function of these inputs alone, so the pieces are the very same.
 
     Raises
     ------
@@ -84,11 +98,27 @@ def share_flows(*, class_team: np.ndarray, class_kind: np.ndarray, class_size: n
     for d in np.unique(flow_d):
         in_d = flow_d == d
         classes = np.nonzero((class_district == d) & (class_size > 0))[0]
+        key = b""
+        if cache is not None:
+            key = _district_key(n_sessions, classes, class_team[classes], class_kind[classes], class_size[classes],
+                                class_free[classes], class_budget[classes], loads[classes],
+                                team_home[np.unique(class_team[classes])], flow_p[in_d], flow_s[in_d],
+                                flow_r[in_d], flow_amount[in_d])
+            known = cache.pop(key, None)
+            if known is not None:
+                cache[key] = known  # most recently used last
+                out.extend(known)
+                continue
+        start = len(out)
         district = _District(classes, class_team[classes], class_kind[classes], class_size[classes],
                              class_free[classes], class_budget[classes].copy(), n_sessions)
         district.witness = loads[classes].copy()
         district.last_point = {int(team): int(team_home[team]) for team in district.teams if team_home[team] >= 0}
         district.share(flow_p[in_d], flow_s[in_d], flow_r[in_d], flow_amount[in_d], out)
+        if cache is not None:
+            cache[key] = out[start:]
+            while len(cache) > cache_size:
+                cache.pop(next(iter(cache)))
     if not out:
         empty = np.zeros(0, dtype="int64")
         return Pieces(empty, empty, empty, empty, empty)
@@ -101,6 +131,17 @@ def share_flows(*, class_team: np.ndarray, class_kind: np.ndarray, class_size: n
             or (per_session[~class_free] > 0).any():
         raise AssertionError("sharing the flows broke a class's limits")
     return Pieces(cls=cls, p=p, s=s, r=r, amount=amount)
+
+
+def _district_key(n_sessions: int, *arrays: np.ndarray) -> bytes:
+    """A digest of a district's inputs to the sharing: equal exactly when the inputs are (short of
+    a BLAKE2 collision); each array's dtype and shape are part of it."""
+    digest = hashlib.blake2b(str(n_sessions).encode(), digest_size=20)
+    for array in arrays:
+        a = np.ascontiguousarray(array)
+        digest.update(f"|{a.dtype.str}{a.shape}|".encode())
+        digest.update(a.tobytes())
+    return digest.digest()
 
 
 class _District:
@@ -126,6 +167,34 @@ class _District:
             for team, members in self.members_of.items()
         }
         self._graph = _FeasibilityGraph(self.can, free, size, n_sessions)
+        self.can_list, self.free_list, self.size_list = self.can.tolist(), free.tolist(), size.tolist()
+        # (session, its loads, per role the classes loaded) of self.witness
+        self._witness_rows: tuple[int, list[list[int]], list[list[int]]] | None = None
+        self.witness = np.zeros((len(classes), n_sessions, N_ROLES), dtype="int64")
+
+    @property
+    def witness(self) -> np.ndarray:
+        """A way to fill what is left (classes x sessions x roles); see :meth:`_still_feasible`."""
+        return self._witness
+
+    @witness.setter
+    def witness(self, value: np.ndarray) -> None:
+        self._witness = value
+        self._witness_rows = None
+
+    def _witness_now(self, session: int) -> list[list[int]]:
+        """The witness's loads in ``session`` (class position -> role -> volunteers), as lists."""
+        if self._witness_rows is None or self._witness_rows[0] != session:
+            loads = self._witness[:, session, :]
+            loaded = [np.nonzero(loads[:, r])[0].tolist() for r in range(N_ROLES)]
+            self._witness_rows = (session, loads.tolist(), loaded)
+        return self._witness_rows[1]
+
+    def _loaded_now(self, session: int) -> list[list[int]]:
+        """Per role, the class positions the witness has serve it in ``session`` (in order)."""
+        self._witness_now(session)
+        assert self._witness_rows is not None
+        return self._witness_rows[2]
 
     def share(self, p: np.ndarray, s: np.ndarray, r: np.ndarray, amount: np.ndarray,
               out: list[tuple[int, int, int, int, int]]) -> None:
@@ -147,6 +216,7 @@ class _District:
         """The session's chunks, the best first, each taken only if the rest stays fillable."""
         used = np.zeros(len(self.classes), dtype="int64")  # members of each class on duty now
         on_duty_at: dict[int, set[int]] = {}  # team -> points it serves this session
+        serving: set[int] = set()  # the points some team serves this session
         self._flows_left = FLOWS_PER_SESSION
         # The teams a point considers: those that served it last (at first, its home teams), those
         # on duty there now, and the TOP_TEAMS with the most members free; each (team, point) chunk
@@ -157,21 +227,26 @@ class _District:
         chunks: dict[tuple[int, int], list[tuple[tuple[int, ...], dict[tuple[int, int], int]]]] = {}
         stale_teams: set[int] = set()
         stale_points: set[int] = set()
+        chunks_of_team: dict[int, list[tuple[int, int]]] = {}  # the keys of chunks, by team and by point
+        chunks_at: dict[int, list[tuple[int, int]]] = {}
         while need.any():
             capacity_now = self._capacity(session, used)
             capacity = capacity_now.tolist()
-            for key in [key for key in chunks if key[0] in stale_teams or key[1] in stale_points]:
-                del chunks[key]
+            for key in [key for team in stale_teams for key in chunks_of_team.pop(team, ())] \
+                    + [key for index in stale_points for key in chunks_at.pop(index, ())]:
+                chunks.pop(key, None)
             stale_teams, stale_points = set(), set()
             # Per team (in self.teams order): members free now, and what the witness has it give now.
             free = np.bincount(self.team_position, weights=capacity_now, minlength=len(self.teams))
             planned = np.bincount(self.team_position, weights=self.witness[:, session, :].sum(axis=1),
                                   minlength=len(self.teams))
-            top = [int(self.teams[i]) for i in np.lexsort((self.teams, -free)) if free[i] > 0][:TOP_TEAMS]
+            order = np.lexsort((self.teams, -free))
+            top = self.teams[order[free[order] > 0][:TOP_TEAMS]].tolist()
             # ... and the TOP_TEAMS the witness has give the most now: their planned chunks are
             # always possible, so a session never runs out of chunks to take.
-            top += [team for team in (int(self.teams[i]) for i in np.lexsort((self.teams, -planned))
-                                      if planned[i] > 0) if team not in top][:TOP_TEAMS]
+            order = np.lexsort((self.teams, -planned))
+            top += [team for team in self.teams[order[planned[order] > 0][:2 * TOP_TEAMS]].tolist()
+                    if team not in top][:TOP_TEAMS]
             # The points with the most need left: the largest chunks are there.
             open_points = np.nonzero(need.any(axis=1))[0]
             if len(open_points) > TOP_POINTS:
@@ -179,19 +254,24 @@ class _District:
                 open_points = open_points[np.lexsort((open_points, -remaining))[:TOP_POINTS]]
             for index in open_points.tolist():
                 point = int(points[index])
-                here = [team for team, served in on_duty_at.items() if point in served]
+                need_row = need[index].tolist()
+                here = [team for team, served in on_duty_at.items() if point in served] if point in serving else ()
                 for team in (*regulars.get(point, ()), *here, *top):
                     if (team, index) not in chunks:
-                        chunks[(team, index)] = self._ranked_chunk(session, team, index, point, need[index],
+                        chunks[(team, index)] = self._ranked_chunk(session, team, index, point, need_row,
                                                                    capacity, on_duty_at)
+                        chunks_of_team.setdefault(team, []).append((team, index))
+                        chunks_at.setdefault(index, []).append((team, index))
             considered = set(open_points.tolist())
-            ranked = sorted(((key, n, team, index, take) for (team, index), options in chunks.items()
-                             if index in considered for n, (key, take) in enumerate(options)),
-                            key=lambda option: option[:2])
+            # (key, n) is unique (the key ends in team and point), so the tuples sort by it alone.
+            here_keys = {key for index in considered for key in chunks_at.get(index, ()) if key in chunks}
+            ranked = sorted((key, n, team, index, take) for team, index in here_keys
+                            for n, (key, take) in enumerate(chunks[(team, index)]))
             self._repairs_left = REPAIRS_PER_CHUNK
             for _, _, team, index, take in ranked:
                 if self._still_feasible(session, demand, used, take):
                     self._apply(session, int(points[index]), take, need[index], demand, used, on_duty_at, out)
+                    serving.add(int(points[index]))
                     stale_teams.add(team)
                     stale_points.add(index)
                     break
@@ -202,7 +282,7 @@ class _District:
             # Where the team is "last": the lowest of the points it served this session.
             self.last_point[team] = min(served)
 
-    def _ranked_chunk(self, session: int, team: int, index: int, point: int, need: np.ndarray, capacity: list[int],
+    def _ranked_chunk(self, session: int, team: int, index: int, point: int, need: list[int], capacity: list[int],
                       on_duty_at: dict[int, set[int]]) -> list[tuple[tuple[int, ...], dict[tuple[int, int], int]]]:
         """The chunks of ``team`` at a point with their ranks (smaller first): as much as the team can
         give, and (when it differs) as much as the witness has it give, which is always possible.
@@ -219,7 +299,7 @@ class _District:
             if amount == 0 or any(take == other for _, other in options):
                 continue
             elsewhere = bool(on_duty_at.get(team, set()) - {point})
-            key = (-amount, int(amount < int(need.sum())), int(self.last_point.get(team) != point), int(elsewhere),
+            key = (-amount, int(amount < sum(need)), int(self.last_point.get(team) != point), int(elsewhere),
                    free_members, team, index)
             options.append((key, take))
         return options
@@ -228,7 +308,7 @@ class _District:
         """Members of each class who may still go on duty in this session."""
         return np.where(self.free[:, session], np.minimum(self.size - used, self.budget), 0)
 
-    def _chunk(self, team: int, need: np.ndarray, capacity: list[int], *,
+    def _chunk(self, team: int, need: list[int], capacity: list[int], *,
                witness: int | None = None) -> dict[tuple[int, int], int]:
         """What ``team`` can fill of a point's need: (class position, role) -> volunteers.
 
@@ -236,18 +316,20 @@ class _District:
         """
         left: dict[int, int] = {}
         take: dict[tuple[int, int], int] = {}
+        loads = None if witness is None else self._witness_now(witness)
+        order = self.fill_order[team]
         for role in ROLE_ORDER:
-            want = int(need[role])
+            want = need[role]
             if want == 0:
                 continue
-            for c in self.fill_order[team][role]:
-                room = left.get(c, capacity[c])
-                if witness is not None:
-                    room = min(room, int(self.witness[c, witness, role]))
-                give = min(want, room)
-                if give > 0:
+            for c in order[role]:
+                room = left[c] if c in left else capacity[c]
+                if loads is not None and loads[c][role] < room:
+                    room = loads[c][role]
+                if room > 0:
+                    give = want if want < room else room
                     take[(c, role)] = give
-                    left[c] = left.get(c, capacity[c]) - give
+                    left[c] = room - give if loads is None else (left[c] if c in left else capacity[c]) - give
                     want -= give
                     if want == 0:
                         break
@@ -260,11 +342,12 @@ class _District:
         ``witness`` is a way to fill what is left (classes x sessions x roles): a chunk within it
         leaves the rest of it a way to fill what is left then; a chunk beyond it is taken if simple
         swaps make the witness hold it (:meth:`_repair`), or else a max-flow finds another witness,
-        at most ``FLOWS_PER_SESSION`` times a session (each costs a millisecond; past them a chunk
-        is passed over, which only costs keeping a team together, never a need).
+        at most ``FLOWS_PER_SESSION`` times a session (past them a chunk is passed over, which
+        only costs keeping a team together, never a need).
         """
         self._next_witness = None
-        if all(amount <= self.witness[c, session, role] for (c, role), amount in take.items()):
+        now = self._witness_now(session)
+        if all(amount <= now[c][role] for (c, role), amount in take.items()):
             return True
         if self._repairs_left == 0:
             return False
@@ -282,7 +365,10 @@ class _District:
             used_after[c] += amount
             budget_after[c] -= amount
             demand_after[session, role] -= amount
-        self._next_witness = self._graph.fill(session, demand_after, budget_after, self.size - used_after)
+        start = self.witness.copy()
+        for (c, role), amount in take.items():
+            start[c, session, role] -= amount
+        self._next_witness = self._graph.fill(session, demand_after, budget_after, self.size - used_after, start)
         return self._next_witness is not None
 
     def _repair(self, session: int, used: np.ndarray, take: dict[tuple[int, int], int]) -> np.ndarray | None:
@@ -294,38 +380,87 @@ class _District:
         Every class then serves as many volunteer-sessions as before, so the witness still keeps
         every limit. The witness returned is for what is left after the chunk.
         """
-        w = self.witness.copy()
+        # In plain Python over lists: the session's loads of every class, and the whole rows of the
+        # classes a swap reaches into later sessions (their row of this session is the same list).
+        base = self._witness_now(session)
+        loaded = self._loaded_now(session)
+        changed: dict[int, list[int]] = {}  # copies of the session's rows that the swaps change
+        rows: dict[int, list[list[int]]] = {}
+        can, free, size = self.can_list, self.free_list, self.size_list
+
+        def now(c: int) -> list[int]:
+            found = changed.get(c)
+            if found is None:
+                found = changed[c] = list(base[c])
+            return found
+
+        def row(c: int) -> list[list[int]]:
+            found = rows.get(c)
+            if found is None:
+                found = rows[c] = self.witness[c].tolist()
+                found[session] = now(c)
+            return found
+
+        n_sessions = self.n_sessions
         for (c, role), amount in sorted(take.items()):
-            short = amount - int(w[c, session, role])
-            for c2 in np.nonzero(w[:, session, role] > 0)[0].tolist() if short > 0 else []:
+            short = amount - (changed[c] if c in changed else base[c])[role]
+            if short <= 0:
+                continue
+            candidates = sorted([c2 for c2 in loaded[role] if c2 not in changed]
+                                + [c2 for c2, load in changed.items() if load[role] > 0])
+            w_c = now(c)
+            # (never a role the chunk itself takes from c: that load is the chunk's)
+            others = [other for other in range(N_ROLES) if other != role and (c, other) not in take]
+            row_c = row(c)
+            # c's later sessions with a load to hand over (c's loads only fall while it is repaired)
+            laters = [later for later in range(session + 1, n_sessions) if any(row_c[later])]
+            # Every swap moves load off c (this session's other roles, or its later sessions) and off
+            # a candidate's role: with less than ``short`` of either, no swaps can make it (exact).
+            if sum(w_c[other] for other in others) + sum(sum(row_c[later]) for later in laters) < short:
+                return None
+            for c2 in candidates:
                 if c2 == c or (c2, role) in take:
                     continue
-                for other in range(N_ROLES):
-                    give = min(short, int(w[c2, session, role]), int(w[c, session, other]))
-                    # (never a role the chunk itself takes from c: that load is the chunk's)
-                    if other != role and (c, other) not in take and give > 0 and self.can[c2, other]:
-                        w[c, session, other] -= give
-                        w[c2, session, other] += give
-                        w[c2, session, role] -= give
-                        w[c, session, role] += give
+                w_c2 = changed[c2] if c2 in changed else base[c2]
+                can_c2 = can[c2]
+                for other in others:
+                    give = min(short, w_c2[role], w_c[other])
+                    if give > 0 and can_c2[other]:
+                        if c2 not in changed:
+                            w_c2 = now(c2)
+                        w_c[other] -= give
+                        w_c2[other] += give
+                        w_c2[role] -= give
+                        w_c[role] += give
                         short -= give
-                for later in range(session + 1, self.n_sessions):
-                    if short == 0 or not self.free[c2, later]:
+                free_c2 = free[c2]
+                for later in laters:
+                    if short == 0 or not free_c2[later] or w_c2[role] == 0:
                         continue
-                    room = int(self.size[c2] - w[c2, later].sum())
+                    later_c = row_c[later]
+                    if not any(later_c[other] and can_c2[other] for other in range(N_ROLES)):
+                        continue
+                    later_c2 = row(c2)[later]
+                    w_c2 = changed[c2]  # (row() made the copy)
+                    room = size[c2] - sum(later_c2)
                     for other in range(N_ROLES):
-                        give = min(short, room, int(w[c2, session, role]), int(w[c, later, other]))
-                        if give > 0 and self.can[c2, other]:
-                            w[c, later, other] -= give
-                            w[c2, later, other] += give
-                            w[c2, session, role] -= give
-                            w[c, session, role] += give
+                        give = min(short, room, w_c2[role], later_c[other])
+                        if give > 0 and can_c2[other]:
+                            later_c[other] -= give
+                            later_c2[other] += give
+                            w_c2[role] -= give
+                            w_c[role] += give
                             short -= give
                             room -= give
                 if short == 0:
                     break
             if short > 0:
                 return None
+        w = self.witness.copy()
+        for c, load in changed.items():
+            w[c, session] = load
+        for c, whole in rows.items():
+            w[c] = whole
         taken = np.zeros(len(self.classes), dtype="int64")
         for (c, role), amount in take.items():
             w[c, session, role] -= amount
@@ -342,6 +477,7 @@ class _District:
         else:
             for (c, role), amount in take.items():
                 self.witness[c, session, role] -= amount
+            self._witness_rows = None
         for (c, role), amount in sorted(take.items()):
             used[c] += amount
             self.budget[c] -= amount
@@ -374,65 +510,161 @@ class _District:
 
 
 class _FeasibilityGraph:
-    """Can a district's classes still fill what is left? A max-flow over a fixed graph.
+    """Can a district's classes still fill what is left? A max-flow, in plain Python, from a start.
 
     Source -> class (its sessions left) -> class in session (its members free then) ->
-    session and role (where the class may serve it) -> sink (what is left to fill).
+    session and role (where the class may serve it) -> sink (what is left to fill). The graph is
+    small (a district's classes, sessions and roles) and the question comes with a way that
+    nearly fills it (the witness less the chunk), so the flow starts from that, cut back to the
+    limits, and shortest augmenting paths (breadth-first, in index order) fill the rest: a
+    handful of paths where a max-flow from nothing (scipy's, with its set-up per call) took a
+    millisecond.
     """
 
     def __init__(self, can: np.ndarray, free: np.ndarray, size: np.ndarray, n_sessions: int):
-        n_classes = len(can)
-        self.size = size
-        self.n_classes, self.n_sessions = n_classes, n_sessions
-        cs_c, cs_s = np.nonzero(free)
-        self.cs_c, self.cs_s = cs_c, cs_s
-        n_cs = len(cs_c)
-        self.class_node = 1 + np.arange(n_classes)
-        self.cs_node = 1 + n_classes + np.arange(n_cs)
-        self.sr_base = 1 + n_classes + n_cs
-        self.sink = self.sr_base + n_sessions * N_ROLES
-        tails, heads = [np.zeros(n_classes, dtype="int64")], [self.class_node]
-        tails.append(self.class_node[cs_c])
-        heads.append(self.cs_node)
-        allowed_cs, allowed_r = np.nonzero(can[cs_c])
-        self.cs_role_cs, self.cs_role_r = allowed_cs, allowed_r
-        tails.append(self.cs_node[allowed_cs])
-        heads.append(self.sr_base + cs_s[allowed_cs] * N_ROLES + allowed_r)
-        tails.append(self.sr_base + np.arange(n_sessions * N_ROLES))
-        heads.append(np.full(n_sessions * N_ROLES, self.sink))
-        tails_all, heads_all = np.concatenate(tails), np.concatenate(heads)
-        self.n_nodes = int(self.sink) + 1
-        # The graph's structure is fixed: build it once, and per question only set its
-        # capacities (csr data, in the csr's own order of the edges).
-        order = np.lexsort((heads_all, tails_all))
-        self._order = order
-        self._graph = csr_matrix((np.ones(len(order), dtype="int32"), (tails_all[order], heads_all[order])),
-                                 shape=(self.n_nodes, self.n_nodes))
-        self._graph.sort_indices()
-        self.n_cs_role = len(allowed_cs)
+        self.n_classes, self.n_sessions = len(can), n_sessions
+        self.size_array, self.free_array = size, free
+        self.roles_of = [[r for r in range(N_ROLES) if can[c, r]] for c in range(len(can))]
 
-    def _solve(self, session: int, demand: np.ndarray, budget: np.ndarray,
-               free_now: np.ndarray) -> tuple[object, int]:
-        big = int(demand.sum()) + 1
-        # This session: the members not yet on duty; later ones: all; earlier ones: none.
-        cs_cap = np.where(self.cs_s == session, free_now[self.cs_c],
-                          np.where(self.cs_s > session, self.size[self.cs_c], 0))
-        rest = demand.copy()
-        rest[:session] = 0
-        capacity = np.concatenate([np.maximum(budget, 0), np.maximum(cs_cap, 0),
-                                   np.full(self.n_cs_role, big), rest.reshape(-1)]).astype("int32")
-        graph = self._graph.copy()
-        graph.data = capacity[self._order]
-        return maximum_flow(graph, 0, int(self.sink)), int(rest.sum())
+    def fill(self, session: int, demand: np.ndarray, budget: np.ndarray, free_now: np.ndarray,
+             start: np.ndarray) -> np.ndarray | None:
+        """A way to fill what is left from ``session`` on (classes x sessions x roles), or None if there is none.
 
-    def fill(self, session: int, demand: np.ndarray, budget: np.ndarray, free_now: np.ndarray) -> np.ndarray | None:
-        """A way to fill what is left from ``session`` on (classes x sessions x roles), or None if there is none."""
-        result, total = self._solve(session, demand, budget, free_now)
-        if int(result.flow_value) != total:  # type: ignore[attr-defined]
-            return None
-        flow = result.flow  # type: ignore[attr-defined]
-        values = np.asarray(flow[self.cs_node[self.cs_role_cs], self.sr_base + self.cs_s[self.cs_role_cs] * N_ROLES
-                                 + self.cs_role_r]).ravel().astype("int64")
-        witness = np.zeros((self.n_classes, self.n_sessions, N_ROLES), dtype="int64")
-        np.add.at(witness, (self.cs_c[self.cs_role_cs], self.cs_s[self.cs_role_cs], self.cs_role_r), values)
-        return witness
+        ``start`` (classes x sessions x roles) is where the flow starts; it may break any limit.
+        """
+        n_c, n_s = self.n_classes, self.n_sessions
+        f = np.maximum(start, 0)
+        f[:, :session] = 0
+        f[~self.free_array] = 0
+        cap = np.where(self.free_array, self.size_array[:, None], 0)
+        cap[:, :session] = 0
+        cap[:, session] = np.where(self.free_array[:, session], np.maximum(free_now, 0), 0)
+        _cut(f, f.sum(axis=2) - cap)  # over a class's members free in a session
+        over = f.sum(axis=(1, 2)) - np.maximum(budget, 0)
+        for s in range(n_s - 1, session - 1, -1):  # over a class's budget: its latest sessions give up first
+            over -= _cut(f[:, s], over)
+        # More than a session's need in a role: the last classes give up first.
+        over = f.sum(axis=0) - np.maximum(demand, 0)  # sessions x roles
+        after = np.cumsum(f[::-1], axis=0)[::-1] - f  # what the classes after each give
+        f -= np.clip(over[None] - after, 0, f)
+        deficit_array = np.maximum(demand, 0) - f.sum(axis=0)
+        deficit_array[:session] = 0
+        budget_left = (np.maximum(budget, 0) - f.sum(axis=(1, 2))).tolist()
+        slack = (cap - f.sum(axis=2)).tolist()
+        deficit = deficit_array.tolist()
+        short = int(deficit_array.sum())
+        if short == 0:
+            return f
+        f_list = f.tolist()
+        # Per session and role, the classes with flow there (ascending; may hold some no longer).
+        serving = {(s, r): np.nonzero(f[:, s, r])[0].tolist() for s in range(session, n_s) for r in range(N_ROLES)}
+        while short > 0:
+            path = self._augmenting_path(session, f_list, budget_left, slack, deficit, serving)
+            if path is None:
+                return None
+            short -= self._augment(path, f_list, budget_left, slack, deficit, serving)
+        return np.array(f_list, dtype="int64").reshape(n_c, n_s, N_ROLES)
+    def _augmenting_path(self, session: int, f: list[list[list[int]]], budget_left: list[int],
+                         slack: list[list[int]], deficit: list[list[int]],
+                         serving: dict[tuple[int, int], list[int]]) -> list[tuple[str, int, int, int]] | None:
+        """The shortest path from the source to the sink with room, as steps; None when there is none.
+
+        Steps: ("class", c, -, -) from the source; ("in", c, s, -) class to class-in-session;
+        ("out", c, s, -) back from class-in-session to class; ("serve", c, s, r) class-in-session
+        to session and role; ("unserve", c, s, r) back; ("sink", -, s, r).
+        """
+        n_c, n_s = self.n_classes, self.n_sessions
+        came: dict[tuple[str, int, int], tuple[tuple[str, int, int], tuple[str, int, int, int]] | None] = {}
+        queue: list[tuple[str, int, int]] = []
+        for c in range(n_c):
+            if budget_left[c] > 0:
+                node = ("c", c, 0)
+                came[node] = None
+                queue.append(node)
+        head = 0
+        while head < len(queue):
+            node = queue[head]
+            head += 1
+            kind, a, b = node
+            if kind == "c":
+                for s in range(session, n_s):
+                    nxt = ("cs", a, s)
+                    if slack[a][s] > 0 and nxt not in came:
+                        came[nxt] = (node, ("in", a, s, 0))
+                        queue.append(nxt)
+            elif kind == "cs":
+                back = ("c", a, 0)
+                if back not in came and sum(f[a][b]) > 0:
+                    came[back] = (node, ("out", a, b, 0))
+                    queue.append(back)
+                for r in self.roles_of[a]:
+                    nxt = ("sr", b, r)
+                    if nxt not in came:
+                        came[nxt] = (node, ("serve", a, b, r))
+                        queue.append(nxt)
+            else:
+                if deficit[a][b] > 0:
+                    steps = [("sink", 0, a, b)]
+                    link = came[node]
+                    while link is not None:
+                        node, step = link
+                        steps.append(step)
+                        link = came[node]
+                    if node[0] == "c":
+                        steps.append(("class", node[1], 0, 0))
+                    return steps[::-1]
+                for c in serving[(a, b)]:
+                    nxt = ("cs", c, a)
+                    if f[c][a][b] > 0 and nxt not in came:
+                        came[nxt] = (node, ("unserve", c, a, b))
+                        queue.append(nxt)
+        return None
+
+    @staticmethod
+    def _augment(path: list[tuple[str, int, int, int]], f: list[list[list[int]]], budget_left: list[int],
+                 slack: list[list[int]], deficit: list[list[int]], serving: dict[tuple[int, int], list[int]]) -> int:
+        """Send as much as the path has room for along it; the amount sent."""
+        room = []
+        for step, c, s, r in path:
+            if step == "class":
+                room.append(budget_left[c])
+            elif step == "in":
+                room.append(slack[c][s])
+            elif step == "out":
+                room.append(sum(f[c][s]))
+            elif step == "unserve":
+                room.append(f[c][s][r])
+            elif step == "sink":
+                room.append(deficit[s][r])
+        amount = min(room)
+        for step, c, s, r in path:
+            if step == "class":
+                budget_left[c] -= amount
+            elif step == "in":
+                slack[c][s] -= amount
+            elif step == "out":
+                slack[c][s] += amount
+            elif step == "serve":
+                if f[c][s][r] == 0:
+                    classes = serving[(s, r)]
+                    at = bisect_left(classes, c)
+                    if at == len(classes) or classes[at] != c:
+                        classes.insert(at, c)
+                f[c][s][r] += amount
+            elif step == "unserve":
+                f[c][s][r] -= amount
+            else:
+                deficit[s][r] -= amount
+        return amount
+
+
+def _cut(f: np.ndarray, over: np.ndarray) -> np.ndarray:
+    """Take up to ``over`` (>= 0 where it counts) off each class's roles (last axis of ``f``), general
+    duty first so scarce skills stay; returns how much was taken."""
+    left = np.maximum(over, 0)
+    cut = np.zeros_like(left)
+    for r in (GENERAL, FIRST_AID, COUNSELLOR):
+        give = np.minimum(left - cut, f[..., r])
+        f[..., r] -= give
+        cut += give
+    return cut
