@@ -26,12 +26,18 @@ def default_workers() -> int:
 @contextmanager
 def dask_client(*, workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
     """A Dask client: of the scheduler at ``scheduler`` (``tcp://host:port``), else of a local
-    cluster of ``workers`` processes (default: the machine's cores), closed afterwards."""
+    cluster of ``workers`` processes (default: the machine's cores), closed afterwards (by any thread)."""
     from dask.distributed import Client, LocalCluster
 
+    # Not ``with Client(...)``: that sets a context variable that only the thread (the context)
+    # which made the client may reset, and ``planner sweep`` closes the cluster in a thread of its
+    # own while it writes the files.
     if scheduler is not None:
-        with Client(scheduler, timeout=30) as client:
+        client = Client(scheduler, timeout=30)
+        try:
             yield client
+        finally:
+            client.close()
         return
     n = workers or default_workers()
     quiet = logging.getLogger("distributed").level
@@ -39,8 +45,12 @@ def dask_client(*, workers: int | None = None, scheduler: str | None = None) -> 
         logging.getLogger("distributed").setLevel(logging.ERROR)
     try:
         with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                          dashboard_address=":0", silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
-            yield client
+                          dashboard_address=":0", silence_logs=logging.ERROR) as cluster:
+            client = Client(cluster)
+            try:
+                yield client
+            finally:
+                client.close()
     finally:
         logging.getLogger("distributed").setLevel(quiet)
 

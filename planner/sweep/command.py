@@ -7,12 +7,16 @@ only when a sweep runs.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import threading
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 EXIT_OK, EXIT_INVALID, EXIT_NO_PLAN = 0, 2, 3
+log = logging.getLogger("planner.sweep")
 
 
 def add_parser(commands: Any, *, scenario_help: str, whole: Any, seed: Any) -> None:
@@ -75,10 +79,12 @@ def run(args: argparse.Namespace, scenario: Any) -> int:
               file=sys.stderr)
     started = time.perf_counter()
     progress = _Progress(args.samples, started)
-    try:
-        from planner.cluster import dask_client
+    from planner.cluster import dask_client
 
-        with dask_client(workers=args.workers, scheduler=args.scheduler) as client:
+    cluster = ExitStack()
+    try:
+        with cluster:
+            client = cluster.enter_context(dask_client(workers=args.workers, scheduler=args.scheduler))
             advice = None
             if args.reserves is not None:
                 from planner.sweep.reserves import find_reserves
@@ -93,6 +99,8 @@ def run(args: argparse.Namespace, scenario: Any) -> int:
             else:
                 result = sweep(scenario, samples=args.samples, seed=args.seed, uncertainty=uncertainty,
                                client=client, progress=progress)
+            # The samples are in: the cluster closes (a second or two) while the files are written.
+            closing = _close_in_background(cluster.pop_all())
     except (NoPlanError, SolverUnavailableError) as exc:
         print(f"no plan: {exc}; nothing was written", file=sys.stderr)
         return EXIT_NO_PLAN
@@ -110,6 +118,8 @@ def run(args: argparse.Namespace, scenario: Any) -> int:
     except OSError as exc:
         print(f"{args.out}: cannot write ({exc.strerror or exc}); nothing was written", file=sys.stderr)
         return EXIT_INVALID
+    finally:
+        closing.join()
     s = result.summary()
     print(f"{s['scenario']}: {s['samples']:,} samples (seed {s['seed']}) in {time.perf_counter() - started:.1f} s, "
           f"written to {args.out}")
@@ -120,6 +130,20 @@ def run(args: argparse.Namespace, scenario: Any) -> int:
         print(f"  reserves ({advice.role}) for {advice.target:.0%}: {listed}; "
               f"{advice.share_without:.1%} -> {advice.share:.1%} of samples fill every {advice.role} duty")
     return EXIT_OK
+
+
+def _close_in_background(stack: ExitStack) -> threading.Thread:
+    """Close ``stack`` (the Dask client and its local cluster) in a thread of its own, started now."""
+
+    def close() -> None:
+        try:
+            stack.close()
+        except Exception as exc:  # the results are in hand: a cluster that closes badly only gets a note
+            log.info("closing the Dask cluster: %s", exc)
+
+    thread = threading.Thread(target=close, name="close-dask", daemon=True)
+    thread.start()
+    return thread
 
 
 class _Progress:

@@ -7,10 +7,15 @@ columns are bounded by 1 in the sessions they came and 0 in the others, and each
 identical members by its members present (per session, and ``sum of min(max_sessions,
 sessions present)`` over the exam). So every sample's plan can be rostered person by person.
 
-**Every sample starts from the same basis**, the scenario's own optimum, so its plan depends
-on its draw alone, never on the samples a worker solved before (the LP is degenerate: two
-warm starts can end at two equally good plans). That makes every output the same whatever
-the number of workers and wherever they run.
+**Every sample of a weather starts from the same basis**: the optimum of its weather with
+everyone present, solved from the scenario's own optimum after clearing the solver's state (so
+it depends on the weather alone). A sample's plan then depends on its draw alone, never on the
+samples a worker solved before (the LP is degenerate: two warm starts can end at two equally
+good plans). That makes every output the same whatever the number of workers, the batches and
+wherever they run. A sample differs from its weather's optimum only by who stayed away; the
+members of a class are alike, so the model's persons take the sample's presences in the order
+that leaves the fewest of the start's duties on absent persons (a minimum-weight matching per
+class, scipy.sparse.csgraph): the same LP, and about a third of the simplex iterations.
 
 **Dask**: without a scheduler address, a local cluster of worker processes (one thread
 each: HiGHS runs single-threaded); with one, that cluster. Samples go in batches (a task
@@ -33,6 +38,7 @@ from planner.errors import NoPlanError
 from planner.io.scenario import Scenario
 from planner.io.settings import ROLES
 from planner.io.uncertainty import Uncertainty
+from planner.model import highs
 from planner.model.formulation import Figures
 from planner.model.levers import Inputs, Levers, apply_levers
 from planner.model.weather import exam_days, weather_levers
@@ -114,6 +120,8 @@ class SampleSolver:
         self._link = _rows_matrix(model, "person_link")
         self._person_total = _rows_matrix(model, "person_total")
         self._budget = model.row_upper[model.rows_of("person_total")].copy()
+        self._starts: dict[tuple[str, ...], tuple[Any, np.ndarray]] = {}
+        self._pairs = _class_pairs(self.people.cls[model.person_of_x], model.person_of_x, len(self.people))
 
     def _combo(self, weather: tuple[str, ...]) -> tuple[Inputs, Any, np.ndarray]:
         known = self._combos.get(weather)
@@ -123,11 +131,32 @@ class SampleSolver:
             self._combos[weather] = known
         return known
 
-    def solve(self, sample: Draw) -> tuple[np.ndarray, np.ndarray, int]:
-        """One sample re-planned: its totals (:data:`TOTALS`), missing per need, and 1 when it took integers."""
-        m, h = self.model, self._h
-        inputs, values, need_now = self._combo(sample.weather)
-        present = sample.present
+    def _start(self, weather: tuple[str, ...]) -> tuple[Any, np.ndarray]:
+        """The start basis of a weather's samples, and each person's load in it (persons x sessions).
+
+        The optimum of the weather with everyone present, solved from the scenario's own optimum
+        after clearing the solver's state: it depends on the weather alone, wherever it is solved.
+        """
+        known = self._starts.get(weather)
+        if known is None:
+            inputs, values, _need = self._combo(weather)
+            self._bound(inputs, values, self.people.free)
+            h = self._h
+            h.clearSolver()
+            h.setBasis(self._basis)
+            highs.rerun(h, None)
+            if highs.highs_status(h) != "optimal":
+                raise NoPlanError(highs.no_plan_message(h.getModelStatus(), None))
+            loads = np.zeros(self.people.free.shape)
+            m = self.model
+            loads[m.person_of_x, m.x["s"]] = np.asarray(h.getSolution().col_value)[self._x]
+            known = (h.getBasis(), loads)
+            self._starts[weather] = known
+        return known
+
+    def _bound(self, inputs: Inputs, values: Any, present: np.ndarray) -> None:
+        """Set the model's bounds for ``inputs`` with these persons present (persons x sessions)."""
+        m = self.model
         n_classes = len(m.classes)
         here = np.zeros((n_classes, m.n_sessions), dtype="int64")
         np.add.at(here, self.people.cls, present.astype("int64"))
@@ -142,9 +171,19 @@ class SampleSolver:
         row_upper[self._session_rows] = here[self._session_keys["c"], self._session_keys["s"]]
         row_upper[self._total_rows] = budget[self._total_c]
         m.set_inputs(inputs, values._replace(col_upper=col_upper, row_upper=row_upper))
-        # The same start for every sample (see the module): its plan depends on its draw alone.
+
+    def solve(self, sample: Draw) -> tuple[np.ndarray, np.ndarray, int]:
+        """One sample re-planned: its totals (:data:`TOTALS`), missing per need, and 1 when it took integers."""
+        m, h = self.model, self._h
+        inputs, values, need_now = self._combo(sample.weather)
+        basis, loads = self._start(sample.weather)
+        # Members of a class are alike: the model's persons take the sample's presences in the order
+        # that puts the fewest absences where the start basis has them on duty (see the module).
+        present = sample.present[self._pairs.match(loads, self.people.free & ~sample.present)]
+        self._bound(inputs, values, present)
+        # The same start for every sample of a weather (see the module): its plan depends on its draw alone.
         h.clearSolver()
-        h.setBasis(self._basis)
+        h.setBasis(basis)
         solution = m.solve(warm=True)
         result = solution.values
         if solution.whole_by == "districts" and not self._persons_hold(result):
@@ -152,7 +191,7 @@ class SampleSolver:
             status, result = integer_resolve(m, h, None, time.perf_counter())
             if status == "none":
                 raise NoPlanError("HiGHS found no whole plan for a sample")
-        self.last_values = result
+        self.last_values, self.last_present = result, present
         staffed = np.zeros(len(need_now), dtype="int64")
         staffed[self._need_rows] = np.rint(result[self._a]).astype("int64")
         missing = need_now - staffed
@@ -164,6 +203,49 @@ class SampleSolver:
     def _persons_hold(self, values: np.ndarray) -> bool:
         """Whether the persons' rows hold for these values (within a whole volunteer's tolerance)."""
         return bool((self._link @ values <= 1e-6).all() and (self._person_total @ values <= self._budget + 1e-6).all())
+
+
+class _ClassPairs:
+    """Every pair of persons of a class with persons' columns, as the edges of one bipartite graph."""
+
+    def __init__(self, persons: np.ndarray, model_person: np.ndarray, sample_person: np.ndarray, n_people: int):
+        self.persons, self.model_person, self.sample_person, self.n_people = (persons, model_person, sample_person,
+                                                                              n_people)
+
+    def match(self, loads: np.ndarray, absent: np.ndarray) -> np.ndarray:
+        """For each model person, the sample's person whose presences it takes (an index into persons).
+
+        The matching of least load on absent sessions (each class's persons are alike, so any
+        matching is the same LP); persons without columns keep their own presences.
+        """
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+        order = np.arange(self.n_people)
+        if not len(self.persons):
+            return order
+        cost = (loads[self.model_person] * absent[self.sample_person]).sum(axis=1)
+        k = len(self.persons)
+        rows = np.searchsorted(self.persons, self.model_person)
+        cols = np.searchsorted(self.persons, self.sample_person)
+        # 1 + cost: every edge is stored (a zero would be no edge), and every full matching has k edges.
+        graph = csr_matrix((1.0 + np.round(cost, 9), (rows, cols)), shape=(k, k))
+        _rows, taken = min_weight_full_bipartite_matching(graph)
+        order[self.persons] = self.persons[taken]
+        return order
+
+
+def _class_pairs(cls_of_x: np.ndarray, person_of_x: np.ndarray, n_people: int) -> _ClassPairs:
+    """The pairs of persons alike (same class) among those with persons' columns."""
+    persons, first = np.unique(person_of_x, return_index=True)
+    cls = cls_of_x[first]
+    model_person, sample_person = [], []
+    for c in np.unique(cls):
+        members = persons[cls == c]
+        model_person.append(np.repeat(members, len(members)))
+        sample_person.append(np.tile(members, len(members)))
+    empty = [np.zeros(0, "int64")]
+    return _ClassPairs(persons, np.concatenate(model_person + empty), np.concatenate(sample_person + empty), n_people)
 
 
 def _rows_matrix(model: SweepModel, family: str) -> Any:
@@ -178,6 +260,32 @@ def _rows_matrix(model: SweepModel, family: str) -> Any:
                       shape=(rows.stop - rows.start, model.num_cols))
 
 
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
+_kept_memory = False
+
+
+def keep_freed_memory() -> None:
+    """Have glibc keep freed memory in the worker for the next sample instead of returning it.
+
+    A HiGHS solve allocates and frees tens of MB; Dask starts workers with
+    ``MALLOC_TRIM_THRESHOLD_=65536``, so each sample's frees went back to the kernel and the next
+    sample faulted the same pages in again (a quarter of a worker's time). Elsewhere than glibc:
+    nothing.
+    """
+    global _kept_memory
+    if _kept_memory:
+        return
+    _kept_memory = True
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024)  # glibc's largest: blocks up to 32 MB from the heap
+        libc.mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024)  # give back only what is above 1 GB free
+    except (OSError, AttributeError):
+        pass
+
+
 # Workers keep their solvers between batches, by the sweep's key (the last few).
 _SOLVERS: dict[str, SampleSolver] = {}
 KEEP_SOLVERS = 2
@@ -188,6 +296,7 @@ def solve_batch(key: str, payload: tuple[Scenario, Uncertainty, int], indices: S
     solver = _SOLVERS.pop(key, None)
     scenario, uncertainty, seed = payload
     if solver is None:
+        keep_freed_memory()
         solver = SampleSolver(scenario, uncertainty)
     _SOLVERS[key] = solver
     while len(_SOLVERS) > KEEP_SOLVERS:
@@ -208,8 +317,10 @@ def solve_batch(key: str, payload: tuple[Scenario, Uncertainty, int], indices: S
 
 
 def batches(samples: int, workers: int) -> list[range]:
-    """Samples in batches: about eight per worker (so a slow batch holds nobody up), 5 to 100 samples each."""
-    size = max(5, min(100, math.ceil(samples / max(1, workers) / 8)))
+    """Samples in batches: about eight per worker (so a slow batch holds nobody up), 5 to 25 samples each
+    (a sample takes some tens of milliseconds: a batch of 25 is about half a second, so the workers
+    finish within that of each other)."""
+    size = max(5, min(25, math.ceil(samples / max(1, workers) / 8)))
     return [range(start, min(samples, start + size)) for start in range(0, samples, size)]
 
 
