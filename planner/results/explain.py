@@ -224,7 +224,7 @@ def explain(plan: Plan, *, options: Options = Options(), solver: str = "highs") 
     named: list[dict[tuple[str, str, str], int]] = []
     solves = 0
     if changes:
-        trials = Trials(plan.scenario, plan.levers, changes, solver=solver)
+        trials = Trials(plan.scenario, plan.levers, changes, solver=solver, plan=plan)
         measured: list[tuple[Change, int, Outcome]] = []
         full_gain: dict[tuple[str, str], tuple[int, int]] = {}  # (district, role): gain, sessions each
         for change in changes:

@@ -57,10 +57,16 @@ class Part:
     districts: np.ndarray
 
 
-def scenario_parts(scenario: Scenario) -> list[Part]:
-    """The scenario's independent parts (see the module), in the order of their first point or team."""
+def scenario_parts(scenario: Scenario, reach_km: float | None = None) -> list[Part]:
+    """The scenario's independent parts (see the module), in the order of their first point or team.
+
+    ``reach_km``: the farthest a team travels, when not the scenario's own (``math.inf``: no
+    limit): planner.results.trials finds the parts of a trial with another reach so.
+    """
     sc = scenario
-    reach = sc.max_travel_km if sc.max_travel_km is not None else np.inf
+    if reach_km is None:
+        reach_km = sc.max_travel_km if sc.max_travel_km is not None else np.inf
+    reach = reach_km
     n_d, n_p = len(sc.districts), len(sc.points)
     districts = pd.Index(sc.districts["district_id"])
     point_district = districts.get_indexer(sc.points["district_id"])
