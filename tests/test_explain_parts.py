@@ -51,14 +51,18 @@ def _compare(plan) -> int:  # type: ignore[no-untyped-def]
     changes = _changes(plan)
     parts = Trials(plan.scenario, plan.levers, changes, plan=plan)
     whole = Trials(plan.scenario, plan.levers, changes)
+    f = plan.shortfalls
+    plan_staffed = dict(zip(zip(f["point_id"], f["session_id"], f["role"], strict=True), f["assigned"], strict=True))
     none = whole.outcome(None)
     assert none.filled == plan.summary["assigned"]  # the whole trial model without a change is the plan
     for change in changes:
         by_parts, again = parts.outcome(change), whole.outcome(change)
         assert by_parts.filled == again.filled, change
         assert by_parts.distributed == again.distributed, change
-        # What the parts staff is a plan of the changed scenario: it adds up to what it fills.
-        assert sum(by_parts.staffed.values()) == by_parts.filled, change
+        # The needs of the part solved, the plan's elsewhere: a plan of the changed scenario, adding
+        # up to what it fills; the whole model's staffing adds up so too.
+        assert sum({**plan_staffed, **by_parts.staffed}.values()) == by_parts.filled, change
+        assert sum(again.staffed.values()) == again.filled, change
     # Each part is solved on its own: fewer columns than the whole, for the small parts far fewer.
     assert len(parts._blocks) > 1
     return len(changes)
@@ -72,6 +76,12 @@ def test_trials_by_parts_equal_the_whole_trial_model_on_two_regions(tmp_path: Pa
 
 def test_trials_by_parts_equal_the_whole_trial_model_on_the_demo() -> None:
     scenario = load_scenario(DEMO)  # one part: its block is the whole staffing model
+    assert _compare(solve(scenario)) > 10
+
+
+def test_trials_by_parts_equal_the_whole_trial_model_with_named_people() -> None:
+    scenario = load_scenario(DEMO.parent / "demo-named")
+    assert scenario.volunteers is not None
     assert _compare(solve(scenario)) > 10
 
 

@@ -101,16 +101,20 @@ def scenario_parts(scenario: Scenario, reach_km: float | None = None) -> list[Pa
 
 
 def part_scenario(scenario: Scenario, part: Part) -> Scenario:
-    """The scenario restricted to a part's districts, points and teams, without supplies (solved for the whole)."""
+    """The scenario restricted to a part's districts, points and teams (their named people and pins too), without
+    supplies (solved for the whole)."""
     sc = scenario
     points = sc.points.iloc[part.points].reset_index(drop=True)
     teams = sc.teams.iloc[part.teams].reset_index(drop=True)
     point_ids, team_ids = set(points["point_id"]), set(teams["team_id"])
+    named = None if sc.volunteers is None else sc.volunteers[sc.volunteers["team_id"].isin(team_ids)].reset_index(
+        drop=True)
     return sc.replace(
         districts=sc.districts.iloc[part.districts].reset_index(drop=True), points=points, teams=teams,
         needs=sc.needs[sc.needs["point_id"].isin(point_ids)].reset_index(drop=True),
         availability=sc.availability[sc.availability["team_id"].isin(team_ids)].reset_index(drop=True),
-        supplies=sc.supplies.iloc[0:0].reset_index(drop=True))
+        supplies=sc.supplies.iloc[0:0].reset_index(drop=True), volunteers=named,
+        pins=sc.pins[sc.pins["team_id"].isin(team_ids)].reset_index(drop=True))
 
 
 # Workers keep the models they built between the two steps, by part key.

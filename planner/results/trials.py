@@ -79,8 +79,8 @@ class Change:
 class Outcome:
     """What a solve with a change gives: volunteer-sessions of need filled (in all, and per need), units handed out.
 
-    ``staffed``: (point_id, session_id, role) to volunteers there, for the needs of the model
-    solved (by parts: the part the change is in; the plan's own elsewhere), where any.
+    ``staffed``: (point_id, session_id, role) to volunteers there, for every need the model solved
+    staffs (by parts: the needs of the part the change is in; elsewhere the plan's own stand).
     """
 
     filled: int
@@ -241,12 +241,12 @@ class _Block:
         staffed = np.rint(values[model.a0:model.a0 + len(model.a)]).astype("int64")
         a, sc = model.a, self.scenario
         points, sessions = sc.points["point_id"].to_numpy(), sc.sessions["session_id"].to_numpy()
-        on = np.nonzero(staffed > 0)[0]
+        roles = np.array(ROLES, dtype=object)
         # Whole units: the plan hands out the LP's total per item exactly (largest remainder).
         return Outcome(filled=filled,
                        distributed={item: round(float(v)) for item, v in zip(self._items, given, strict=True)},
-                       staffed={(str(points[a["p"][j]]), str(sessions[a["s"][j]]), ROLES[a["r"][j]]): int(staffed[j])
-                                for j in on})
+                       staffed=dict(zip(zip(points[a["p"]].tolist(), sessions[a["s"]].tolist(), roles[a["r"]].tolist(),
+                                            strict=True), staffed.tolist(), strict=True)))
 
 
 def _farthest_km(scenario: Scenario, reach_km: float) -> float:
@@ -326,8 +326,6 @@ class Trials:
         f = plan.shortfalls
         self._assigned = np.bincount(pd.Index(sc.points["point_id"]).get_indexer(f["point_id"]),
                                      weights=f["assigned"].to_numpy(dtype=float), minlength=len(sc.points))
-        self._staffed = {(str(p), str(s), str(r)): int(n) for p, s, r, n in
-                         zip(f["point_id"], f["session_id"], f["role"], f["assigned"], strict=True) if n > 0}
         self._point_ids = sc.points["point_id"].to_numpy()
         self._distributed = {item: int(figures["distributed"]) for item, figures in plan.summary["supplies"].items()}
 
@@ -369,20 +367,16 @@ class Trials:
     def _outcome_on(self, block: _Block, points: np.ndarray, change: Change | None) -> Outcome:
         """The whole scenario's outcome: ``block`` solved with ``change``, the plan's own on all but ``points``."""
         solved = block.outcome(change)
-        inside = set(self._point_ids[points].tolist())
-        staffed = {k: n for k, n in self._staffed.items() if k[0] not in inside}
-        staffed.update(solved.staffed)
         filled = int(self.plan.summary["assigned"]) if self.plan is not None else 0
         filled += solved.filled - round(float(self._assigned[points].sum()))
-        return Outcome(filled=filled, distributed=dict(self._distributed), staffed=staffed)
+        return Outcome(filled=filled, distributed=dict(self._distributed), staffed=solved.staffed)
 
     def outcome(self, change: Change | None) -> Outcome:
         """Solve (warm after its block's first) with ``change`` alone (``None``: no change) and read what it gives."""
         if self.plan is None:
             return self._whole.outcome(change)
         if change is None:
-            return Outcome(filled=int(self.plan.summary["assigned"]), distributed=dict(self._distributed),
-                           staffed=dict(self._staffed))
+            return Outcome(filled=int(self.plan.summary["assigned"]), distributed=dict(self._distributed), staffed={})
         if change.kind == "volunteers":
             n = int(self._part_of_team[self._key_team[change.team_key]])
             if not len(self._parts[n].points):
@@ -401,14 +395,15 @@ class Trials:
             sc = self.scenario
             alone = sc.replace(teams=sc.teams.iloc[0:0].reset_index(drop=True),
                                availability=sc.availability.iloc[0:0].reset_index(drop=True),
-                               supplies=sc.supplies[sc.supplies["item_id"] == change.item_id].reset_index(drop=True))
+                               supplies=sc.supplies[sc.supplies["item_id"] == change.item_id].reset_index(drop=True),
+                               volunteers=None if sc.volunteers is None else sc.volunteers.iloc[0:0],
+                               pins=sc.pins.iloc[0:0])
             self._blocks[key] = _Block(alone, _levers_of(self.levers, alone), [change], solver=self.solver,
                                        farthest_km=self._farthest)
         solved = self._blocks[key].outcome(change)
         distributed = {**self._distributed, change.item_id: solved.distributed[change.item_id]}
         assert self.plan is not None
-        return Outcome(filled=int(self.plan.summary["assigned"]), distributed=distributed,
-                       staffed=dict(self._staffed))
+        return Outcome(filled=int(self.plan.summary["assigned"]), distributed=distributed, staffed={})
 
     def _reach_outcome(self, change: Change) -> Outcome:
         """A reach: the parts at that reach with a pair of a district with teams and a point newly within it."""
@@ -423,8 +418,6 @@ class Trials:
                 continue  # the same model as at the plan's reach: the plan's own optimum stands
             block, _ = self._block(True, n)
             solved = block.outcome(change)
-            inside = set(self._point_ids[part.points].tolist())
-            staffed = {k: v for k, v in staffed.items() if k[0] not in inside}
             staffed.update(solved.staffed)
             filled += solved.filled - round(float(self._assigned[part.points].sum()))
         return Outcome(filled=filled, distributed=outcome.distributed, staffed=staffed)
