@@ -278,7 +278,7 @@ class Trials:
     team or point, a stock change on its item's model without teams, a reach on the parts of
     the scenario at that reach that hold a pair newly within it. Each part's travel cost is
     scaled by the farthest pair of the whole trial model, as the whole model's is, so each
-    part's optimum is one of the whole trial model's. Without ``plan``, the whole scenario is
+    part's model is the whole trial model restricted to it. Without ``plan``, the whole scenario is
     one model (:class:`_Block`): what tests compare the parts with.
 
     Parameters
