@@ -224,7 +224,7 @@ def explain(plan: Plan, *, options: Options = Options(), solver: str = "highs") 
     named: list[dict[tuple[str, str, str], int]] = []
     solves = 0
     if changes:
-        trials = Trials(plan.scenario, plan.levers, changes, solver=solver)
+        trials = Trials(plan.scenario, plan.levers, changes, solver=solver, plan=plan)
         measured: list[tuple[Change, int, Outcome]] = []
         full_gain: dict[tuple[str, str], tuple[int, int]] = {}  # (district, role): gain, sessions each
         for change in changes:
@@ -240,6 +240,7 @@ def explain(plan: Plan, *, options: Options = Options(), solver: str = "highs") 
         measured = [m for m in measured if m[1] > 0]
         measured.sort(key=lambda m: (KIND_ORDER.index(m[0].kind), -m[1], m[0].amount, m[0].session_id != ""))
         done: dict[str, int] = {}
+        now, km_all = _assigned(plan), _km(plan)  # once for every row
         saturated: set[tuple[str, str]] = set()
         for change, gain, outcome in measured:
             kind_rank = done[change.kind] = done.get(change.kind, 0) + 1
@@ -250,9 +251,9 @@ def explain(plan: Plan, *, options: Options = Options(), solver: str = "highs") 
             elif change.kind != "reach" and group not in saturated and not change.session_id:
                 saturated.add(group)
                 up_to, gain_up_to = _saturation(trials, change, gain, plan, options)
-            filled = _filled(plan, trials.staffed(outcome)) if change.kind != "stock" else {}
+            filled = _filled(plan, trials.staffed(outcome), now) if change.kind != "stock" else {}
             fills.append(filled)
-            named.append(_named(plan, change, filled, gain))
+            named.append(_named(plan, change, filled, gain, km_all))
             rows.append({
                 "rank": kind_rank, "kind": change.kind, "district_id": change.district_id,
                 "point_id": change.point_id, "session_id": change.session_id, "role": change.role,
@@ -276,16 +277,26 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else float(value)
 
 
-def _filled(plan: Plan, staffed: dict[tuple[str, str, str], int]) -> dict[tuple[str, str, str], int]:
-    """The needs the change fills more than the plan does, and by how many."""
+def _assigned(plan: Plan) -> dict[tuple[str, str, str], int]:
+    """(point_id, session_id, role): volunteers the plan puts there."""
     f = plan.shortfalls
-    now = dict(zip(zip(f["point_id"], f["session_id"], f["role"], strict=True), f["assigned"].tolist(), strict=True))
+    return dict(zip(zip(f["point_id"].tolist(), f["session_id"].tolist(), f["role"].tolist(), strict=True),
+                    f["assigned"].tolist(), strict=True))
+
+
+def _filled(plan: Plan, staffed: dict[tuple[str, str, str], int],
+            now: dict[tuple[str, str, str], int] | None = None) -> dict[tuple[str, str, str], int]:
+    """The needs the change fills more than the plan does (``now``: :func:`_assigned`), and by how many.
+
+    ``staffed`` may hold only some needs (those of the part solved): the others are as in the plan.
+    """
+    now = _assigned(plan) if now is None else now
     more = {key: value - int(now.get(key, 0)) for key, value in staffed.items()}
     return {key: n for key, n in sorted(more.items()) if n > 0}
 
 
 def _named(plan: Plan, change: Change, filled: dict[tuple[str, str, str], int],
-           gain: int) -> dict[tuple[str, str, str], int]:
+           gain: int, km_all: np.ndarray | None = None) -> dict[tuple[str, str, str], int]:
     """The needs a sentence names for the change: those it fills directly, when they add up to its gain.
 
     Filling a need can move others (fairness shares a scarce role again), so the needs filled
@@ -297,7 +308,7 @@ def _named(plan: Plan, change: Change, filled: dict[tuple[str, str, str], int],
         sc = plan.scenario
         reach = _reach(plan)
         row = int(pd.Index(sc.districts["district_id"]).get_loc(change.district_id))
-        km = _km(plan)[row]
+        km = (_km(plan) if km_all is None else km_all)[row]
         point_at = pd.Index(sc.points["point_id"])
         roles = {change.role, "general"}
         own = {k: n for k, n in filled.items() if k[2] in roles and km[point_at.get_loc(k[0])] <= reach

@@ -57,10 +57,16 @@ class Part:
     districts: np.ndarray
 
 
-def scenario_parts(scenario: Scenario) -> list[Part]:
-    """The scenario's independent parts (see the module), in the order of their first point or team."""
+def scenario_parts(scenario: Scenario, reach_km: float | None = None) -> list[Part]:
+    """The scenario's independent parts (see the module), in the order of their first point or team.
+
+    ``reach_km``: the farthest a team travels, when not the scenario's own (``math.inf``: no
+    limit): planner.results.trials finds the parts of a trial with another reach so.
+    """
     sc = scenario
-    reach = sc.max_travel_km if sc.max_travel_km is not None else np.inf
+    if reach_km is None:
+        reach_km = sc.max_travel_km if sc.max_travel_km is not None else np.inf
+    reach = reach_km
     n_d, n_p = len(sc.districts), len(sc.points)
     districts = pd.Index(sc.districts["district_id"])
     point_district = districts.get_indexer(sc.points["district_id"])
@@ -95,16 +101,20 @@ def scenario_parts(scenario: Scenario) -> list[Part]:
 
 
 def part_scenario(scenario: Scenario, part: Part) -> Scenario:
-    """The scenario restricted to a part's districts, points and teams, without supplies (solved for the whole)."""
+    """The scenario restricted to a part's districts, points and teams (their named people and pins too), without
+    supplies (solved for the whole)."""
     sc = scenario
     points = sc.points.iloc[part.points].reset_index(drop=True)
     teams = sc.teams.iloc[part.teams].reset_index(drop=True)
     point_ids, team_ids = set(points["point_id"]), set(teams["team_id"])
+    named = None if sc.volunteers is None else sc.volunteers[sc.volunteers["team_id"].isin(team_ids)].reset_index(
+        drop=True)
     return sc.replace(
         districts=sc.districts.iloc[part.districts].reset_index(drop=True), points=points, teams=teams,
         needs=sc.needs[sc.needs["point_id"].isin(point_ids)].reset_index(drop=True),
         availability=sc.availability[sc.availability["team_id"].isin(team_ids)].reset_index(drop=True),
-        supplies=sc.supplies.iloc[0:0].reset_index(drop=True))
+        supplies=sc.supplies.iloc[0:0].reset_index(drop=True), volunteers=named,
+        pins=sc.pins[sc.pins["team_id"].isin(team_ids)].reset_index(drop=True))
 
 
 # Workers keep the models they built between the two steps, by part key.

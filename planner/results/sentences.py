@@ -83,6 +83,8 @@ class _Facts:
         km = distance_km(sc.districts["lat"].to_numpy()[:, None], sc.districts["lon"].to_numpy()[:, None],
                          sc.points["lat"].to_numpy()[None, :], sc.points["lon"].to_numpy()[None, :])
         self._near = [list(district_ids[km[:, p] <= self.inputs.reach_km]) for p in range(len(sc.points))]
+        # Per need, the numbers its cause's words say (the same in every language): made when first asked.
+        self.cause_numbers: dict[tuple[str, str, str], int] = {}
 
     def districts_within(self, p: int) -> list[str]:
         """The districts whose centre is within reach of point ``p`` (its position)."""
@@ -209,23 +211,38 @@ def cause_text(plan: Plan, point_id: str, session_id: str, role: str, lang: str)
     person_n = say(f"person_{role}" if missing == 1 else f"people_{role}", lang)
     head = say("short_of", lang, point=point_name(plan, point_id, lang), session=session_name(plan, session_id, lang),
                missing=missing, person=say(f"person_{role}", lang), person_n=person_n)
-    inputs = facts.inputs
-    p, s = int(facts.point_index.get_loc(point_id)), int(facts.session_index.get_loc(session_id))
-    r = ["general", "first_aid", "counsellor"].index(role)
-    reach = facts.reach[:, p]
-    able = facts.able[:, s, r]
+    key = (point_id, session_id, role)
+    number = facts.cause_numbers.get(key)
+    if number is None:
+        number = facts.cause_numbers[key] = _cause_number(facts, point_id, session_id, role, cause)
     fields = {"within": _within(plan, lang), "people": say(f"people_{role}", lang)}
     if cause == "point_full":
-        tail = say("cause_point_full", lang, capacity=int(inputs.capacity[p]))
+        tail = say("cause_point_full", lang, capacity=number)
     elif cause == "no_one_in_reach":
         tail = say("cause_no_one_in_reach", lang, **fields)
     elif cause == "all_on_duty":
-        tail = say("cause_all_on_duty", lang, n=int(able[reach].sum()), **fields)
+        tail = say("cause_all_on_duty", lang, n=number, **fields)
     else:
-        most = np.unique(inputs.max_sessions[reach & (able > 0)])
-        tail = say("cause_sessions_used", lang, most=int(most[0]) if len(most) == 1 else say("most_sessions", lang),
-                   **fields)
+        tail = say("cause_sessions_used", lang, most=number if number >= 0 else say("most_sessions", lang), **fields)
     return head + tail
+
+
+def _cause_number(facts: _Facts, point_id: str, session_id: str, role: str, cause: str) -> int:
+    """The number a need's cause says: the point's capacity, the members on duty, or their one most
+    sessions (-1: they differ); 0 for no one in reach."""
+    inputs = facts.inputs
+    p, s = int(facts.point_index.get_loc(point_id)), int(facts.session_index.get_loc(session_id))
+    r = ["general", "first_aid", "counsellor"].index(role)
+    if cause == "point_full":
+        return int(inputs.capacity[p])
+    if cause == "no_one_in_reach":
+        return 0
+    reach = facts.reach[:, p]
+    able = facts.able[:, s, r]
+    if cause == "all_on_duty":
+        return int(able[reach].sum())
+    most = np.unique(inputs.max_sessions[reach & (able > 0)])
+    return int(most[0]) if len(most) == 1 else -1
 
 
 class _Rows:
@@ -407,10 +424,13 @@ def why_table(plan: Plan, explanations: Explanations) -> pd.DataFrame:
                      **{f"text_{lang}": district_why(plan, explanations, district_id, lang) for lang in LANGS}})
     short = plan.shortfalls[plan.shortfalls["missing"] > 0]
     district_of = dict(zip(plan.scenario.points["point_id"], plan.scenario.points["district_id"], strict=True))
-    for n, (_, need) in enumerate(short.iterrows(), start=1):
-        key = (str(need["point_id"]), str(need["session_id"]), str(need["role"]))
+    # The needs' columns as lists: a pandas row per need costs more than its sentences.
+    for n, (point_id, session_id, role, cause) in enumerate(zip(
+            short["point_id"].tolist(), short["session_id"].tolist(), short["role"].tolist(), short["cause"].tolist(),
+            strict=True), start=1):
+        key = (str(point_id), str(session_id), str(role))
         rows.append({"level": "need", "rank": n, "district_id": district_of[key[0]], "point_id": key[0],
-                     "session_id": key[1], "role": key[2], "item_id": "", "cause": need["cause"],
+                     "session_id": key[1], "role": key[2], "item_id": "", "cause": cause,
                      **{f"text_{lang}": need_why(plan, explanations, *key, lang) for lang in LANGS}})
     return pd.DataFrame(rows, columns=WHY_COLUMNS)
 

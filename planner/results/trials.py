@@ -22,19 +22,24 @@ import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
+from planner.geo import distance_km
 from planner.io.scenario import Scenario
 from planner.io.schema import HOME_POINT, NO_HOME
 from planner.io.settings import ROLES
 from planner.model import PlanModel, Solution, highs
 from planner.model.classes import COUNSELLOR, FIRST_AID, NEITHER, with_sizes
 from planner.model.families import Values
-from planner.model.formulation import Figures
+from planner.model.formulation import Figures, Formulation, define_columns
 from planner.model.home import scenario_homes
 from planner.model.levers import Inputs, Levers, apply_levers
+from planner.results.parts import part_scenario, scenario_parts
+from planner.results.plan import Plan
 
 KINDS = ("volunteers", "stock", "capacity", "reach")
 TRIAL_TEAM_SIZE = 64  # most members a trial team can be given (its structure; inputs set its size)
@@ -72,11 +77,15 @@ class Change:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a solve with a change gives: volunteer-sessions of need filled (in all, and per need), units handed out."""
+    """What a solve with a change gives: volunteer-sessions of need filled (in all, and per need), units handed out.
+
+    ``staffed``: (point_id, session_id, role) to volunteers there, for every need the model solved
+    staffs (by parts: the needs of the part the change is in; elsewhere the plan's own stand).
+    """
 
     filled: int
     distributed: dict[str, int]
-    staffed_values: np.ndarray  # volunteers per column ``a`` of the trial model (Trials.staffed reads it)
+    staffed: dict[tuple[str, str, str], int]
 
 
 class _TrialModel(PlanModel):
@@ -149,7 +158,7 @@ def with_trial_teams(scenario: Scenario, teams: Sequence[tuple[str, str, int, st
     return scenario.replace(teams=pd.concat([own, added], ignore_index=True), availability=availability)
 
 
-class Trials:
+class _Block:
     """Solves a scenario under one change at a time, warm, from one model (see the module's docstring).
 
     Parameters
@@ -161,9 +170,13 @@ class Trials:
         Every change that will be tried (any amount; trial teams are made for the volunteers'
         keys, the model's reach is the farthest asked for).
     solver : str
+    farthest_km : float, optional
+        The farthest pair the travel cost is scaled by, when not the model's own (a part of a
+        scenario is given the whole trial model's, as planner.results.parts does).
     """
 
-    def __init__(self, scenario: Scenario, levers: Levers, changes: Sequence[Change], *, solver: str = "highs"):
+    def __init__(self, scenario: Scenario, levers: Levers, changes: Sequence[Change], *, solver: str = "highs",
+                 farthest_km: float | None = None):
         keys = sorted({c.team_key for c in changes if c.kind == "volunteers"})
         self.team_of = {key: len(scenario.teams) + n for n, key in enumerate(keys)}
         self.scenario = with_trial_teams(scenario, keys)
@@ -175,6 +188,8 @@ class Trials:
         self._model = _TrialModel(self.scenario, self.reach_km)
         own = len(scenario.teams)
         model = self._model
+        if farthest_km is not None:
+            model.farthest_km = farthest_km
         model.trial_classes = np.nonzero(model.classes.team >= own)[0]
         kind = np.full(len(self.scenario.teams), NEITHER, dtype="int64")
         for (_, role, _, _), t in self.team_of.items():
@@ -223,18 +238,193 @@ class Trials:
         values = solution.values
         filled = round(float(values[model.a0:model.a0 + len(model.a)].sum()))
         given = np.bincount(model.q["i"], weights=values[model.q0:model.share0], minlength=len(self._items))
+        staffed = np.rint(values[model.a0:model.a0 + len(model.a)]).astype("int64")
+        a, sc = model.a, self.scenario
+        points, sessions = sc.points["point_id"].to_numpy(), sc.sessions["session_id"].to_numpy()
+        roles = np.array(ROLES, dtype=object)
         # Whole units: the plan hands out the LP's total per item exactly (largest remainder).
         return Outcome(filled=filled,
                        distributed={item: round(float(v)) for item, v in zip(self._items, given, strict=True)},
-                       staffed_values=np.rint(values[model.a0:model.a0 + len(model.a)]).astype("int64"))
+                       staffed=dict(zip(zip(points[a["p"]].tolist(), sessions[a["s"]].tolist(), roles[a["r"]].tolist(),
+                                            strict=True), staffed.tolist(), strict=True)))
+
+
+def _farthest_km(scenario: Scenario, reach_km: float) -> float:
+    """The farthest pair of ``scenario``'s model at ``reach_km`` (it scales the travel cost), without building it."""
+    geography = SimpleNamespace(scenario=scenario, reach_km=reach_km)
+    define_columns(cast(Formulation, geography), apply_levers(scenario))
+    return float(geography.farthest_km)
+
+
+def _levers_of(levers: Levers, scenario: Scenario) -> Levers:
+    """The levers that concern a part of a scenario (its districts, points and items)."""
+    districts, points = set(scenario.districts["district_id"]), set(scenario.points["point_id"])
+    items = set(scenario.supplies["item_id"])
+    return dataclasses.replace(
+        levers, district_availability={d: v for d, v in levers.district_availability.items() if d in districts},
+        stock={i: v for i, v in levers.stock.items() if i in items},
+        supply_factors={i: v for i, v in levers.supply_factors.items() if i in items},
+        closed_points=frozenset(levers.closed_points) & points)
+
+
+class Trials:
+    """Solves a scenario under one change at a time, each on the part of the LP the change is in.
+
+    With ``plan`` (the scenario's plan under ``levers``), by parts: the scenario's staffing is
+    independent parts (planner.results.parts: who can reach what, with every trial team in it)
+    and its supplies one model per item (an item's shares are its own), so a change is solved
+    on its block alone, warm (a :class:`_Block` per part, made when first asked for), and the
+    plan's own figures stand for the rest: a volunteers or capacity change on the part of its
+    team or point, a stock change on its item's model without teams, a reach on the parts of
+    the scenario at that reach that hold a pair newly within it. Each part's travel cost is
+    scaled by the farthest pair of the whole trial model, as the whole model's is, so each
+    part's model is the whole trial model restricted to it. Without ``plan``, the whole scenario is
+    one model (:class:`_Block`): what tests compare the parts with.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    levers : Levers
+        The plan's levers: every trial starts from them.
+    changes : sequence of Change
+        Every change that will be tried (any amount).
+    solver : str
+    plan : Plan, optional
+    """
+
+    def __init__(self, scenario: Scenario, levers: Levers, changes: Sequence[Change], *, solver: str = "highs",
+                 plan: Plan | None = None):
+        self.plan = plan
+        self.scenario, self.levers, self.solver = scenario, levers, solver
+        self.changes = list(changes)
+        self._blocks: dict[tuple[object, ...], _Block] = {}
+        if plan is None:
+            self._whole = _Block(scenario, levers, changes, solver=solver)
+            return
+        keys = sorted({c.team_key for c in changes if c.kind == "volunteers"})
+        self._key_team = {key: len(scenario.teams) + n for n, key in enumerate(keys)}
+        with_trials = with_trial_teams(scenario, keys)
+        base = apply_levers(scenario, levers)
+        self._reach = base.reach_km
+        reaches = [float(c.amount) for c in changes if c.kind == "reach"]
+        self._farthest = _farthest_km(with_trials, max([base.reach_km, *reaches]))
+        self._parts = scenario_parts(with_trials, reach_km=base.reach_km)
+        self._part_of_point = np.zeros(len(scenario.points), dtype="int64")
+        self._part_of_team = np.zeros(len(with_trials.teams), dtype="int64")
+        for n, part in enumerate(self._parts):
+            self._part_of_point[part.points] = n
+            self._part_of_team[part.teams] = n
+        # The parts at the farthest reach tried: each a union of parts at the plan's reach and of
+        # parts at every reach tried, so one warm model of it serves all of them.
+        self._wide = scenario_parts(with_trials, reach_km=max([base.reach_km, *reaches]))
+        self._wide_of_point = np.zeros(len(scenario.points), dtype="int64")
+        for n, part in enumerate(self._wide):
+            self._wide_of_point[part.points] = n
+        sc = scenario
+        self._km = distance_km(sc.districts["lat"].to_numpy()[:, None], sc.districts["lon"].to_numpy()[:, None],
+                               sc.points["lat"].to_numpy()[None, :], sc.points["lon"].to_numpy()[None, :])
+        f = plan.shortfalls
+        self._assigned = np.bincount(pd.Index(sc.points["point_id"]).get_indexer(f["point_id"]),
+                                     weights=f["assigned"].to_numpy(dtype=float), minlength=len(sc.points))
+        self._point_ids = sc.points["point_id"].to_numpy()
+        self._distributed = {item: int(figures["distributed"]) for item, figures in plan.summary["supplies"].items()}
+
+    @property
+    def solves(self) -> int:
+        if self.plan is None:
+            return self._whole.solves
+        return sum(b.solves for b in self._blocks.values())
+
+    def _block(self, wide: bool, n: int) -> tuple[_Block, np.ndarray]:
+        """The block of part ``n`` (at the plan's reach, or ``wide``: at the farthest tried) and its points.
+
+        Its points, districts and own teams, with the trial teams of its districts; a wide
+        block is built for every reach tried too.
+        """
+        part, own = (self._wide if wide else self._parts)[n], len(self.scenario.teams)
+        key: tuple[object, ...] = ("wide" if wide else "part", n)
+        if key not in self._blocks:
+            sub = part_scenario(self.scenario, dataclasses.replace(part, teams=part.teams[part.teams < own]))
+            points = set(sub.points["point_id"])
+            teams = set(part.teams.tolist())
+            mine = [c for c in self.changes if (c.kind == "capacity" and c.point_id in points)
+                    or (c.kind == "volunteers" and self._key_team[c.team_key] in teams)
+                    or (wide and c.kind == "reach")]
+            self._blocks[key] = _Block(sub, _levers_of(self.levers, sub), mine, solver=self.solver,
+                                       farthest_km=self._farthest)
+        return self._blocks[key], part.points
+
+    def _part_block(self, n: int) -> tuple[_Block, np.ndarray]:
+        """For a change in part ``n``: its own block, or the wide block holding it when that is not much larger.
+
+        A part that is most of its wide part shares that one warm model with the reaches tried.
+        """
+        part = self._parts[n]
+        m = int(self._wide_of_point[part.points[0]])
+        return self._block(2 * len(part.points) >= len(self._wide[m].points), m if 2 * len(part.points) >= len(
+            self._wide[m].points) else n)
+
+    def _outcome_on(self, block: _Block, points: np.ndarray, change: Change | None) -> Outcome:
+        """The whole scenario's outcome: ``block`` solved with ``change``, the plan's own on all but ``points``."""
+        solved = block.outcome(change)
+        filled = int(self.plan.summary["assigned"]) if self.plan is not None else 0
+        filled += solved.filled - round(float(self._assigned[points].sum()))
+        return Outcome(filled=filled, distributed=dict(self._distributed), staffed=solved.staffed)
+
+    def outcome(self, change: Change | None) -> Outcome:
+        """Solve (warm after its block's first) with ``change`` alone (``None``: no change) and read what it gives."""
+        if self.plan is None:
+            return self._whole.outcome(change)
+        if change is None:
+            return Outcome(filled=int(self.plan.summary["assigned"]), distributed=dict(self._distributed), staffed={})
+        if change.kind == "volunteers":
+            n = int(self._part_of_team[self._key_team[change.team_key]])
+            if not len(self._parts[n].points):
+                return self.outcome(None)  # a trial team that reaches no point: nothing changes
+            return self._outcome_on(*self._part_block(n), change)
+        if change.kind == "capacity":
+            n = int(self._part_of_point[pd.Index(self._point_ids).get_loc(change.point_id)])
+            return self._outcome_on(*self._part_block(n), change)
+        if change.kind == "stock":
+            return self._stock_outcome(change)
+        return self._reach_outcome(change)
+
+    def _stock_outcome(self, change: Change) -> Outcome:
+        key: tuple[object, ...] = ("item", change.item_id)
+        if key not in self._blocks:
+            sc = self.scenario
+            alone = sc.replace(teams=sc.teams.iloc[0:0].reset_index(drop=True),
+                               availability=sc.availability.iloc[0:0].reset_index(drop=True),
+                               supplies=sc.supplies[sc.supplies["item_id"] == change.item_id].reset_index(drop=True),
+                               volunteers=None if sc.volunteers is None else sc.volunteers.iloc[0:0],
+                               pins=sc.pins.iloc[0:0])
+            self._blocks[key] = _Block(alone, _levers_of(self.levers, alone), [change], solver=self.solver,
+                                       farthest_km=self._farthest)
+        solved = self._blocks[key].outcome(change)
+        distributed = {**self._distributed, change.item_id: solved.distributed[change.item_id]}
+        assert self.plan is not None
+        return Outcome(filled=int(self.plan.summary["assigned"]), distributed=distributed, staffed={})
+
+    def _reach_outcome(self, change: Change) -> Outcome:
+        """A reach: the parts at that reach with a pair of a district with teams and a point newly within it."""
+        reach, sc = float(change.amount), self.scenario
+        team_districts = np.unique(pd.Index(sc.districts["district_id"]).get_indexer(sc.teams["district_id"]))
+        new = np.zeros_like(self._km, dtype=bool)
+        new[team_districts] = (self._km[team_districts] > self._reach) & (self._km[team_districts] <= reach)
+        outcome = self.outcome(None)
+        staffed, filled = outcome.staffed, outcome.filled
+        for n, part in enumerate(self._wide):
+            if not new[np.ix_(part.districts, part.points)].any():
+                continue  # the same model as at the plan's reach: the plan's own optimum stands
+            block, _ = self._block(True, n)
+            solved = block.outcome(change)
+            staffed.update(solved.staffed)
+            filled += solved.filled - round(float(self._assigned[part.points].sum()))
+        return Outcome(filled=filled, distributed=outcome.distributed, staffed=staffed)
 
     def staffed(self, outcome: Outcome) -> dict[tuple[str, str, str], int]:
         """(point_id, session_id, role): volunteers there in that outcome, where any."""
-        a, sc = self._model.a, self.scenario
-        points, sessions = sc.points["point_id"].to_numpy(), sc.sessions["session_id"].to_numpy()
-        on = np.nonzero(outcome.staffed_values > 0)[0]
-        return {(str(points[a["p"][j]]), str(sessions[a["s"][j]]), ROLES[a["r"][j]]): int(outcome.staffed_values[j])
-                for j in on}
+        return outcome.staffed
 
 
 __all__ = ["KINDS", "Change", "Outcome", "Trials", "with_trial_teams"]
