@@ -121,26 +121,43 @@ def check_roster_sums(roster: Roster, tally: Tally, out: list[Violation]) -> Non
 
 def check_maximality(s: ScenarioFacts, tally: Tally, roster: Roster, out: list[Violation]) -> None:
     """No unmet need while a member of a team within reach could legally fill it (read from the roster)."""
+    # Whether a member could serve depends on the session and role, not the point; whether the team is
+    # within reach on its district alone (the distance is from the district's centre). So the first
+    # such team of each district, in team order, is found once per session and role, not per need.
+    first_idle: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
     for (point_id, session_id, role), needed in sorted(s.needs.items()):
         if point_id not in s.points or session_id not in s.sessions:
             continue
         missing = needed - tally.point_session_role.get((point_id, session_id, role), 0)
         if missing <= 0 or tally.point_session.get((point_id, session_id), 0) >= s.points[point_id].capacity:
             continue
-        for team_id in sorted(s.teams):
-            found = _idle_member(s, roster, team_id, point_id, session_id, role)
+        if (session_id, role) not in first_idle:
+            first_idle[(session_id, role)] = _first_idle_by_district(s, roster, session_id, role)
+        # Only teams clearly within reach, so that rounding at the limit never reports a false defect.
+        in_reach = [(team_id, found) for team_id, found in first_idle[(session_id, role)].values()
+                    if s.max_travel_km is None
+                    or s.distance_km(team_id, point_id) <= s.max_travel_km - TRAVEL_EPSILON_KM]
+        if in_reach:
+            found = min(in_reach)[1]  # the first team in id order, as a search over every team finds it
+            out.append(Violation("maximality", f"point {point_id} is short of {missing} {ROLE_WORDS[role]} "
+                                               f"volunteer(s) in session {session_id} while member {found}"))
+
+
+def _first_idle_by_district(s: ScenarioFacts, roster: Roster, session_id: str, role: str) -> dict[str, tuple[str, str]]:
+    """Per district, its first team (in id order) with a member who could serve then, and what it says."""
+    first: dict[str, tuple[str, str]] = {}
+    for team_id in sorted(s.teams):
+        district_id = s.teams[team_id].district_id
+        if district_id not in first:
+            found = _idle_member(s, roster, team_id, session_id, role)
             if found:
-                out.append(Violation("maximality", f"point {point_id} is short of {missing} {ROLE_WORDS[role]} "
-                                                   f"volunteer(s) in session {session_id} while member {found}"))
-                break
+                first[district_id] = (team_id, found)
+    return first
 
 
-def _idle_member(s: ScenarioFacts, roster: Roster, team_id: str, point_id: str, session_id: str, role: str) -> str:
-    """The first member of the team who could serve there, and why, or "" when none may."""
+def _idle_member(s: ScenarioFacts, roster: Roster, team_id: str, session_id: str, role: str) -> str:
+    """The first member of the team who could serve in the session and role, and why, or "" when none may."""
     team = s.teams[team_id]
-    # Only teams clearly within reach, so that rounding at the limit never reports a false defect.
-    if s.max_travel_km is not None and s.distance_km(team_id, point_id) > s.max_travel_km - TRAVEL_EPSILON_KM:
-        return ""
     for person_id in s.members.get(team_id, []):
         person = s.persons[person_id]
         on_duty = roster.duty.get(person_id, {})
