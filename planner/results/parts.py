@@ -64,9 +64,7 @@ def scenario_parts(scenario: Scenario, reach_km: float | None = None) -> list[Pa
     limit): planner.results.trials finds the parts of a trial with another reach so.
     """
     sc = scenario
-    if reach_km is None:
-        reach_km = sc.max_travel_km if sc.max_travel_km is not None else np.inf
-    reach = reach_km
+    reach = reach_km if reach_km is not None else (sc.max_travel_km if sc.max_travel_km is not None else np.inf)
     n_d, n_p = len(sc.districts), len(sc.points)
     districts = pd.Index(sc.districts["district_id"])
     point_district = districts.get_indexer(sc.points["district_id"])

@@ -32,7 +32,7 @@ from planner.results.causes import need_causes
 from planner.results.pinned import keep_pins
 from planner.results.plan import Plan, build_summary
 from planner.results.roster import build_roster, class_members
-from planner.results.teams import share_flows
+from planner.results.teams import Sharings, share_flows
 
 log = logging.getLogger(__name__)
 NONE: Mapping[str, Any] = MappingProxyType({})  # no overrides (an immutable default)
@@ -122,7 +122,7 @@ class LivePlanner:
         self._remember = remember
         # Each district's sharing among its teams, by its inputs (teams.share_flows): a lever
         # change leaves most districts' flows as they were, and those are not shared again.
-        self._shared: dict[bytes, list[tuple[int, int, int, int, int]]] = {}
+        self._shared: Sharings = {}
 
     def plan(self, levers: Levers | None = None, **overrides: object) -> Plan:
         """A plan for these levers (a :class:`Levers`, or the keywords of :func:`solve`)."""
@@ -157,7 +157,7 @@ def _levers_key(levers: Levers) -> str:
 
 
 def _solve_model(model: PlanModel, inputs: Inputs, *, solver: str, time_limit: float | None, warm: bool,
-                 shared: dict[bytes, list[tuple[int, int, int, int, int]]] | None = None) -> Plan:
+                 shared: Sharings | None = None) -> Plan:
     """Set the levers, solve and extract, timing each step into ``plan.timings`` (seconds).
 
     ``arrays`` is building the model's arrays (on a cold solve) and setting the levers,
@@ -189,7 +189,7 @@ def _solve_model(model: PlanModel, inputs: Inputs, *, solver: str, time_limit: f
 
 
 def extract_plan(model: PlanModel, inputs: Inputs, solution: Solution, *,
-                 shared: dict[bytes, list[tuple[int, int, int, int, int]]] | None = None) -> Plan:
+                 shared: Sharings | None = None) -> Plan:
     """Whole volunteers and items from a solution, as the contract's tables.
 
     ``shared``: districts' sharings kept from earlier plans (see :func:`share_flows`'s cache).

@@ -54,6 +54,12 @@ ROLE_ORDER = (COUNSELLOR, FIRST_AID, GENERAL)
 KIND_PREFERENCE = {GENERAL: (3, 1, 2, 0), FIRST_AID: (1, 0), COUNSELLOR: (2, 0)}
 
 
+# A piece as share_flows makes it: (class, point, session, role, volunteers); and districts' pieces by
+# a digest of their inputs, what a caller keeps between plans (LivePlanner).
+PieceRow = tuple[int, int, int, int, int]
+Sharings = MutableMapping[bytes, list[PieceRow]]
+
+
 @dataclass(frozen=True)
 class Pieces:
     """Volunteers of one class at one point in one session and role (aligned arrays)."""
@@ -69,7 +75,7 @@ def share_flows(*, class_team: np.ndarray, class_kind: np.ndarray, class_size: n
                 class_budget: np.ndarray, class_district: np.ndarray, flow_d: np.ndarray, flow_p: np.ndarray,
                 flow_s: np.ndarray, flow_r: np.ndarray, flow_amount: np.ndarray, n_sessions: int,
                 loads: np.ndarray, team_home: np.ndarray,
-                cache: MutableMapping[bytes, list[tuple[int, int, int, int, int]]] | None = None,
+                cache: Sharings | None = None,
                 cache_size: int = 256) -> Pieces:
     """Share every district's flows among its teams' classes (see the module's notes).
 
@@ -93,7 +99,7 @@ def share_flows(*, class_team: np.ndarray, class_kind: np.ndarray, class_size: n
     AssertionError
         A district's flows cannot be filled by its classes (the model's rows were not met).
     """
-    out: list[tuple[int, int, int, int, int]] = []
+    out: list[PieceRow] = []
     for d in np.unique(flow_d):
         in_d = flow_d == d
         classes = np.nonzero((class_district == d) & (class_size > 0))[0]
@@ -196,7 +202,7 @@ class _District:
         return self._witness_rows[2]
 
     def share(self, p: np.ndarray, s: np.ndarray, r: np.ndarray, amount: np.ndarray,
-              out: list[tuple[int, int, int, int, int]]) -> None:
+              out: list[PieceRow]) -> None:
         demand = np.zeros((self.n_sessions, N_ROLES), dtype="int64")  # what is left to fill, per session and role
         np.add.at(demand, (s, r), amount)
         # The LP's own class loads are a way to fill the district's flows: the first witness.
@@ -211,7 +217,7 @@ class _District:
             self._share_session(session, points, need, demand, out)
 
     def _share_session(self, session: int, points: np.ndarray, need: np.ndarray, demand: np.ndarray,
-                       out: list[tuple[int, int, int, int, int]]) -> None:
+                       out: list[PieceRow]) -> None:
         """The session's chunks, the best first, each taken only if the rest stays fillable."""
         used = np.zeros(len(self.classes), dtype="int64")  # members of each class on duty now
         on_duty_at: dict[int, set[int]] = {}  # team -> points it serves this session
@@ -470,7 +476,7 @@ class _District:
 
     def _apply(self, session: int, point: int, take: dict[tuple[int, int], int], need_row: np.ndarray,
                demand: np.ndarray, used: np.ndarray, on_duty_at: dict[int, set[int]],
-               out: list[tuple[int, int, int, int, int]]) -> None:
+               out: list[PieceRow]) -> None:
         if self._next_witness is not None:
             self.witness = self._next_witness
         else:
@@ -486,7 +492,7 @@ class _District:
             on_duty_at.setdefault(int(self.team[c]), set()).add(point)
 
     def _share_by_flow(self, session: int, points: np.ndarray, need: np.ndarray, demand: np.ndarray,
-                       used: np.ndarray, out: list[tuple[int, int, int, int, int]]) -> None:
+                       used: np.ndarray, out: list[PieceRow]) -> None:
         """The session's rest as the witness has it given (always possible: the witness fills what is left)."""
         loads = self.witness[:, session, :].copy()
         for role in ROLE_ORDER:

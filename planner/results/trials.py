@@ -361,8 +361,8 @@ class Trials:
         """
         part = self._parts[n]
         m = int(self._wide_of_point[part.points[0]])
-        return self._block(2 * len(part.points) >= len(self._wide[m].points), m if 2 * len(part.points) >= len(
-            self._wide[m].points) else n)
+        wide = 2 * len(part.points) >= len(self._wide[m].points)
+        return self._block(wide, m if wide else n)
 
     def _outcome_on(self, block: _Block, points: np.ndarray, change: Change | None) -> Outcome:
         """The whole scenario's outcome: ``block`` solved with ``change``, the plan's own on all but ``points``."""
