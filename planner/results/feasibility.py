@@ -59,6 +59,20 @@ class FeasibilityGraph:
         slack = (cap - f.sum(axis=2)).tolist()
         deficit = deficit_array.tolist()
         short = int(deficit_array.sum())
+        # Most of what is left is filled by direct paths (a class with sessions left, a member free
+        # then and the skill), which the scan finds in the very order the search would; the
+        # breadth-first search, costlier by far, runs only once none is left.
+        while short > 0:
+            direct = self._direct_path(session, budget_left, slack, deficit)
+            if direct is None:
+                break
+            c, s, r = direct
+            amount = min(budget_left[c], slack[c][s], deficit[s][r])
+            budget_left[c] -= amount
+            slack[c][s] -= amount
+            deficit[s][r] -= amount
+            f[c, s, r] += amount
+            short -= amount
         if short == 0:
             return f
         f_list = f.tolist()
@@ -70,6 +84,28 @@ class FeasibilityGraph:
                 return None
             short -= self._augment(path, f_list, budget_left, slack, deficit, serving)
         return np.array(f_list, dtype="int64").reshape(n_c, n_s, N_ROLES)
+
+    def _direct_path(self, session: int, budget_left: list[int], slack: list[list[int]],
+                     deficit: list[list[int]]) -> tuple[int, int, int] | None:
+        """The first (class, session, role) with room all the way from source to sink, or None.
+
+        Breadth-first from the source, in index order, the search meets the classes, then their
+        sessions, then the sessions' roles in the order (class, session, role): a path of three
+        edges it takes is the lexicographically first such triple, which this scan finds without
+        walking the graph.
+        """
+        short_sessions = [s for s in range(session, self.n_sessions) if any(deficit[s])]
+        for c in range(self.n_classes):
+            if budget_left[c] > 0:
+                slack_c = slack[c]
+                for s in short_sessions:
+                    if slack_c[s] > 0:
+                        deficit_s = deficit[s]
+                        for r in self.roles_of[c]:
+                            if deficit_s[r] > 0:
+                                return c, s, r
+        return None
+
     def _augmenting_path(self, session: int, f: list[list[list[int]]], budget_left: list[int],
                          slack: list[list[int]], deficit: list[list[int]],
                          serving: dict[tuple[int, int], list[int]]) -> list[tuple[str, int, int, int]] | None:

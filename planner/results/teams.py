@@ -36,6 +36,7 @@ square.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, insort
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 
@@ -57,6 +58,8 @@ KIND_PREFERENCE = {GENERAL: (3, 1, 2, 0), FIRST_AID: (1, 0), COUNSELLOR: (2, 0)}
 # A piece as share_flows makes it: (class, point, session, role, volunteers); and districts' pieces by
 # a digest of their inputs, what a caller keeps between plans (LivePlanner).
 PieceRow = tuple[int, int, int, int, int]
+# A chunk as the session ranks it: (rank, option number, team, point index, (class, role) -> volunteers).
+RankedChunk = tuple[tuple[int, ...], int, int, int, dict[tuple[int, int], int]]
 Sharings = MutableMapping[bytes, list[PieceRow]]
 
 
@@ -149,6 +152,19 @@ def _district_key(n_sessions: int, *arrays: np.ndarray) -> bytes:
     return digest.digest()
 
 
+def _ranking(values: dict[int, int]) -> list[tuple[int, int]]:
+    """The keys with a value above 0, the largest value first, then the lowest key: (-value, key)."""
+    return sorted((-value, key) for key, value in values.items() if value > 0)
+
+
+def _rerank(ranking: list[tuple[int, int]], key: int, old: int, new: int) -> None:
+    """Keep a :func:`_ranking` in order as ``key``'s value goes from ``old`` to ``new``."""
+    if old > 0:
+        del ranking[bisect_left(ranking, (-old, key))]
+    if new > 0:
+        insort(ranking, (-new, key))
+
+
 class _District:
     """One district's classes while its flows are shared, session by session."""
 
@@ -157,6 +173,7 @@ class _District:
         self.classes, self.team, self.kind, self.size = classes, team, kind, size
         self.free, self.budget, self.n_sessions = free, budget, n_sessions
         self.teams = np.unique(team)
+        self.teams_list = self.teams.tolist()
         self.members_of = {int(t): np.nonzero(team == t)[0] for t in self.teams}
         self.members_of_list = {t: members.tolist() for t, members in self.members_of.items()}
         self.team_position = np.searchsorted(self.teams, team)  # each class's team, as a position in self.teams
@@ -173,8 +190,10 @@ class _District:
         }
         self._graph = FeasibilityGraph(self.can, free, size, n_sessions)
         self.can_list, self.free_list, self.size_list = self.can.tolist(), free.tolist(), size.tolist()
-        # (session, its loads, per role the classes loaded) of self.witness
-        self._witness_rows: tuple[int, list[list[int]], list[list[int]]] | None = None
+        self.team_of = team.tolist()  # each class position's team
+        # (session, its loads, per role the classes loaded, per team its loads' total) of self.witness
+        self._witness_rows: tuple[int, list[list[int]], list[list[int]], dict[int, int], list[tuple[int, int]]] \
+            | None = None
         self.witness = np.zeros((len(classes), n_sessions, N_ROLES), dtype="int64")
 
     @property
@@ -192,7 +211,9 @@ class _District:
         if self._witness_rows is None or self._witness_rows[0] != session:
             loads = self._witness[:, session, :]
             loaded = [np.nonzero(loads[:, r])[0].tolist() for r in range(N_ROLES)]
-            self._witness_rows = (session, loads.tolist(), loaded)
+            totals = np.bincount(self.team_position, weights=loads.sum(axis=1), minlength=len(self.teams))
+            planned = dict(zip(self.teams_list, totals.astype("int64").tolist(), strict=True))
+            self._witness_rows = (session, loads.tolist(), loaded, planned, _ranking(planned))
         return self._witness_rows[1]
 
     def _loaded_now(self, session: int) -> list[list[int]]:
@@ -200,6 +221,12 @@ class _District:
         self._witness_now(session)
         assert self._witness_rows is not None
         return self._witness_rows[2]
+
+    def _planned_now(self, session: int) -> list[tuple[int, int]]:
+        """The teams the witness has give something in ``session``, the most first: (-volunteers, team)."""
+        self._witness_now(session)
+        assert self._witness_rows is not None
+        return self._witness_rows[4]
 
     def share(self, p: np.ndarray, s: np.ndarray, r: np.ndarray, amount: np.ndarray,
               out: list[PieceRow]) -> None:
@@ -216,7 +243,7 @@ class _District:
             np.add.at(need, (np.searchsorted(points, p[here]), r[here]), amount[here])
             self._share_session(session, points, need, demand, out)
 
-    def _share_session(self, session: int, points: np.ndarray, need: np.ndarray, demand: np.ndarray,
+    def _share_session(self, session: int, points: np.ndarray, need_array: np.ndarray, demand: np.ndarray,
                        out: list[PieceRow]) -> None:
         """The session's chunks, the best first, each taken only if the rest stays fillable."""
         used = np.zeros(len(self.classes), dtype="int64")  # members of each class on duty now
@@ -229,84 +256,93 @@ class _District:
         regulars: dict[int, list[int]] = {}
         for team, point in sorted(self.last_point.items()):
             regulars.setdefault(point, []).append(team)
-        chunks: dict[tuple[int, int], list[tuple[tuple[int, ...], dict[tuple[int, int], int]]]] = {}
+        chunks: dict[tuple[int, int], list[RankedChunk]] = {}
         stale_teams: set[int] = set()
         stale_points: set[int] = set()
         chunks_of_team: dict[int, list[tuple[int, int]]] = {}  # the keys of chunks, by team and by point
         chunks_at: dict[int, list[tuple[int, int]]] = {}
-        while need.any():
-            capacity_now = self._capacity(session, used)
-            capacity = capacity_now.tolist()
+        # The step's state as plain lists, kept up to date as chunks are taken (numpy's per-call
+        # cost outweighs its arithmetic on a district's few classes): what each point still needs
+        # per role, each class's members free now, and per team the sum of those.
+        need = need_array.tolist()
+        need_left = int(need_array.sum())
+        capacity = self._capacity(session, used).tolist()
+        free_of = {team: sum(capacity[c] for c in members) for team, members in self.members_of_list.items()}
+        by_free = _ranking(free_of)
+        by_need = _ranking({index: sum(row) for index, row in enumerate(need)})
+        while need_left:
             for key in [key for team in stale_teams for key in chunks_of_team.pop(team, ())] \
                     + [key for index in stale_points for key in chunks_at.pop(index, ())]:
                 chunks.pop(key, None)
             stale_teams, stale_points = set(), set()
-            # Per team (in self.teams order): members free now, and what the witness has it give now.
-            free = np.bincount(self.team_position, weights=capacity_now, minlength=len(self.teams))
-            planned = np.bincount(self.team_position, weights=self.witness[:, session, :].sum(axis=1),
-                                  minlength=len(self.teams))
-            order = np.lexsort((self.teams, -free))
-            top = self.teams[order[free[order] > 0][:TOP_TEAMS]].tolist()
+            # The TOP_TEAMS with the most members free (then the lowest ids) ...
+            top = [team for _, team in by_free[:TOP_TEAMS]]
             # ... and the TOP_TEAMS the witness has give the most now: their planned chunks are
             # always possible, so a session never runs out of chunks to take.
-            order = np.lexsort((self.teams, -planned))
-            top += [team for team in self.teams[order[planned[order] > 0][:2 * TOP_TEAMS]].tolist()
-                    if team not in top][:TOP_TEAMS]
-            # The points with the most need left: the largest chunks are there.
-            open_points = np.nonzero(need.any(axis=1))[0]
-            if len(open_points) > TOP_POINTS:
-                remaining = need[open_points].sum(axis=1)
-                open_points = open_points[np.lexsort((open_points, -remaining))[:TOP_POINTS]]
-            for index in open_points.tolist():
+            top += [team for _, team in self._planned_now(session)[:2 * TOP_TEAMS] if team not in top][:TOP_TEAMS]
+            # The points with the most need left (then the lowest): the largest chunks are there.
+            open_points = [index for _, index in by_need[:TOP_POINTS]]
+            for index in open_points:
                 point = int(points[index])
-                need_row = need[index].tolist()
+                need_row = need[index]
                 here = [team for team, served in on_duty_at.items() if point in served] if point in serving else ()
                 for team in (*regulars.get(point, ()), *here, *top):
                     if (team, index) not in chunks:
                         chunks[(team, index)] = self._ranked_chunk(session, team, index, point, need_row,
-                                                                   capacity, on_duty_at)
+                                                                   capacity, free_of[team], on_duty_at)
                         chunks_of_team.setdefault(team, []).append((team, index))
                         chunks_at.setdefault(index, []).append((team, index))
-            considered = set(open_points.tolist())
-            # (key, n) is unique (the key ends in team and point), so the tuples sort by it alone.
-            here_keys = {key for index in considered for key in chunks_at.get(index, ()) if key in chunks}
-            ranked = sorted((key, n, team, index, take) for team, index in here_keys
-                            for n, (key, take) in enumerate(chunks[(team, index)]))
+            # (rank, n) is unique (the rank ends in team and point), so the tuples sort by it alone.
+            here_keys = {key for index in open_points for key in chunks_at.get(index, ()) if key in chunks}
+            ranked = sorted([option for key in here_keys for option in chunks[key]])
             self._repairs_left = REPAIRS_PER_CHUNK
             for _, _, team, index, take in ranked:
                 if self._still_feasible(session, demand, used, take):
                     self._apply(session, int(points[index]), take, need[index], demand, used, on_duty_at, out)
+                    taken = sum(take.values())
+                    need_left -= taken
+                    _rerank(by_need, index, sum(need[index]) + taken, sum(need[index]))
+                    for c, _ in take:
+                        capacity[c] = min(self.size_list[c] - int(used[c]), int(self.budget[c])) \
+                            if self.free_list[c][session] else 0
+                    free = sum(capacity[c] for c in self.members_of_list[team])
+                    _rerank(by_free, team, free_of[team], free)
+                    free_of[team] = free
                     serving.add(int(points[index]))
                     stale_teams.add(team)
                     stale_points.add(index)
                     break
             else:
-                self._share_by_flow(session, points, need, demand, used, out)
+                self._share_by_flow(session, points, np.array(need, dtype="int64"), demand, used, out)
                 break
         for team, served in on_duty_at.items():
             # Where the team is "last": the lowest of the points it served this session.
             self.last_point[team] = min(served)
 
     def _ranked_chunk(self, session: int, team: int, index: int, point: int, need: list[int], capacity: list[int],
-                      on_duty_at: dict[int, set[int]]) -> list[tuple[tuple[int, ...], dict[tuple[int, int], int]]]:
+                      free_members: int, on_duty_at: dict[int, set[int]]) -> list[RankedChunk]:
         """The chunks of ``team`` at a point with their ranks (smaller first): as much as the team can
         give, and (when it differs) as much as the witness has it give, which is always possible.
 
         Largest first; then one that fills the point; one at the team's last point; a team not on
-        duty elsewhere this session; the smallest team (best fit); the lowest ids.
+        duty elsewhere this session; the smallest team (best fit: ``free_members``, its members
+        free now); the lowest ids.
         """
-        free_members = sum(capacity[c] for c in self.members_of_list[team])
         if free_members == 0:
             return []
-        options: list[tuple[tuple[int, ...], dict[tuple[int, int], int]]] = []
-        for take in (self._chunk(team, need, capacity), self._chunk(team, need, capacity, witness=session)):
+        most = self._chunk(team, need, capacity)
+        planned = self._chunk(team, need, capacity, witness=session)
+        takes = [take for take in (most, planned) if take] if planned != most else [most] if most else []
+        if not takes:
+            return []
+        needed = need[0] + need[1] + need[2]
+        elsewhere = int(any(served != point for served in on_duty_at.get(team, ())))
+        away = int(self.last_point.get(team) != point)
+        options: list[RankedChunk] = []
+        for n, take in enumerate(takes):
             amount = sum(take.values())
-            if amount == 0 or any(take == other for _, other in options):
-                continue
-            elsewhere = bool(on_duty_at.get(team, set()) - {point})
-            key = (-amount, int(amount < sum(need)), int(self.last_point.get(team) != point), int(elsewhere),
-                   free_members, team, index)
-            options.append((key, take))
+            options.append(((-amount, int(amount < needed), away, elsewhere, free_members, team, index), n, team, index,
+                            take))
         return options
 
     def _capacity(self, session: int, used: np.ndarray) -> np.ndarray:
@@ -474,15 +510,23 @@ class _District:
             return None
         return w
 
-    def _apply(self, session: int, point: int, take: dict[tuple[int, int], int], need_row: np.ndarray,
+    def _apply(self, session: int, point: int, take: dict[tuple[int, int], int], need_row: list[int],
                demand: np.ndarray, used: np.ndarray, on_duty_at: dict[int, set[int]],
                out: list[PieceRow]) -> None:
         if self._next_witness is not None:
             self.witness = self._next_witness
         else:
+            # Within the witness: what is left of it fills the rest; its lists follow.
+            rows = self._witness_rows if self._witness_rows is not None and self._witness_rows[0] == session else None
             for (c, role), amount in take.items():
                 self.witness[c, session, role] -= amount
-            self._witness_rows = None
+                if rows is not None:
+                    rows[1][c][role] -= amount
+                    if rows[1][c][role] == 0:
+                        rows[2][role].remove(c)
+                    team = self.team_of[c]
+                    _rerank(rows[4], team, rows[3][team], rows[3][team] - amount)
+                    rows[3][team] -= amount
         for (c, role), amount in sorted(take.items()):
             used[c] += amount
             self.budget[c] -= amount
