@@ -35,9 +35,11 @@ square.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from bisect import bisect_left, insort
-from collections.abc import MutableMapping
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,6 +104,44 @@ def share_flows(*, class_team: np.ndarray, class_kind: np.ndarray, class_size: n
     AssertionError
         A district's flows cannot be filled by its classes (the model's rows were not met).
     """
+    with _without_cycle_collection():
+        out = _share_districts(class_team, class_kind, class_size, class_free, class_budget, class_district, flow_d,
+                               flow_p, flow_s, flow_r, flow_amount, n_sessions, loads, team_home, cache, cache_size)
+    if not out:
+        empty = np.zeros(0, dtype="int64")
+        return Pieces(empty, empty, empty, empty, empty)
+    cls, p, s, r, amount = (np.array(column, dtype="int64") for column in zip(*out, strict=True))
+    # The limits every roster rests on, checked once more on the result (cheap, and a wrong
+    # sharing must never become a plan).
+    per_session = np.zeros((len(class_size), n_sessions), dtype="int64")
+    np.add.at(per_session, (cls, s), amount)
+    if (per_session > class_size[:, None]).any() or (per_session.sum(axis=1) > class_budget).any() \
+            or (per_session[~class_free] > 0).any():
+        raise AssertionError("sharing the flows broke a class's limits")
+    return Pieces(cls=cls, p=p, s=s, r=r, amount=amount)
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused: the sharing makes about a million short-lived tuples, lists
+    and dicts, none in a cycle (reference counts free them all), and each collection they set off
+    walks every object alive, the PuLP model's hundreds of thousands at 10x, for nothing (about a
+    fifth of the sharing's time there)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _share_districts(class_team: np.ndarray, class_kind: np.ndarray, class_size: np.ndarray, class_free: np.ndarray,
+                     class_budget: np.ndarray, class_district: np.ndarray, flow_d: np.ndarray, flow_p: np.ndarray,
+                     flow_s: np.ndarray, flow_r: np.ndarray, flow_amount: np.ndarray, n_sessions: int,
+                     loads: np.ndarray, team_home: np.ndarray, cache: Sharings | None,
+                     cache_size: int) -> list[PieceRow]:
+    """The pieces of every district in turn (see :func:`share_flows`)."""
     out: list[PieceRow] = []
     for d in np.unique(flow_d):
         in_d = flow_d == d
@@ -127,18 +167,7 @@ def share_flows(*, class_team: np.ndarray, class_kind: np.ndarray, class_size: n
             cache[key] = out[start:]
             while len(cache) > cache_size:
                 cache.pop(next(iter(cache)))
-    if not out:
-        empty = np.zeros(0, dtype="int64")
-        return Pieces(empty, empty, empty, empty, empty)
-    cls, p, s, r, amount = (np.array(column, dtype="int64") for column in zip(*out, strict=True))
-    # The limits every roster rests on, checked once more on the result (cheap, and a wrong
-    # sharing must never become a plan).
-    per_session = np.zeros((len(class_size), n_sessions), dtype="int64")
-    np.add.at(per_session, (cls, s), amount)
-    if (per_session > class_size[:, None]).any() or (per_session.sum(axis=1) > class_budget).any() \
-            or (per_session[~class_free] > 0).any():
-        raise AssertionError("sharing the flows broke a class's limits")
-    return Pieces(cls=cls, p=p, s=s, r=r, amount=amount)
+    return out
 
 
 def _district_key(n_sessions: int, *arrays: np.ndarray) -> bytes:
@@ -221,6 +250,12 @@ class _District:
         self._witness_now(session)
         assert self._witness_rows is not None
         return self._witness_rows[2]
+
+    def _planned_of(self, session: int) -> dict[int, int]:
+        """Per team, what the witness has its classes give in ``session``."""
+        self._witness_now(session)
+        assert self._witness_rows is not None
+        return self._witness_rows[3]
 
     def _planned_now(self, session: int) -> list[tuple[int, int]]:
         """The teams the witness has give something in ``session``, the most first: (-volunteers, team)."""
@@ -331,7 +366,8 @@ class _District:
         if free_members == 0:
             return []
         most = self._chunk(team, need, capacity)
-        planned = self._chunk(team, need, capacity, witness=session)
+        # (a team the witness has give nothing now has no planned chunk)
+        planned = self._chunk(team, need, capacity, witness=session) if self._planned_of(session)[team] else {}
         takes = [take for take in (most, planned) if take] if planned != most else [most] if most else []
         if not takes:
             return []
@@ -479,8 +515,8 @@ class _District:
                     if short == 0 or not free_c2[later] or w_c2[role] == 0:
                         continue
                     later_c = row_c[later]
-                    if not any(later_c[other] and can_c2[other] for other in range(N_ROLES)):
-                        continue
+                    if not ((later_c[0] and can_c2[0]) or (later_c[1] and can_c2[1]) or (later_c[2] and can_c2[2])):
+                        continue  # (c has nothing in that session that c2 could take over)
                     later_c2 = row(c2)[later]
                     w_c2 = changed[c2]  # (row() made the copy)
                     room = size[c2] - sum(later_c2)
@@ -497,17 +533,24 @@ class _District:
                     break
             if short > 0:
                 return None
+        # Only the classes the swaps or the chunk touch can break a limit (the witness keeps every
+        # limit for the others): none below zero, none with more on duty now than members free.
+        after = {c: list(changed[c] if c in changed else base[c]) for c, _ in take}
+        after.update((c, list(load)) for c, load in changed.items() if c not in after)
+        taken = dict.fromkeys(after, 0)
+        for (c, role), amount in take.items():
+            after[c][role] -= amount
+            taken[c] += amount
+        for c, load in after.items():
+            if min(load) < 0 or sum(load) > size[c] - int(used[c]) - taken[c]:
+                return None
+        if any(min(load) < 0 for whole in rows.values() for load in whole):
+            return None
         w = self.witness.copy()
-        for c, load in changed.items():
-            w[c, session] = load
         for c, whole in rows.items():
             w[c] = whole
-        taken = np.zeros(len(self.classes), dtype="int64")
-        for (c, role), amount in take.items():
-            w[c, session, role] -= amount
-            taken[c] += amount
-        if (w < 0).any() or (w[:, session, :].sum(axis=1) > self.size - used - taken).any():
-            return None
+        for c, load in after.items():
+            w[c, session] = load
         return w
 
     def _apply(self, session: int, point: int, take: dict[tuple[int, int], int], need_row: list[int],
