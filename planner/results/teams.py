@@ -181,6 +181,17 @@ def _district_key(n_sessions: int, *arrays: np.ndarray) -> bytes:
     return digest.digest()
 
 
+@dataclass
+class _WitnessNow:
+    """The witness in one session as plain lists, what each step of the session reads."""
+
+    session: int
+    loads: list[list[int]]  # class position -> role -> volunteers
+    loaded: list[list[int]]  # role -> the class positions with a load in it (ascending)
+    planned: dict[int, int]  # team -> its classes' loads
+    ranking: list[tuple[int, int]]  # the teams with a load, the most first: (-volunteers, team), see _ranking
+
+
 def _ranking(values: dict[int, int]) -> list[tuple[int, int]]:
     """The keys with a value above 0, the largest value first, then the lowest key: (-value, key)."""
     return sorted((-value, key) for key, value in values.items() if value > 0)
@@ -220,9 +231,7 @@ class _District:
         self._graph = FeasibilityGraph(self.can, free, size, n_sessions)
         self.can_list, self.free_list, self.size_list = self.can.tolist(), free.tolist(), size.tolist()
         self.team_of = team.tolist()  # each class position's team
-        # (session, its loads, per role the classes loaded, per team its loads' total) of self.witness
-        self._witness_rows: tuple[int, list[list[int]], list[list[int]], dict[int, int], list[tuple[int, int]]] \
-            | None = None
+        self._witness_rows: _WitnessNow | None = None
         self.witness = np.zeros((len(classes), n_sessions, N_ROLES), dtype="int64")
 
     @property
@@ -235,33 +244,16 @@ class _District:
         self._witness = value
         self._witness_rows = None
 
-    def _witness_now(self, session: int) -> list[list[int]]:
-        """The witness's loads in ``session`` (class position -> role -> volunteers), as lists."""
-        if self._witness_rows is None or self._witness_rows[0] != session:
+    def _now(self, session: int) -> _WitnessNow:
+        """The witness in ``session``, as lists (made again only once the witness is replaced)."""
+        if self._witness_rows is None or self._witness_rows.session != session:
             loads = self._witness[:, session, :]
-            loaded = [np.nonzero(loads[:, r])[0].tolist() for r in range(N_ROLES)]
             totals = np.bincount(self.team_position, weights=loads.sum(axis=1), minlength=len(self.teams))
             planned = dict(zip(self.teams_list, totals.astype("int64").tolist(), strict=True))
-            self._witness_rows = (session, loads.tolist(), loaded, planned, _ranking(planned))
-        return self._witness_rows[1]
-
-    def _loaded_now(self, session: int) -> list[list[int]]:
-        """Per role, the class positions the witness has serve it in ``session`` (in order)."""
-        self._witness_now(session)
-        assert self._witness_rows is not None
-        return self._witness_rows[2]
-
-    def _planned_of(self, session: int) -> dict[int, int]:
-        """Per team, what the witness has its classes give in ``session``."""
-        self._witness_now(session)
-        assert self._witness_rows is not None
-        return self._witness_rows[3]
-
-    def _planned_now(self, session: int) -> list[tuple[int, int]]:
-        """The teams the witness has give something in ``session``, the most first: (-volunteers, team)."""
-        self._witness_now(session)
-        assert self._witness_rows is not None
-        return self._witness_rows[4]
+            self._witness_rows = _WitnessNow(session, loads.tolist(),
+                                             [np.nonzero(loads[:, r])[0].tolist() for r in range(N_ROLES)],
+                                             planned, _ranking(planned))
+        return self._witness_rows
 
     def share(self, p: np.ndarray, s: np.ndarray, r: np.ndarray, amount: np.ndarray,
               out: list[PieceRow]) -> None:
@@ -314,7 +306,8 @@ class _District:
             top = [team for _, team in by_free[:TOP_TEAMS]]
             # ... and the TOP_TEAMS the witness has give the most now: their planned chunks are
             # always possible, so a session never runs out of chunks to take.
-            top += [team for _, team in self._planned_now(session)[:2 * TOP_TEAMS] if team not in top][:TOP_TEAMS]
+            now = self._now(session)
+            top += [team for _, team in now.ranking[:2 * TOP_TEAMS] if team not in top][:TOP_TEAMS]
             # The points with the most need left (then the lowest): the largest chunks are there.
             open_points = [index for _, index in by_need[:TOP_POINTS]]
             for index in open_points:
@@ -323,7 +316,7 @@ class _District:
                 here = [team for team, served in on_duty_at.items() if point in served] if point in serving else ()
                 for team in (*regulars.get(point, ()), *here, *top):
                     if (team, index) not in chunks:
-                        chunks[(team, index)] = self._ranked_chunk(session, team, index, point, need_row,
+                        chunks[(team, index)] = self._ranked_chunk(now, team, index, point, need_row,
                                                                    capacity, free_of[team], on_duty_at)
                         chunks_of_team.setdefault(team, []).append((team, index))
                         chunks_at.setdefault(index, []).append((team, index))
@@ -354,7 +347,7 @@ class _District:
             # Where the team is "last": the lowest of the points it served this session.
             self.last_point[team] = min(served)
 
-    def _ranked_chunk(self, session: int, team: int, index: int, point: int, need: list[int], capacity: list[int],
+    def _ranked_chunk(self, now: _WitnessNow, team: int, index: int, point: int, need: list[int], capacity: list[int],
                       free_members: int, on_duty_at: dict[int, set[int]]) -> list[RankedChunk]:
         """The chunks of ``team`` at a point with their ranks (smaller first): as much as the team can
         give, and (when it differs) as much as the witness has it give, which is always possible.
@@ -367,7 +360,7 @@ class _District:
             return []
         most = self._chunk(team, need, capacity)
         # (a team the witness has give nothing now has no planned chunk)
-        planned = self._chunk(team, need, capacity, witness=session) if self._planned_of(session)[team] else {}
+        planned = self._chunk(team, need, capacity, loads=now.loads) if now.planned[team] else {}
         takes = [take for take in (most, planned) if take] if planned != most else [most] if most else []
         if not takes:
             return []
@@ -386,14 +379,13 @@ class _District:
         return np.where(self.free[:, session], np.minimum(self.size - used, self.budget), 0)
 
     def _chunk(self, team: int, need: list[int], capacity: list[int], *,
-               witness: int | None = None) -> dict[tuple[int, int], int]:
+               loads: list[list[int]] | None = None) -> dict[tuple[int, int], int]:
         """What ``team`` can fill of a point's need: (class position, role) -> volunteers.
 
-        With ``witness`` (a session), only what the witness has each class give in each role then.
+        With ``loads`` (the witness's now), only what the witness has each class give in each role.
         """
         left: dict[int, int] = {}
         take: dict[tuple[int, int], int] = {}
-        loads = None if witness is None else self._witness_now(witness)
         order = self.fill_order[team]
         for role in ROLE_ORDER:
             want = need[role]
@@ -423,7 +415,7 @@ class _District:
         only costs keeping a team together, never a need).
         """
         self._next_witness = None
-        now = self._witness_now(session)
+        now = self._now(session).loads
         if all(amount <= now[c][role] for (c, role), amount in take.items()):
             return True
         if self._repairs_left == 0:
@@ -459,8 +451,8 @@ class _District:
         """
         # In plain Python over lists: the session's loads of every class, and the whole rows of the
         # classes a swap reaches into later sessions (their row of this session is the same list).
-        base = self._witness_now(session)
-        loaded = self._loaded_now(session)
+        base = self._now(session).loads
+        loaded = self._now(session).loaded
         changed: dict[int, list[int]] = {}  # copies of the session's rows that the swaps change
         rows: dict[int, list[list[int]]] = {}
         can, free, size = self.can_list, self.free_list, self.size_list
@@ -560,16 +552,15 @@ class _District:
             self.witness = self._next_witness
         else:
             # Within the witness: what is left of it fills the rest; its lists follow.
-            rows = self._witness_rows if self._witness_rows is not None and self._witness_rows[0] == session else None
+            now = self._now(session)
             for (c, role), amount in take.items():
                 self.witness[c, session, role] -= amount
-                if rows is not None:
-                    rows[1][c][role] -= amount
-                    if rows[1][c][role] == 0:
-                        rows[2][role].remove(c)
-                    team = self.team_of[c]
-                    _rerank(rows[4], team, rows[3][team], rows[3][team] - amount)
-                    rows[3][team] -= amount
+                now.loads[c][role] -= amount
+                if now.loads[c][role] == 0:
+                    now.loaded[role].remove(c)
+                team = self.team_of[c]
+                _rerank(now.ranking, team, now.planned[team], now.planned[team] - amount)
+                now.planned[team] -= amount
         for (c, role), amount in sorted(take.items()):
             used[c] += amount
             self.budget[c] -= amount
