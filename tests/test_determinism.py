@@ -72,3 +72,85 @@ def test_row_order_never_changes_a_byte(name: str, tmp_path: Path) -> None:
         folder = reorder(source, tmp_path / order / "scenario", order)
         assert (folder / "teams.csv").read_bytes() != (source / "teams.csv").read_bytes()
         assert outputs(folder, tmp_path / order) == expected, order
+
+
+def _sharing_arguments(scenario, monkeypatch):
+    """The arguments extract_plan gives share_flows for the scenario's plan."""
+    import planner.results.solving as solving
+    from planner import solve
+
+    seen = []
+    original = solving.share_flows
+
+    def record(**arguments):
+        seen.append(arguments)
+        return original(**arguments)
+
+    monkeypatch.setattr(solving, "share_flows", record)
+    solve(scenario)
+    monkeypatch.undo()
+    return seen[0]
+
+
+def test_districts_shared_in_two_processes_give_the_pieces_of_one(beijing, monkeypatch):
+    """A forked process shares about half the districts: the pieces are the same, in the same order."""
+    import numpy as np
+
+    import planner.results.teams as teams
+
+    arguments = _sharing_arguments(beijing, monkeypatch)
+    alone = teams.share_flows(**arguments)
+    forked = []
+    original = teams._share_in_two
+    monkeypatch.setattr(teams, "TWO_PROCESSES_MIN_CLASSES", 0)  # Beijing is below the size that pays for it
+    monkeypatch.setattr(teams, "_share_in_two", lambda *a: forked.append(1) or original(*a))
+    in_two = teams.share_flows(**arguments)
+    assert forked, "the sharing did not go to two processes"
+    for name in ("cls", "p", "s", "r", "amount"):
+        assert np.array_equal(getattr(in_two, name), getattr(alone, name)), name
+
+
+def test_a_lost_second_process_costs_only_time(beijing, monkeypatch):
+    """The forked process dies before sending its pieces: its districts are shared here, the same."""
+    import os
+
+    import numpy as np
+
+    import planner.results.teams as teams
+
+    arguments = _sharing_arguments(beijing, monkeypatch)
+    alone = teams.share_flows(**arguments)
+    parent = os.getpid()
+    share = teams._District.share
+
+    def dies_in_the_child(self, *args):
+        if os.getpid() != parent:
+            os._exit(3)
+        return share(self, *args)
+
+    monkeypatch.setattr(teams, "TWO_PROCESSES_MIN_CLASSES", 0)
+    monkeypatch.setattr(teams._District, "share", dies_in_the_child)
+    recovered = teams.share_flows(**arguments)
+    for name in ("cls", "p", "s", "r", "amount"):
+        assert np.array_equal(getattr(recovered, name), getattr(alone, name)), name
+
+
+def test_flows_no_class_can_fill_raise_from_the_second_process(beijing, monkeypatch):
+    """A district that cannot be filled raises in the parent, whichever process shared it."""
+    import os
+
+    import planner.results.teams as teams
+
+    arguments = _sharing_arguments(beijing, monkeypatch)
+    parent = os.getpid()
+    share = teams._District.share
+
+    def fails_in_the_child(self, *args):
+        if os.getpid() != parent:
+            raise AssertionError("a district's flows cannot be filled by its teams")
+        return share(self, *args)
+
+    monkeypatch.setattr(teams, "TWO_PROCESSES_MIN_CLASSES", 0)
+    monkeypatch.setattr(teams._District, "share", fails_in_the_child)
+    with pytest.raises(AssertionError, match="cannot be filled"):
+        teams.share_flows(**arguments)

@@ -3,9 +3,10 @@
 From the model's optimum to whole volunteers and items:
 
 * Staffing is whole already: the LP optimum is checked and, only when fractional, the
-  model is solved again with integer variables (model.py). A district's whole flow to its
-  points is then split among its teams, each giving exactly what the LP asked of it, in id
-  order (teams of one district travel alike, so any split costs the same).
+  model is solved again with integer variables (model/whole.py). A district's whole flows to
+  its points are then shared among its teams in whole pieces, a team kept at one point with
+  its own first-aider where it can be (results/teams.py: teams of one district travel alike,
+  so any sharing costs the same), and rostered person by person (results/roster.py).
 * Supplies are shared in proportion to what points want; the fractional shares are rounded
   by largest remainder, which hands out exactly min(stock, total wanted): nothing is lost.
 """

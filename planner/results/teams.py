@@ -22,9 +22,11 @@ the point it served last:
   chunk, by shortest augmenting paths: planner.results.feasibility).
 
 The loops run over Python lists (numpy is kept for the per-step sums over a district's classes):
-numpy's per-element indexing costs more than the arithmetic it does. ``cache`` lets a caller
-(LivePlanner) keep districts' sharings by their inputs, so an unchanged district is not shared
-again.
+numpy's per-element indexing costs more than the arithmetic it does; the step's state (members
+free per team, the witness's loads, need per point) is kept up to date as chunks are taken, not
+recomputed. ``cache`` lets a caller (LivePlanner) keep districts' sharings by their inputs, so an
+unchanged district is not shared again. Districts are independent: from
+TWO_PROCESSES_MIN_CLASSES classes on, a forked process shares about half of them.
 
 Every flow is filled exactly, so needs, fairness and travel are what the LP made them; only who
 goes where changes. Class limits (members free per session, sessions per member) hold throughout,
@@ -37,8 +39,12 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import logging
+import multiprocessing
+import os
+import warnings
 from bisect import bisect_left, insort
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -46,10 +52,16 @@ import numpy as np
 
 from planner.results.feasibility import COUNSELLOR, FIRST_AID, GENERAL, N_ROLES, FeasibilityGraph
 
+log = logging.getLogger(__name__)
+
 TOP_POINTS = 4  # the points with the most need left that a step considers
 TOP_TEAMS = 4  # besides a point's own teams, the teams with the most members free that it considers
 REPAIRS_PER_CHUNK = 3  # chunks beyond the witness tried per step; past them only chunks within it
 FLOWS_PER_SESSION = 2  # max-flows a district may run per session to take a chunk (see _still_feasible)
+# Classes to share (not found in the cache) from which a second process shares about half the
+# districts: 10x has 4,500 (about 1.5 s alone), a 5x region 2,250, Beijing 2023 450 (60 ms, less
+# than a fork and its pieces sent back would save).
+TWO_PROCESSES_MIN_CLASSES = 2000
 # The order a chunk fills roles in: the scarce skills first, so a team brings its own.
 ROLE_ORDER = (COUNSELLOR, FIRST_AID, GENERAL)
 # Which kinds of member fill a role first (kinds as in planner.model.classes: 0 both,
@@ -136,14 +148,26 @@ def _without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One district to share: its flows (a mask over them), its classes and its cache key."""
+
+    district: int
+    flows: np.ndarray
+    classes: np.ndarray
+    key: bytes
+
+
 def _share_districts(class_team: np.ndarray, class_kind: np.ndarray, class_size: np.ndarray, class_free: np.ndarray,
                      class_budget: np.ndarray, class_district: np.ndarray, flow_d: np.ndarray, flow_p: np.ndarray,
                      flow_s: np.ndarray, flow_r: np.ndarray, flow_amount: np.ndarray, n_sessions: int,
                      loads: np.ndarray, team_home: np.ndarray, cache: Sharings | None,
                      cache_size: int) -> list[PieceRow]:
-    """The pieces of every district in turn (see :func:`share_flows`)."""
-    out: list[PieceRow] = []
-    for d in np.unique(flow_d):
+    """The pieces of every district, in district order (see :func:`share_flows`)."""
+    districts = np.unique(flow_d).tolist()
+    shared: dict[int, list[PieceRow]] = {}
+    jobs: list[_Job] = []
+    for d in districts:
         in_d = flow_d == d
         classes = np.nonzero((class_district == d) & (class_size > 0))[0]
         key = b""
@@ -155,19 +179,90 @@ def _share_districts(class_team: np.ndarray, class_kind: np.ndarray, class_size:
             known = cache.pop(key, None)
             if known is not None:
                 cache[key] = known  # most recently used last
-                out.extend(known)
+                shared[d] = known
                 continue
-        start = len(out)
-        district = _District(classes, class_team[classes], class_kind[classes], class_size[classes],
-                             class_free[classes], class_budget[classes].copy(), n_sessions)
-        district.witness = loads[classes].copy()
+        jobs.append(_Job(d, in_d, classes, key))
+
+    def share(job: _Job) -> list[PieceRow]:
+        c, f = job.classes, job.flows
+        district = _District(c, class_team[c], class_kind[c], class_size[c], class_free[c], class_budget[c].copy(),
+                             n_sessions)
+        district.witness = loads[c].copy()
         district.last_point = {int(team): int(team_home[team]) for team in district.teams if team_home[team] >= 0}
-        district.share(flow_p[in_d], flow_s[in_d], flow_r[in_d], flow_amount[in_d], out)
-        if cache is not None:
-            cache[key] = out[start:]
+        pieces: list[PieceRow] = []
+        district.share(flow_p[f], flow_s[f], flow_r[f], flow_amount[f], pieces)
+        return pieces
+
+    if sum(len(job.classes) for job in jobs) >= TWO_PROCESSES_MIN_CLASSES and len(jobs) > 1 and _can_fork():
+        shared.update(_share_in_two(jobs, share))
+    else:
+        shared.update((job.district, share(job)) for job in jobs)
+    if cache is not None:
+        for job in jobs:
+            cache[job.key] = shared[job.district]
             while len(cache) > cache_size:
                 cache.pop(next(iter(cache)))
-    return out
+    return [row for d in districts for row in shared[d]]
+
+
+def _can_fork() -> bool:
+    """Whether a second process may share districts: two cores or more for this process, fork
+    available (the child inherits the inputs, nothing is pickled), and not a daemon (a Dask
+    worker, already one of several processes, may have no children)."""
+    return (len(os.sched_getaffinity(0)) > 1 and "fork" in multiprocessing.get_all_start_methods()
+            and not multiprocessing.current_process().daemon)
+
+
+def _share_in_two(jobs: list[_Job], share: Callable[[_Job], list[PieceRow]]) -> dict[int, list[PieceRow]]:
+    """The districts shared by this process and a forked one, about half the work each.
+
+    The work of a district grows with its classes times its flows; the largest go first to the
+    process with less so far. Each district's pieces are a function of its inputs alone, so the
+    plan is the same bytes however the districts are split. A child that dies (killed, out of
+    memory) costs only time: its districts are shared here after all.
+    """
+    here: list[_Job] = []
+    there: list[_Job] = []
+    loads = [0, 0]
+    for job in sorted(jobs, key=lambda job: (-len(job.classes) * int(job.flows.sum()), job.district)):
+        side = 0 if loads[0] <= loads[1] else 1
+        (here, there)[side].append(job)
+        loads[side] += len(job.classes) * int(job.flows.sum())
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            send.send(("ok", {job.district: share(job) for job in there}))
+        except AssertionError as error:  # a district's flows cannot be filled: the parent raises it
+            send.send(("error", str(error)))
+        finally:
+            send.close()
+
+    with warnings.catch_warnings():
+        # Python 3.12 warns of fork in a process with threads (HiGHS keeps idle workers): the child
+        # only runs the sharing (Python and numpy, no lock of another thread) and sends its pieces.
+        warnings.filterwarnings("ignore", message=".*use of fork\\(\\) may lead to deadlocks",
+                                category=DeprecationWarning)
+        process = context.Process(target=child, daemon=True)
+        process.start()
+    send.close()
+    shared = {job.district: share(job) for job in here}
+    try:
+        status, result = receive.recv()
+    except EOFError:
+        status, result = "lost", None
+    finally:
+        receive.close()
+        process.join()
+    if status == "error":
+        raise AssertionError(result)
+    if status != "ok":
+        log.warning("the second process sharing districts ended without its pieces (exit code %s); shared here",
+                    process.exitcode)
+        result = {job.district: share(job) for job in there}
+    shared.update(result)
+    return shared
 
 
 def _district_key(n_sessions: int, *arrays: np.ndarray) -> bytes:
@@ -261,6 +356,8 @@ class _District:
         np.add.at(demand, (s, r), amount)
         # The LP's own class loads are a way to fill the district's flows: the first witness.
         self._next_witness: np.ndarray | None = None
+        # A repair's witness in this session where it differs (class position -> loads per role).
+        self._next_loads: dict[int, list[int]] | None = None
         for session in range(self.n_sessions):
             here = s == session
             if not here.any():
@@ -415,6 +512,7 @@ class _District:
         only costs keeping a team together, never a need).
         """
         self._next_witness = None
+        self._next_loads = None
         now = self._now(session).loads
         if all(amount <= now[c][role] for (c, role), amount in take.items()):
             return True
@@ -543,12 +641,28 @@ class _District:
             w[c] = whole
         for c, load in after.items():
             w[c, session] = load
+        self._next_loads = after
         return w
 
     def _apply(self, session: int, point: int, take: dict[tuple[int, int], int], need_row: list[int],
                demand: np.ndarray, used: np.ndarray, on_duty_at: dict[int, set[int]],
                out: list[PieceRow]) -> None:
-        if self._next_witness is not None:
+        if self._next_witness is not None and self._next_loads is not None \
+                and self._witness_rows is not None and self._witness_rows.session == session:
+            # A repair's witness: in this session it differs only for the classes it touched.
+            now, self._witness = self._witness_rows, self._next_witness
+            for c, load in self._next_loads.items():
+                for role in range(N_ROLES):
+                    if now.loads[c][role] and not load[role]:
+                        now.loaded[role].remove(c)
+                    elif load[role] and not now.loads[c][role]:
+                        insort(now.loaded[role], c)
+                team = self.team_of[c]
+                planned = now.planned[team] + sum(load) - sum(now.loads[c])
+                _rerank(now.ranking, team, now.planned[team], planned)
+                now.planned[team] = planned
+                now.loads[c] = load
+        elif self._next_witness is not None:
             self.witness = self._next_witness
         else:
             # Within the witness: what is left of it fills the rest; its lists follow.
