@@ -88,23 +88,25 @@ def _feasible(budget: list[int], demands: list[int]) -> bool:
     return True
 
 
-def _choose(index: dict[int, int], budget: dict[int, int], keep: list[int], wanted: int,
-            later: list[int]) -> list[int]:
+def _choose(budget: dict[int, int], keep: list[int], wanted: int, later: list[int]) -> list[int]:
     """Who of a class goes on duty this session: ``wanted`` members, as many of ``keep`` (those
     whose place is open again) as the later sessions allow, the rest those with most sessions left.
-    ``index``: each member's position in the class (by their order number).
+    ``budget``: sessions left per member, in the class's order of members.
 
     Taking the members with most sessions left never makes the later sessions impossible
     (Havel-Hakimi), so a choice always exists when the class's limits hold.
     """
-    by_budget = sorted(budget, key=lambda m: (-budget[m], index[m]))
+    # Most sessions left first, ties in the class's order (a stable sort keeps it, reversed too).
+    by_budget = sorted(budget, key=budget.__getitem__, reverse=True)
     keep = [m for m in keep if budget[m] > 0]
     if not keep or min(budget.values()) > len(later):  # nothing to keep, or no budget can bind: no check
-        chosen = keep[:wanted] + [m for m in by_budget if m not in keep[:wanted]][:wanted - min(len(keep), wanted)]
+        kept = keep[:wanted]
+        chosen = kept + [m for m in by_budget if m not in kept][:wanted - len(kept)]
         if len(chosen) == wanted and all(budget[m] > 0 for m in chosen):
             return chosen
-    for kept in range(min(len(keep), wanted), -1, -1):
-        chosen = keep[:kept] + [m for m in by_budget if m not in keep[:kept]][:wanted - kept]
+    for count in range(min(len(keep), wanted), -1, -1):
+        held = keep[:count]
+        chosen = held + [m for m in by_budget if m not in held][:wanted - count]
         rest = [budget[m] - (m in chosen) for m in budget]
         if len(chosen) == wanted and all(budget[m] > 0 for m in chosen) and _feasible(rest, later):
             return chosen
@@ -151,7 +153,6 @@ def build_roster(pieces: pd.DataFrame, classes: MemberClasses, members: list[lis
             sessions.append((session_id, places))
         class_members = members[c]
         by_order = {m.order: m for m in class_members}
-        index = {m.order: k for k, m in enumerate(class_members)}
         if any(len(places) > len(class_members) for _, places in sessions):
             raise AssertionError(f"class {c} of {team_id} has {len(class_members)} members, asked for more")
         budget = {m.order: int(budgets[c]) for m in class_members}
@@ -163,7 +164,7 @@ def build_roster(pieces: pd.DataFrame, classes: MemberClasses, members: list[lis
                 if last_place[member] in open_places:
                     open_places.remove(last_place[member])
                     keep.append(member)
-            chosen = _choose(index, budget, keep, len(places), [len(p) for _, p in sessions[k + 1:]])
+            chosen = _choose(budget, keep, len(places), [len(p) for _, p in sessions[k + 1:]])
             open_places = list(places)
             given: dict[int, tuple[str, str]] = {}
             for member in chosen:

@@ -30,6 +30,7 @@ from planner.model import PlanModel, Solution
 from planner.model.classes import with_sizes
 from planner.model.levers import Inputs, Levers, apply_levers
 from planner.results.causes import need_causes
+from planner.results.collector import paused_collector
 from planner.results.pinned import keep_pins
 from planner.results.plan import Plan, build_summary
 from planner.results.roster import build_roster, class_members
@@ -195,6 +196,11 @@ def extract_plan(model: PlanModel, inputs: Inputs, solution: Solution, *,
 
     ``shared``: districts' sharings kept from earlier plans (see :func:`share_flows`'s cache).
     """
+    with paused_collector():  # (see planner.results.collector)
+        return _extract_plan(model, inputs, solution, shared)
+
+
+def _extract_plan(model: PlanModel, inputs: Inputs, solution: Solution, shared: Sharings | None) -> Plan:
     sc = inputs.scenario
     values = solution.values
     u_amount = np.rint(values[model.u0:model.y0]).astype("int64")

@@ -37,19 +37,18 @@ square.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import multiprocessing
 import os
 import warnings
 from bisect import bisect_left, insort
-from collections.abc import Callable, Iterator, MutableMapping
-from contextlib import contextmanager
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 
 import numpy as np
 
+from planner.results.collector import paused_collector
 from planner.results.feasibility import COUNSELLOR, FIRST_AID, GENERAL, N_ROLES, FeasibilityGraph
 
 log = logging.getLogger(__name__)
@@ -116,7 +115,7 @@ def share_flows(*, class_team: np.ndarray, class_kind: np.ndarray, class_size: n
     AssertionError
         A district's flows cannot be filled by its classes (the model's rows were not met).
     """
-    with _without_cycle_collection():
+    with paused_collector():  # (see planner.results.collector)
         out = _share_districts(class_team, class_kind, class_size, class_free, class_budget, class_district, flow_d,
                                flow_p, flow_s, flow_r, flow_amount, n_sessions, loads, team_home, cache, cache_size)
     if not out:
@@ -131,21 +130,6 @@ def share_flows(*, class_team: np.ndarray, class_kind: np.ndarray, class_size: n
             or (per_session[~class_free] > 0).any():
         raise AssertionError("sharing the flows broke a class's limits")
     return Pieces(cls=cls, p=p, s=s, r=r, amount=amount)
-
-
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused: the sharing makes about a million short-lived tuples, lists
-    and dicts, none in a cycle (reference counts free them all), and each collection they set off
-    walks every object alive, the PuLP model's hundreds of thousands at 10x, for nothing (about a
-    fifth of the sharing's time there)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True)
