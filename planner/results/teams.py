@@ -38,6 +38,7 @@ square.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import logging
 import multiprocessing
 import os
@@ -557,8 +558,12 @@ class _District:
             short = amount - (changed[c] if c in changed else base[c])[role]
             if short <= 0:
                 continue
-            candidates = sorted([c2 for c2 in loaded[role] if c2 not in changed]
-                                + [c2 for c2, load in changed.items() if load[role] > 0])
+            # The classes the witness has in the role now, in order, made as the loop goes (it mostly
+            # ends after a few): those unchanged, merged with those the swaps changed. A class the
+            # loop changes is the one it is at, so "unchanged" may be asked late.
+            changed_here = sorted(c2 for c2, load in changed.items() if load[role] > 0)
+            unchanged = (c2 for c2 in loaded[role] if c2 not in changed)
+            candidates = heapq.merge(unchanged, changed_here) if changed_here else unchanged
             w_c = now(c)
             # (never a role the chunk itself takes from c: that load is the chunk's)
             others = [other for other in range(N_ROLES) if other != role and (c, other) not in take]
