@@ -154,3 +154,20 @@ def test_flows_no_class_can_fill_raise_from_the_second_process(beijing, monkeypa
     monkeypatch.setattr(teams._District, "share", fails_in_the_child)
     with pytest.raises(AssertionError, match="cannot be filled"):
         teams.share_flows(**arguments)
+
+
+def test_a_daemon_process_shares_its_districts_alone():
+    """A Dask worker is a daemon process, which may have no children: its sharing stays in it."""
+    import multiprocessing
+    import os
+
+    import planner.results.teams as teams
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    worker = context.Process(target=lambda: send.send(teams._can_fork()), daemon=True)
+    worker.start()
+    in_daemon = receive.recv()
+    worker.join()
+    assert in_daemon is False
+    assert teams._can_fork() is (len(os.sched_getaffinity(0)) > 1)  # this process: by its cores

@@ -42,6 +42,7 @@ import heapq
 import logging
 import multiprocessing
 import os
+import sys
 import warnings
 from bisect import bisect_left, insort
 from collections.abc import Callable, MutableMapping
@@ -191,10 +192,11 @@ def _share_districts(class_team: np.ndarray, class_kind: np.ndarray, class_size:
 
 
 def _can_fork() -> bool:
-    """Whether a second process may share districts: two cores or more for this process, fork
-    available (the child inherits the inputs, nothing is pickled), and not a daemon (a Dask
-    worker, already one of several processes, may have no children)."""
-    return (len(os.sched_getaffinity(0)) > 1 and "fork" in multiprocessing.get_all_start_methods()
+    """Whether a second process may share districts: Linux (fork there is what the child needs:
+    it inherits the inputs, nothing is pickled; macOS's system libraries are not safe to fork),
+    two cores or more for this process, and not a daemon (a Dask worker, already one of several
+    processes, may have no children)."""
+    return (sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1
             and not multiprocessing.current_process().daemon)
 
 
