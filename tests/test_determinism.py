@@ -171,3 +171,26 @@ def test_a_daemon_process_shares_its_districts_alone():
     worker.join()
     assert in_daemon is False
     assert teams._can_fork() is (len(os.sched_getaffinity(0)) > 1)  # this process: by its cores
+
+
+def test_a_failure_here_stops_the_second_process(beijing, monkeypatch):
+    """This process's own districts fail: the error is raised and the forked process is not left behind."""
+    import multiprocessing
+    import os
+
+    import planner.results.teams as teams
+
+    arguments = _sharing_arguments(beijing, monkeypatch)
+    parent = os.getpid()
+    share = teams._District.share
+
+    def fails_here(self, *args):
+        if os.getpid() == parent:
+            raise AssertionError("a district's flows cannot be filled by its teams")
+        return share(self, *args)
+
+    monkeypatch.setattr(teams, "TWO_PROCESSES_MIN_CLASSES", 0)
+    monkeypatch.setattr(teams._District, "share", fails_here)
+    with pytest.raises(AssertionError, match="cannot be filled"):
+        teams.share_flows(**arguments)
+    assert not multiprocessing.active_children()

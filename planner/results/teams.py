@@ -234,11 +234,15 @@ def _share_in_two(jobs: list[_Job], share: Callable[[_Job], list[PieceRow]]) -> 
         process = context.Process(target=child, daemon=True)
         process.start()
     send.close()
-    shared = {job.district: share(job) for job in here}
     try:
-        status, result = receive.recv()
-    except EOFError:
-        status, result = "lost", None
+        shared = {job.district: share(job) for job in here}
+        try:
+            status, result = receive.recv()
+        except EOFError:
+            status, result = "lost", None
+    except BaseException:  # this process's own districts failed (or it was interrupted): the child's are not wanted
+        process.terminate()
+        raise
     finally:
         receive.close()
         process.join()
