@@ -116,12 +116,13 @@ def test_a_lost_second_process_costs_only_time(beijing, monkeypatch):
 
     import numpy as np
 
+    import planner.results.chunks as chunks
     import planner.results.teams as teams
 
     arguments = _sharing_arguments(beijing, monkeypatch)
     alone = teams.share_flows(**arguments)
     parent = os.getpid()
-    share = teams._District.share
+    share = chunks.DistrictSharing.share
 
     def dies_in_the_child(self, *args):
         if os.getpid() != parent:
@@ -129,31 +130,35 @@ def test_a_lost_second_process_costs_only_time(beijing, monkeypatch):
         return share(self, *args)
 
     monkeypatch.setattr(teams, "TWO_PROCESSES_MIN_CLASSES", 0)
-    monkeypatch.setattr(teams._District, "share", dies_in_the_child)
+    monkeypatch.setattr(chunks.DistrictSharing, "share", dies_in_the_child)
     recovered = teams.share_flows(**arguments)
     for name in ("cls", "p", "s", "r", "amount"):
         assert np.array_equal(getattr(recovered, name), getattr(alone, name)), name
 
 
-def test_flows_no_class_can_fill_raise_from_the_second_process(beijing, monkeypatch):
-    """A district that cannot be filled raises in the parent, whichever process shared it."""
+@pytest.mark.parametrize("where", ["in the child", "here"])
+def test_a_district_that_cannot_be_filled_raises_here_whichever_process_shared_it(beijing, monkeypatch, where):
+    """The error is raised in this process, and the forked one is not left behind."""
+    import multiprocessing
     import os
 
+    import planner.results.chunks as chunks
     import planner.results.teams as teams
 
     arguments = _sharing_arguments(beijing, monkeypatch)
     parent = os.getpid()
-    share = teams._District.share
+    share = chunks.DistrictSharing.share
 
-    def fails_in_the_child(self, *args):
-        if os.getpid() != parent:
+    def fails(self, *args):
+        if (os.getpid() != parent) == (where == "in the child"):
             raise AssertionError("a district's flows cannot be filled by its teams")
         return share(self, *args)
 
     monkeypatch.setattr(teams, "TWO_PROCESSES_MIN_CLASSES", 0)
-    monkeypatch.setattr(teams._District, "share", fails_in_the_child)
+    monkeypatch.setattr(chunks.DistrictSharing, "share", fails)
     with pytest.raises(AssertionError, match="cannot be filled"):
         teams.share_flows(**arguments)
+    assert not multiprocessing.active_children()
 
 
 def test_a_daemon_process_shares_its_districts_alone():
@@ -171,26 +176,3 @@ def test_a_daemon_process_shares_its_districts_alone():
     worker.join()
     assert in_daemon is False
     assert teams._can_fork() is (len(os.sched_getaffinity(0)) > 1)  # this process: by its cores
-
-
-def test_a_failure_here_stops_the_second_process(beijing, monkeypatch):
-    """This process's own districts fail: the error is raised and the forked process is not left behind."""
-    import multiprocessing
-    import os
-
-    import planner.results.teams as teams
-
-    arguments = _sharing_arguments(beijing, monkeypatch)
-    parent = os.getpid()
-    share = teams._District.share
-
-    def fails_here(self, *args):
-        if os.getpid() == parent:
-            raise AssertionError("a district's flows cannot be filled by its teams")
-        return share(self, *args)
-
-    monkeypatch.setattr(teams, "TWO_PROCESSES_MIN_CLASSES", 0)
-    monkeypatch.setattr(teams._District, "share", fails_here)
-    with pytest.raises(AssertionError, match="cannot be filled"):
-        teams.share_flows(**arguments)
-    assert not multiprocessing.active_children()

@@ -12,12 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planner import LivePlanner, load_scenario, solve
+from planner.collector import paused_gc
 from planner.generate import generate_scenario
 from planner.model import PlanModel
 from planner.model.highs import new_highs
 from planner.model.keys import group
 from planner.model.levers import Levers, apply_levers
-from planner.model.pulp_objects import add_constraints, make_variables, paused_gc, set_objective
+from planner.model.pulp_objects import add_constraints, make_variables, set_objective
 from planner.model.whole import integer_resolve, whole_in_districts
 
 from .conftest import DEMO, SCENARIOS

@@ -15,9 +15,10 @@ from pathlib import Path
 import numpy as np
 import pulp
 
+from planner.collector import paused_gc
 from planner.errors import NoPlanError, SolverUnavailableError
 from planner.model.formulation import Formulation, safe_name
-from planner.model.pulp_objects import add_constraints, make_variables, paused_gc, set_objective
+from planner.model.pulp_objects import add_constraints, make_variables, set_objective
 from planner.model.solution import Solution, is_integral
 
 NO_CBC = "CBC is not installed (pip install 'pulp[cbc]'); use HiGHS instead (--solver highs)"

@@ -22,11 +22,9 @@ test checks that both ways give the same problem, LP file for LP file.
 
 from __future__ import annotations
 
-import gc
 import math
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
@@ -35,18 +33,6 @@ import pulp
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_]*")
 _EXPRESSION_ATTRIBUTES = {"_LpAffineExpression__name", "constant"}
 _CONSTRAINT_ATTRIBUTES = {"expr", "_LpConstraint__name", "constant", "sense", "pi", "slack", "modified"}
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector (reference counting still frees everything)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @cache
@@ -192,4 +178,4 @@ def set_objective(prob: pulp.LpProblem, variables: list[pulp.LpVariable], cost: 
     prob.setObjective(expression)
 
 
-__all__ = ["add_constraints", "make_variables", "paused_gc", "set_objective"]
+__all__ = ["add_constraints", "make_variables", "set_objective"]

@@ -24,13 +24,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from planner.collector import paused_gc
 from planner.io.scenario import Scenario
 from planner.io.settings import ROLES
 from planner.model import PlanModel, Solution
 from planner.model.classes import with_sizes
 from planner.model.levers import Inputs, Levers, apply_levers
 from planner.results.causes import need_causes
-from planner.results.collector import paused_collector
 from planner.results.pinned import keep_pins
 from planner.results.plan import Plan, build_summary
 from planner.results.roster import build_roster, class_members
@@ -196,7 +196,7 @@ def extract_plan(model: PlanModel, inputs: Inputs, solution: Solution, *,
 
     ``shared``: districts' sharings kept from earlier plans (see :func:`share_flows`'s cache).
     """
-    with paused_collector():  # (see planner.results.collector)
+    with paused_gc():  # (see planner.collector)
         return _extract_plan(model, inputs, solution, shared)
 
 
