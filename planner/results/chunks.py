@@ -47,6 +47,19 @@ class _WitnessNow:
     planned: dict[int, int]  # team -> its classes' loads
     ranking: list[tuple[int, int]]  # the teams with a load, the most first: (-volunteers, team), see _ranking
 
+    def set_loads(self, c: int, team: int, load: list[int]) -> None:
+        """Class position ``c`` (of ``team``) has ``load`` now: its classes per role, team total and rank follow."""
+        before = self.loads[c]
+        for role in range(N_ROLES):
+            if before[role] and not load[role]:
+                self.loaded[role].remove(c)
+            elif load[role] and not before[role]:
+                insort(self.loaded[role], c)
+        planned = self.planned[team] + sum(load) - sum(before)
+        _rerank(self.ranking, team, self.planned[team], planned)
+        self.planned[team] = planned
+        self.loads[c] = load
+
 
 def _ranking(values: dict[int, int]) -> list[tuple[int, int]]:
     """The keys with a value above 0, the largest value first, then the lowest key: (-value, key)."""
@@ -151,7 +164,7 @@ class DistrictSharing:
         # per role, each class's members free now, and per team the sum of those.
         need = need_array.tolist()
         need_left = int(need_array.sum())
-        capacity = self._capacity(session, used).tolist()
+        capacity = [self._capacity(session, used, c) for c in range(len(self.classes))]
         free_of = {team: sum(capacity[c] for c in members) for team, members in self.members_of_list.items()}
         by_free = _ranking(free_of)
         by_need = _ranking({index: sum(row) for index, row in enumerate(need)})
@@ -189,8 +202,7 @@ class DistrictSharing:
                     need_left -= taken
                     _rerank(by_need, index, sum(need[index]) + taken, sum(need[index]))
                     for c, _ in take:
-                        capacity[c] = min(self.size_list[c] - int(used[c]), int(self.budget[c])) \
-                            if self.free_list[c][session] else 0
+                        capacity[c] = self._capacity(session, used, c)
                     free = sum(capacity[c] for c in self.members_of_list[team])
                     _rerank(by_free, team, free_of[team], free)
                     free_of[team] = free
@@ -232,9 +244,9 @@ class DistrictSharing:
                             take))
         return options
 
-    def _capacity(self, session: int, used: np.ndarray) -> np.ndarray:
-        """Members of each class who may still go on duty in this session."""
-        return np.where(self.free[:, session], np.minimum(self.size - used, self.budget), 0)
+    def _capacity(self, session: int, used: np.ndarray, c: int) -> int:
+        """Members of class position ``c`` who may still go on duty in this session."""
+        return min(self.size_list[c] - int(used[c]), int(self.budget[c])) if self.free_list[c][session] else 0
 
     def _chunk(self, team: int, need: list[int], capacity: list[int], *,
                loads: list[list[int]] | None = None) -> dict[tuple[int, int], int]:
@@ -417,16 +429,7 @@ class DistrictSharing:
             # A repair's witness: in this session it differs only for the classes it touched.
             now, self._witness = self._witness_rows, self._next_witness
             for c, load in self._next_loads.items():
-                for role in range(N_ROLES):
-                    if now.loads[c][role] and not load[role]:
-                        now.loaded[role].remove(c)
-                    elif load[role] and not now.loads[c][role]:
-                        insort(now.loaded[role], c)
-                team = self.team_of[c]
-                planned = now.planned[team] + sum(load) - sum(now.loads[c])
-                _rerank(now.ranking, team, now.planned[team], planned)
-                now.planned[team] = planned
-                now.loads[c] = load
+                now.set_loads(c, self.team_of[c], load)
         elif self._next_witness is not None:
             self.witness = self._next_witness
         else:
@@ -434,12 +437,9 @@ class DistrictSharing:
             now = self._now(session)
             for (c, role), amount in take.items():
                 self.witness[c, session, role] -= amount
-                now.loads[c][role] -= amount
-                if now.loads[c][role] == 0:
-                    now.loaded[role].remove(c)
-                team = self.team_of[c]
-                _rerank(now.ranking, team, now.planned[team], now.planned[team] - amount)
-                now.planned[team] -= amount
+                load = list(now.loads[c])
+                load[role] -= amount
+                now.set_loads(c, self.team_of[c], load)
         for (c, role), amount in sorted(take.items()):
             used[c] += amount
             self.budget[c] -= amount

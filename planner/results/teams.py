@@ -125,6 +125,11 @@ class _Job:
     classes: np.ndarray
     key: bytes
 
+    @property
+    def work(self) -> int:
+        """How much sharing it takes, about: its classes times its flows."""
+        return len(self.classes) * int(self.flows.sum())
+
 
 def _share_districts(class_team: np.ndarray, class_kind: np.ndarray, class_size: np.ndarray, class_free: np.ndarray,
                      class_budget: np.ndarray, class_district: np.ndarray, flow_d: np.ndarray, flow_p: np.ndarray,
@@ -193,10 +198,10 @@ def _share_in_two(jobs: list[_Job], share: Callable[[_Job], list[PieceRow]]) -> 
     here: list[_Job] = []
     there: list[_Job] = []
     loads = [0, 0]
-    for job in sorted(jobs, key=lambda job: (-len(job.classes) * int(job.flows.sum()), job.district)):
+    for job in sorted(jobs, key=lambda job: (-job.work, job.district)):
         side = 0 if loads[0] <= loads[1] else 1
         (here, there)[side].append(job)
-        loads[side] += len(job.classes) * int(job.flows.sum())
+        loads[side] += job.work
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
 
