@@ -80,7 +80,7 @@ class DistrictSharing:
     def __init__(self, classes: np.ndarray, team: np.ndarray, kind: np.ndarray, size: np.ndarray,
                  free: np.ndarray, budget: np.ndarray, n_sessions: int):
         self.classes, self.team, self.kind, self.size = classes, team, kind, size
-        self.free, self.budget, self.n_sessions = free, budget, n_sessions
+        self.budget, self.n_sessions = budget, n_sessions
         self.teams = np.unique(team)
         self.teams_list = self.teams.tolist()
         self.members_of = {int(t): np.nonzero(team == t)[0] for t in self.teams}
