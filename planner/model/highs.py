@@ -12,6 +12,7 @@ import ctypes
 import os
 import sys
 import weakref
+from collections.abc import Mapping
 from typing import Protocol
 
 import numpy as np
@@ -34,6 +35,7 @@ def highs_available() -> bool:
 
 
 _banner_shown = False
+OptionValue = bool | float | str  # what a HiGHS option is set to (setOptionValue)
 
 
 def new_highs() -> highspy.Highs:
@@ -143,6 +145,16 @@ class _Loads(Protocol):
     def load_into_highs(self, h: highspy.Highs) -> None: ...
 
 
+def configured_highs(time_limit: float | None, options: Mapping[str, OptionValue]) -> highspy.Highs:
+    """A silent, single-threaded HiGHS object with a cold solve's time limit and options (as ArrayHiGHS sets them)."""
+    h = new_highs()
+    if time_limit is not None:
+        h.setOptionValue("time_limit", float(time_limit))
+    for key, value in options.items():
+        h.setOptionValue(key, value)
+    return h
+
+
 class ArrayHiGHS(pulp.HiGHS):
     """PuLP's HiGHS interface, handed the model's arrays in one call instead of row by row.
 
@@ -158,12 +170,7 @@ class ArrayHiGHS(pulp.HiGHS):
         self.model = weakref.proxy(model)
 
     def createAndConfigureSolver(self, lp: pulp.LpProblem) -> None:
-        lp.solverModel = new_highs()
-        lp.solverModel.setOptionValue("threads", 1)  # one thread: the same input, the same plan
-        if self.timeLimit is not None:
-            lp.solverModel.setOptionValue("time_limit", float(self.timeLimit))
-        for key, value in self.optionsDict.items():
-            lp.solverModel.setOptionValue(key, value)
+        lp.solverModel = configured_highs(self.timeLimit, self.optionsDict)
 
     def actualSolve(self, lp: pulp.LpProblem) -> int:
         # As pulp.HiGHS.actualSolve, without its two passes over every variable of every
@@ -189,5 +196,5 @@ class ArrayHiGHS(pulp.HiGHS):
         return pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound
 
 
-__all__ = ["NO_HIGHS", "ArrayHiGHS", "accepted", "highs_available", "highs_bounds", "highs_status", "load", "new_highs",
-           "no_plan_message", "push_changes", "rerun"]
+__all__ = ["NO_HIGHS", "ArrayHiGHS", "OptionValue", "accepted", "configured_highs", "highs_available", "highs_bounds",
+           "highs_status", "load", "new_highs", "no_plan_message", "push_changes", "rerun"]

@@ -46,7 +46,12 @@ class PlanModel(Formulation):
         self._variables: list[pulp.LpVariable] = []
         # HiGHS options of the cold solve beyond the planner's own (one thread, no output):
         # e.g. the interior point method for a model whose optimum is unique (results/parts.py).
-        self.highs_options: dict[str, object] = {}
+        self.highs_options: dict[str, highs.OptionValue] = {}
+        # Whether a cold HiGHS solve builds the named PuLP problem and solves through it (a
+        # plan's own model: the problem serves CBC and named LP files), or loads the arrays
+        # into HiGHS alone: a model nobody asks for its problem (a part's on a worker, dropped
+        # after its solve; the trials'), where building it would cost 0.6 s a part at 5x.
+        self.through_pulp = True
         self.build_seconds = time.perf_counter() - started
         log.info("built %s columns, %s rows, %s non-zeros in %.3f s",
                  self.num_cols, self.num_rows, len(self._a_value), self.build_seconds)
@@ -109,10 +114,16 @@ class PlanModel(Formulation):
     def _solve_highs(self, time_limit: float | None, warm: bool) -> Solution:
         started = time.perf_counter()
         if self._highs is None or not warm:
-            # A cold solve goes through PuLP's HiGHS interface; later ones reuse its model.
-            self.problem.solve(highs.ArrayHiGHS(self, msg=False, threads=1, timeLimit=time_limit,
-                                                **self.highs_options))
-            self._highs = self.problem.solverModel
+            # A cold solve goes through PuLP's HiGHS interface (or straight to HiGHS: see
+            # through_pulp, the same HiGHS model either way); later ones reuse its model.
+            if self.through_pulp:
+                self.problem.solve(highs.ArrayHiGHS(self, msg=False, threads=1, timeLimit=time_limit,
+                                                    **self.highs_options))
+                self._highs = self.problem.solverModel
+            else:
+                self._highs = highs.configured_highs(time_limit, self.highs_options)
+                self.load_into_highs(self._highs)
+                self._highs.run()
         else:
             highs.rerun(self._highs, time_limit)
         h = self._highs

@@ -29,6 +29,7 @@ from planner.io.scenario import Scenario
 from planner.io.settings import ROLES
 from planner.model import PlanModel, Solution
 from planner.model.classes import with_sizes
+from planner.model.highs import OptionValue
 from planner.model.levers import Inputs, Levers, apply_levers
 from planner.results.causes import need_causes
 from planner.results.pinned import keep_pins
@@ -89,7 +90,7 @@ def solve(
 
 
 def solve_cold(inputs: Inputs, *, solver: str = "highs", time_limit: float | None = None,
-               highs_options: dict[str, object] | None = None) -> tuple[PlanModel, Plan]:
+               highs_options: dict[str, OptionValue] | None = None) -> tuple[PlanModel, Plan]:
     """Build the model for these inputs and solve it from scratch: what :func:`solve` does.
 
     Returns the model too, for tools that look inside it (the benchmark writes its LP out).

@@ -32,7 +32,7 @@ from planner.geo import distance_km
 from planner.io.scenario import Scenario
 from planner.io.schema import HOME_POINT, NO_HOME
 from planner.io.settings import ROLES
-from planner.model import PlanModel, Solution, highs
+from planner.model import PlanModel
 from planner.model.classes import COUNSELLOR, FIRST_AID, NEITHER, with_sizes
 from planner.model.families import Values
 from planner.model.formulation import Figures, Formulation, define_columns
@@ -122,16 +122,6 @@ class _TrialModel(PlanModel):
             upper[start + beyond] = 0.0
         return values._replace(col_upper=upper)
 
-    def _solve_highs(self, time_limit: float | None, warm: bool) -> Solution:
-        # The first solve loads the arrays into HiGHS directly: the named PuLP problem a plan's
-        # cold solve builds (for CBC and LP files) is never needed here, and costs a tenth of a second.
-        if self._highs is None and warm:
-            h = highs.new_highs()
-            highs.load(h, self)
-            self._highs = h
-        return super()._solve_highs(time_limit, warm)
-
-
 def with_trial_teams(scenario: Scenario, teams: Sequence[tuple[str, str, int, str]]) -> Scenario:
     """The scenario with one trial team per (district, role, sessions, session) key, and every home written out.
 
@@ -186,6 +176,7 @@ class _Block:
         reaches = [float(c.amount) for c in changes if c.kind == "reach"]
         self.reach_km = max([self.base.reach_km, *reaches])
         self._model = _TrialModel(self.scenario, self.reach_km)
+        self._model.through_pulp = False  # its problem is never asked for: HiGHS is handed the arrays alone
         own = len(scenario.teams)
         model = self._model
         if farthest_km is not None:

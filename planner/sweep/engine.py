@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from planner.cluster import keep_freed_memory
 from planner.errors import NoPlanError
 from planner.io.scenario import Scenario
 from planner.io.settings import ROLES
@@ -258,32 +259,6 @@ def _rows_matrix(model: SweepModel, family: str) -> Any:
     indptr = bounds[rows.start:rows.stop + 1] - start
     return csr_matrix((model._a_value[start:end], model._a_index[start:end], indptr),
                       shape=(rows.stop - rows.start, model.num_cols))
-
-
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
-_kept_memory = False
-
-
-def keep_freed_memory() -> None:
-    """Have glibc keep freed memory in the worker for the next sample instead of returning it.
-
-    A HiGHS solve allocates and frees tens of MB; Dask starts workers with
-    ``MALLOC_TRIM_THRESHOLD_=65536``, so each sample's frees went back to the kernel and the next
-    sample faulted the same pages in again (a quarter of a worker's time). Elsewhere than glibc:
-    nothing.
-    """
-    global _kept_memory
-    if _kept_memory:
-        return
-    _kept_memory = True
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024)  # glibc's largest: blocks up to 32 MB from the heap
-        libc.mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024)  # give back only what is above 1 GB free
-    except (OSError, AttributeError):
-        pass
 
 
 # Workers keep their solvers between batches, by the sweep's key (the last few).
