@@ -11,6 +11,7 @@ A scenario is a folder of CSV files or one ``.xlsx`` workbook (docs/scenario-for
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 import re
@@ -244,16 +245,17 @@ def _solve(args: argparse.Namespace, scenario: object) -> int:
         print(f"no plan: {exc}; nothing was written", file=sys.stderr)
         return EXIT_NO_PLAN
     seconds = time.perf_counter() - started
-    explanations = explain(plan, solver=args.solver)
+    # Measured while the plan is written (plan.xlsx's plan sheets aside), and kept for the bottlenecks below.
+    explained = functools.cache(lambda: explain(plan, solver=args.solver))
     try:
-        export_plan(plan, out, overwrite=args.force, lang=args.lang, explanations=explanations)
+        export_plan(plan, out, overwrite=args.force, lang=args.lang, explanations=explained)
     except OSError as exc:  # FileExistsError too: the folder filled up while the solver ran
         print(f"{out}: cannot write the plan ({exc.strerror or exc}); nothing was written", file=sys.stderr)
         return EXIT_INVALID
     print(_human_summary(plan, seconds, out))
     # The bottlenecks first of what a planner reads (why.csv; planner explain says more).
     print(f"  {label('bottlenecks', 'en').lower()} (planner explain {out} for why and what would fix it):")
-    for _, row in bottlenecks(plan, explanations).iterrows():
+    for _, row in bottlenecks(plan, explained()).iterrows():
         print(f"  {row['rank']}. {row['text_en']}")
     return EXIT_OK
 

@@ -18,6 +18,7 @@ import pytest
 
 from planner import load_scenario
 from planner.cli import main
+from planner.forking import can_fork
 from planner.io import save_scenario
 
 from .conftest import SCENARIOS
@@ -162,17 +163,16 @@ def test_a_district_that_cannot_be_filled_raises_here_whichever_process_shared_i
 
 
 def test_a_daemon_process_shares_its_districts_alone():
-    """A Dask worker is a daemon process, which may have no children: its sharing stays in it."""
+    """A Dask worker is a daemon process, which may have no children: its sharing (and its plan.xlsx) stays in it."""
     import multiprocessing
     import os
 
-    import planner.results.teams as teams
 
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    worker = context.Process(target=lambda: send.send(teams._can_fork()), daemon=True)
+    worker = context.Process(target=lambda: send.send(can_fork()), daemon=True)
     worker.start()
     in_daemon = receive.recv()
     worker.join()
     assert in_daemon is False
-    assert teams._can_fork() is (len(os.sched_getaffinity(0)) > 1)  # this process: by its cores
+    assert can_fork() is (len(os.sched_getaffinity(0)) > 1)  # this process: by its cores

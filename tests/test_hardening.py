@@ -139,14 +139,14 @@ def test_a_file_put_into_the_folder_while_a_run_writes_is_kept(exists: bool, tmp
     out = tmp_path / "plan"
     if exists:
         out.mkdir()
-    real = plan_workbook.write_plan_workbook
+    real = plan_workbook.finish_plan_workbook  # the plan folder's last step
 
     def someone_else_meanwhile(*args: object, **kwargs: object) -> None:
         real(*args, **kwargs)  # type: ignore[arg-type]
         out.mkdir(exist_ok=True)
         (out / "mine.txt").write_text("someone else's", encoding="utf-8")
 
-    monkeypatch.setattr(plan_workbook, "write_plan_workbook", someone_else_meanwhile)
+    monkeypatch.setattr(plan_workbook, "finish_plan_workbook", someone_else_meanwhile)
     code, _, stderr = run_cli("solve", str(DEMO), "--out", str(out))
     assert code == 2
     assert lines_of(stderr) == [f"{out}: cannot write the plan ({out} was filled by another run meanwhile; "

@@ -8,7 +8,7 @@ an existing folder exactly as it was. A folder holding files is replaced only wh
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,7 @@ PLAN_FILES = ("assignments.csv", "roster.csv", "shortfalls.csv", "distribution.c
 
 
 def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang: str = "both",
-                explanations: Explanations | None = None,
+                explanations: Explanations | Callable[[], Explanations] | None = None,
                 extra: Mapping[str, pd.DataFrame] | None = None) -> Path:
     """Write the plan's files into ``folder``.
 
@@ -38,9 +38,10 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
         Replace a folder that already holds files (it is swapped whole, never mixed).
     lang : {"both", "zh", "en"}
         Headers of plan.xlsx.
-    explanations : Explanations, optional
-        The plan's measured suggestions (planner.results.explain.explain), when already made;
-        made here otherwise: explanations.csv and why.csv are part of every plan.
+    explanations : Explanations, or a function that measures them, optional
+        The plan's measured suggestions (planner.results.explain.explain), when already made, or
+        how to make them (called once, while plan.xlsx's plan sheets are written aside); made
+        here otherwise: explanations.csv and why.csv are part of every plan.
     extra : mapping of file name to DataFrame, optional
         More tables written as CSV files in the same folder (a re-plan's ``changes.csv``).
 
@@ -55,7 +56,7 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
         ``folder`` holds files and ``overwrite`` is false, or it holds the plan's own scenario
         (replacing it would delete the scenario).
     """
-    from planner.exports.plan_workbook import write_plan_workbook
+    from planner.exports.plan_workbook import plan_workbook_aside
     from planner.results.explain import explain, explanation_frame
     from planner.results.sentences import why_table
 
@@ -65,20 +66,27 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
                               "write the plan to another folder")
 
     def write(tmp: Path) -> None:
-        # Measured here, once the folder is known to be writable (the suggestions solve again).
-        measured = explanations if explanations is not None else explain(plan)
-        table, why = explanation_frame(measured), why_table(plan, measured)
-        _write_table(plan.assignments, tmp / "assignments.csv")
-        _write_table(plan.roster, tmp / "roster.csv")
-        _write_table(plan.shortfalls, tmp / "shortfalls.csv")
-        _write_table(plan.distribution, tmp / "distribution.csv")
-        summary = json.dumps(plan.summary, ensure_ascii=False, indent=2) + "\n"
-        (tmp / "summary.json").write_text(summary, encoding="utf-8")
-        _write_table(table, tmp / "explanations.csv")
-        _write_table(why, tmp / "why.csv")
-        write_plan_workbook(plan, tmp / "plan.xlsx", lang=lang, explanations=measured, why=why)
-        for name, table in (extra or {}).items():
-            _write_table(table, tmp / name)
+        # plan.xlsx's plan sheets are written aside (a large plan: in another process) while the
+        # explanations are measured, here, once the folder is known to be writable.
+        with plan_workbook_aside(plan, tmp / "plan.xlsx", lang) as finish_workbook:
+            if explanations is None:
+                measured = explain(plan)
+            elif callable(explanations):
+                measured = explanations()
+            else:
+                measured = explanations
+            table, why = explanation_frame(measured), why_table(plan, measured)
+            _write_table(plan.assignments, tmp / "assignments.csv")
+            _write_table(plan.roster, tmp / "roster.csv")
+            _write_table(plan.shortfalls, tmp / "shortfalls.csv")
+            _write_table(plan.distribution, tmp / "distribution.csv")
+            summary = json.dumps(plan.summary, ensure_ascii=False, indent=2) + "\n"
+            (tmp / "summary.json").write_text(summary, encoding="utf-8")
+            _write_table(table, tmp / "explanations.csv")
+            _write_table(why, tmp / "why.csv")
+            for name, table in (extra or {}).items():
+                _write_table(table, tmp / name)
+            finish_workbook(measured, why)  # last: the other process may still be writing the plan sheets
 
     return write_folder_atomically(folder, write, overwrite=overwrite)
 

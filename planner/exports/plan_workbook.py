@@ -10,20 +10,27 @@ plan gives the same bytes).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+import multiprocessing
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from planner.forking import can_fork, fork_warning_ignored
 from planner.io.settings import ROLES
-from planner.io.xlsx import Percent, save_tables
+from planner.io.xlsx import Percent, TablesWorkbook
 from planner.labels import label
 
 if TYPE_CHECKING:
     from planner.results.explain import Explanations
     from planner.results.plan import Plan
+
+log = logging.getLogger(__name__)
 
 def percent_column(values: Iterable[float]) -> np.ndarray:
     """Shares as :class:`planner.io.xlsx.Percent` cells (a percentage format in the workbook).
@@ -242,18 +249,46 @@ def plan_tables(plan: Plan, lang: str = "both", *, why: pd.DataFrame | None = No
         "sheet_roster": roster_sheet(plan, lang), "sheet_supplies": supplies,
         "sheet_shortfalls": shortfalls, "sheet_districts": districts_sheet,
     }
+    return in_sheet_order({**tables, **why_tables(lang, why=why, explanations=explanations)})
+
+
+def why_tables(lang: str, *, why: pd.DataFrame | None = None,
+               explanations: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The sheets of why.csv (the bottlenecks, the why of every unmet need) and of explanations.csv, those given."""
+    tables = {}
     if why is not None:
-        # The bottlenecks right after the summary: the first things a planner reads.
-        tables = {"sheet_summary": summary,
-                  "sheet_bottlenecks": _why_sheet(why[why["level"] == "bottleneck"], lang, ["rank"]), **tables,
-                  "sheet_why": _why_sheet(why[why["level"] != "bottleneck"], lang,
-                                          ["level", "district_id", "point_id", "session_id", "role", "cause"])}
+        tables["sheet_bottlenecks"] = _why_sheet(why[why["level"] == "bottleneck"], lang, ["rank"])
+        tables["sheet_why"] = _why_sheet(why[why["level"] != "bottleneck"], lang,
+                                         ["level", "district_id", "point_id", "session_id", "role", "cause"])
     if explanations is not None:
         tables["sheet_explanations"] = _why_sheet(explanations, lang, ["kind", "rank", "district_id", "point_id",
                                                                         "session_id", "role", "item_id", "amount",
                                                                         "sessions", "gain", "helps_up_to",
                                                                         "gain_up_to"])
     return tables
+
+
+WHY_SHEETS = ("sheet_bottlenecks", "sheet_why", "sheet_explanations")  # the sheets of why_tables
+
+
+def sheet_order(keys: Iterable[str]) -> list[str]:
+    """Sheet keys in the workbook's order: the bottlenecks right after the summary (the first things a planner
+    reads), the why and the explanations last."""
+    keys = list(keys)
+    first, last = ["sheet_summary", "sheet_bottlenecks"], ["sheet_why", "sheet_explanations"]
+    return ([k for k in first if k in keys] + [k for k in keys if k not in first + last]
+            + [k for k in last if k in keys])
+
+
+def in_sheet_order(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables in the workbook's order (:func:`sheet_order`)."""
+    return {k: tables[k] for k in sheet_order(tables)}
+
+
+def sheet_title(sheet_key: str, lang: str) -> str:
+    """A sheet's tab title (Excel's limit: 31 characters)."""
+    title = label(sheet_key, lang) if lang != "both" else f"{label(sheet_key, 'zh')} {label(sheet_key, 'en')}"
+    return title[:31]
 
 
 def _why_sheet(table: pd.DataFrame, lang: str, columns: list[str]) -> pd.DataFrame:
@@ -277,15 +312,108 @@ def write_plan_workbook(plan: Plan, path: Path, *, lang: str = "both",
     else measured here. ``why``: their why.csv table (planner.results.sentences.why_table) when
     already made from those explanations, else made here.
     """
-    from planner.results.explain import explain, explanation_frame
+    from planner.results.explain import explain
     from planner.results.sentences import why_table
 
     measured = explanations if explanations is not None else explain(plan)
     # why_table costs seconds at scale: a plan folder makes it once, for why.csv and here
     why = why if why is not None and explanations is not None else why_table(plan, measured)
-    table = explanation_frame(measured)
-    sheets = {}
-    for sheet_key, sheet in plan_tables(plan, lang, why=why, explanations=table).items():
-        title = label(sheet_key, lang) if lang != "both" else f"{label(sheet_key, 'zh')} {label(sheet_key, 'en')}"
-        sheets[title[:31]] = sheet
-    save_tables(sheets, path, lang)  # XlsxWriter, its rows' XML made in planner.io.xlsx (docs/performance.md)
+    finish_plan_workbook(open_plan_workbook(plan, path, lang), lang, measured, why)
+
+
+def open_plan_workbook(plan: Plan, path: Path, lang: str) -> TablesWorkbook:
+    """plan.xlsx with the plan's own sheets written; the why and the explanations (:func:`why_tables`) are to come.
+
+    Every plan.xlsx is written in this order, the why sheets last wherever they stand, so a
+    workbook finished in another process (:func:`plan_workbook_aside`) has the same bytes.
+    """
+    sheets = plan_tables(plan, lang)
+    order = sheet_order([*sheets, *WHY_SHEETS])
+    workbook = TablesWorkbook(path, [sheet_title(key, lang) for key in order], lang)
+    for key, sheet in sheets.items():
+        workbook.write(sheet_title(key, lang), sheet)
+    return workbook
+
+
+def finish_plan_workbook(workbook: TablesWorkbook, lang: str, explanations: Explanations, why: pd.DataFrame) -> None:
+    """Write the why sheets of an :func:`open_plan_workbook` and the file."""
+    from planner.results.explain import explanation_frame
+
+    for key, sheet in why_tables(lang, why=why, explanations=explanation_frame(explanations)).items():
+        workbook.write(sheet_title(key, lang), sheet)
+    workbook.close()
+
+
+ASIDE_MIN_ROWS = 20_000  # rows of the plan's tables from which writing plan.xlsx aside pays for the fork (10x: ~40,000)
+
+
+@contextmanager
+def plan_workbook_aside(plan: Plan, path: Path, lang: str) -> Iterator[Callable[[Explanations, pd.DataFrame], None]]:
+    """plan.xlsx written while the block measures its explanations: yields ``finish(explanations, why)``.
+
+    The block calls ``finish`` once, with the explanations and their why.csv table. For a large
+    plan where :func:`planner.forking.can_fork`, a forked process writes the plan's own sheets
+    at once (most of the workbook: ten regions of 5x, 7 s) while this one measures the
+    explanations, then the why sheets once ``finish`` sends them; the block's end waits for it.
+    Otherwise ``finish`` writes the whole workbook here. The bytes are the same either way
+    (:func:`open_plan_workbook`). An error in the other process is raised here; a process that
+    ends without a word (killed) costs only time: the workbook is then written here.
+    """
+    rows = len(plan.assignments) + len(plan.roster) + len(plan.distribution) + len(plan.shortfalls)
+    sent: list[tuple[Explanations, pd.DataFrame]] = []
+    if rows < ASIDE_MIN_ROWS or not can_fork():
+        yield lambda explanations, why: sent.append((explanations, why))
+        if sent:
+            finish_plan_workbook(open_plan_workbook(plan, path, lang), lang, *sent[0])
+        return
+    context = multiprocessing.get_context("fork")
+    why_in, why_out = context.Pipe(duplex=False)
+    status_in, status_out = context.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            workbook = open_plan_workbook(plan, path, lang)
+            explanations, why = why_in.recv()
+            finish_plan_workbook(workbook, lang, explanations, why)
+            status_out.send(("ok", None))
+        except EOFError:  # the block failed: no why to come, no workbook wanted
+            pass
+        except Exception as error:  # any error is the parent's to raise
+            try:
+                status_out.send(("error", error))
+            except Exception:  # an error that cannot be pickled: its text
+                status_out.send(("error", RuntimeError(traceback.format_exc())))
+        finally:
+            status_out.close()
+
+    with fork_warning_ignored():  # the child only writes the workbook (Python) and sends a word
+        process = context.Process(target=child, daemon=True)
+        process.start()
+    why_in.close()
+    status_out.close()
+    def finish(explanations: Explanations, why: pd.DataFrame) -> None:
+        sent.append((explanations, why))
+        # A process that has ended already (an error, or killed) says so at the block's end.
+        with suppress(BrokenPipeError, ConnectionResetError):
+            why_out.send((explanations, why))
+
+    try:
+        yield finish
+        why_out.close()  # the child's recv ends if the block never called finish
+        try:
+            status, error = status_in.recv()
+        except EOFError:
+            status, error = "lost", None
+    except BaseException:  # the block failed (or was interrupted): the workbook is not wanted
+        process.terminate()
+        raise
+    finally:
+        why_out.close()
+        status_in.close()
+        process.join()
+    if status == "error":
+        raise error
+    if status == "lost" and sent:
+        log.warning("the process writing plan.xlsx aside ended without it (exit code %s); written here",
+                    process.exitcode)
+        finish_plan_workbook(open_plan_workbook(plan, path, lang), lang, *sent[0])

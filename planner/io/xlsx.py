@@ -14,7 +14,7 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -134,16 +134,41 @@ def save_tables(sheets: Mapping[str, pd.DataFrame], path: Path, lang: str, *, ro
     false sends every cell through XlsxWriter's ``write_*`` calls. Both give the same bytes
     (tests/test_xlsx_writer.py); the first is many times faster on a large plan.
     """
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": CONSTANT_MEMORY, "strings_to_formulas": False,
-                                               "strings_to_urls": False, "strings_to_numbers": False,
-                                               "nan_inf_to_errors": True})
-    workbook.set_properties({"created": FIXED_TIME, "author": "planner"})
-    styles = _XlsxStyles(workbook)
+    tables = TablesWorkbook(path, list(sheets), lang, rows_as_xml=rows_as_xml)
     for title, table in sheets.items():
-        _write_xlsx_sheet(workbook.add_worksheet(title[:31]), table, lang, styles, rows_as_xml=rows_as_xml)
-    workbook.close()
+        tables.write(title, table)
+    tables.close()
+
+
+class TablesWorkbook:
+    """A workbook of tables, its sheets in the order of ``titles``, each written when its table is at hand.
+
+    :func:`save_tables` in steps: a sheet may be written before those ahead of it (plan.xlsx's
+    plan sheets while its explanations are measured: planner.exports.plan_workbook). The bytes
+    are those of save_tables whenever every sheet's first format in use is first used by the
+    same sheet in both orders (as in plan.xlsx, where the later sheets are text under the header).
+    """
+
+    def __init__(self, path: Path, titles: Sequence[str], lang: str, *, rows_as_xml: bool = True):
+        import xlsxwriter
+
+        self._workbook = xlsxwriter.Workbook(str(path), {
+            "constant_memory": CONSTANT_MEMORY, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False, "nan_inf_to_errors": True})
+        self._workbook.set_properties({"created": FIXED_TIME, "author": "planner"})
+        self._styles = _XlsxStyles(self._workbook)
+        self._sheets = {title: self._workbook.add_worksheet(title[:31]) for title in titles}
+        self._lang, self._rows_as_xml = lang, rows_as_xml
+
+    def write(self, title: str, table: pd.DataFrame) -> None:
+        """Write sheet ``title`` (one of the titles given), once."""
+        _write_xlsx_sheet(self._sheets.pop(title), table, self._lang, self._styles, rows_as_xml=self._rows_as_xml)
+
+    def close(self) -> None:
+        """Write the file (every sheet written by now: an unwritten one would be left empty)."""
+        if self._sheets:
+            raise ValueError(f"sheets not written: {', '.join(self._sheets)}")
+        self._workbook.close()
 
 
 CONSTANT_MEMORY = True

@@ -36,15 +36,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
-import os
-import sys
-import warnings
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from planner.collector import paused_gc
+from planner.forking import can_fork, fork_warning_ignored
 from planner.results.chunks import DistrictSharing, PieceRow
 
 log = logging.getLogger(__name__)
@@ -166,7 +164,7 @@ def _share_districts(class_team: np.ndarray, class_kind: np.ndarray, class_size:
         district.share(flow_p[f], flow_s[f], flow_r[f], flow_amount[f], pieces)
         return pieces
 
-    if sum(len(job.classes) for job in jobs) >= TWO_PROCESSES_MIN_CLASSES and len(jobs) > 1 and _can_fork():
+    if sum(len(job.classes) for job in jobs) >= TWO_PROCESSES_MIN_CLASSES and len(jobs) > 1 and can_fork():
         shared.update(_share_in_two(jobs, share))
     else:
         shared.update((job.district, share(job)) for job in jobs)
@@ -176,15 +174,6 @@ def _share_districts(class_team: np.ndarray, class_kind: np.ndarray, class_size:
             while len(cache) > cache_size:
                 cache.pop(next(iter(cache)))
     return [row for d in districts for row in shared[d]]
-
-
-def _can_fork() -> bool:
-    """Whether a second process may share districts: Linux (fork there is what the child needs:
-    it inherits the inputs, nothing is pickled; macOS's system libraries are not safe to fork),
-    two cores or more for this process, and not a daemon (a Dask worker, already one of several
-    processes, may have no children)."""
-    return (sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1
-            and not multiprocessing.current_process().daemon)
 
 
 def _share_in_two(jobs: list[_Job], share: Callable[[_Job], list[PieceRow]]) -> dict[int, list[PieceRow]]:
@@ -213,11 +202,7 @@ def _share_in_two(jobs: list[_Job], share: Callable[[_Job], list[PieceRow]]) -> 
         finally:
             send.close()
 
-    with warnings.catch_warnings():
-        # Python 3.12 warns of fork in a process with threads (HiGHS keeps idle workers): the child
-        # only runs the sharing (Python and numpy, no lock of another thread) and sends its pieces.
-        warnings.filterwarnings("ignore", message=".*use of fork\\(\\) may lead to deadlocks",
-                                category=DeprecationWarning)
+    with fork_warning_ignored():  # the child only shares districts (Python and numpy) and sends its pieces
         process = context.Process(target=child, daemon=True)
         process.start()
     send.close()
