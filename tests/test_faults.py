@@ -162,7 +162,7 @@ def test_a_failed_write_leaves_the_old_plan_as_it_was(old_plan: Path, monkeypatc
     def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("planner.exports.plan_workbook.write_plan_workbook", disk_full)  # a plan folder's last file
+    monkeypatch.setattr("planner.exports.plan_workbook.finish_plan_workbook", disk_full)  # a plan folder's last step
     code, _, stderr = run_cli("solve", str(BEIJING), "--out", str(old_plan), "--force")
     assert code == 2
     assert stderr.strip() == f"{old_plan}: cannot write the plan (No space left on device); nothing was written"

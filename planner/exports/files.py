@@ -66,9 +66,17 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
                               "write the plan to another folder")
 
     def write(tmp: Path) -> None:
-        # plan.xlsx's plan sheets are written aside (a large plan: in another process) while the
-        # explanations are measured, here, once the folder is known to be writable.
-        with plan_workbook_aside(plan, tmp / "plan.xlsx", lang) as finish_workbook:
+        def plan_files() -> None:  # what needs no explanations
+            _write_table(plan.assignments, tmp / "assignments.csv")
+            _write_table(plan.roster, tmp / "roster.csv")
+            _write_table(plan.shortfalls, tmp / "shortfalls.csv")
+            _write_table(plan.distribution, tmp / "distribution.csv")
+            summary = json.dumps(plan.summary, ensure_ascii=False, indent=2) + "\n"
+            (tmp / "summary.json").write_text(summary, encoding="utf-8")
+
+        # The plan's files and plan.xlsx's plan sheets are written aside (a large plan: in another
+        # process) while the explanations are measured, here, once the folder is known to be writable.
+        with plan_workbook_aside(plan, tmp / "plan.xlsx", lang, before=plan_files) as finish_workbook:
             if explanations is None:
                 measured = explain(plan)
             elif callable(explanations):
@@ -76,16 +84,10 @@ def export_plan(plan: Plan, folder: str | Path, *, overwrite: bool = False, lang
             else:
                 measured = explanations
             table, why = explanation_frame(measured), why_table(plan, measured)
-            _write_table(plan.assignments, tmp / "assignments.csv")
-            _write_table(plan.roster, tmp / "roster.csv")
-            _write_table(plan.shortfalls, tmp / "shortfalls.csv")
-            _write_table(plan.distribution, tmp / "distribution.csv")
-            summary = json.dumps(plan.summary, ensure_ascii=False, indent=2) + "\n"
-            (tmp / "summary.json").write_text(summary, encoding="utf-8")
             _write_table(table, tmp / "explanations.csv")
             _write_table(why, tmp / "why.csv")
-            for name, table in (extra or {}).items():
-                _write_table(table, tmp / name)
+            for name, extra_table in (extra or {}).items():
+                _write_table(extra_table, tmp / name)
             finish_workbook(measured, why)  # last: the other process may still be writing the plan sheets
 
     return write_folder_atomically(folder, write, overwrite=overwrite)

@@ -344,24 +344,34 @@ def finish_plan_workbook(workbook: TablesWorkbook, lang: str, explanations: Expl
     workbook.close()
 
 
+def _nothing() -> None:
+    pass
+
+
 ASIDE_MIN_ROWS = 20_000  # rows of the plan's tables from which writing plan.xlsx aside pays for the fork (10x: ~40,000)
 
 
+Finish = Callable[["Explanations", pd.DataFrame], None]  # plan_workbook_aside's: the explanations and why.csv's table
+
+
 @contextmanager
-def plan_workbook_aside(plan: Plan, path: Path, lang: str) -> Iterator[Callable[[Explanations, pd.DataFrame], None]]:
+def plan_workbook_aside(plan: Plan, path: Path, lang: str, *,
+                        before: Callable[[], None] = _nothing) -> Iterator[Finish]:
     """plan.xlsx written while the block measures its explanations: yields ``finish(explanations, why)``.
 
     The block calls ``finish`` once, with the explanations and their why.csv table. For a large
-    plan where :func:`planner.forking.can_fork`, a forked process writes the plan's own sheets
-    at once (most of the workbook: ten regions of 5x, 7 s) while this one measures the
-    explanations, then the why sheets once ``finish`` sends them; the block's end waits for it.
-    Otherwise ``finish`` writes the whole workbook here. The bytes are the same either way
-    (:func:`open_plan_workbook`). An error in the other process is raised here; a process that
-    ends without a word (killed) costs only time: the workbook is then written here.
+    plan where :func:`planner.forking.can_fork`, a forked process writes ``before`` (the plan's
+    own files: its CSVs) and the plan's own sheets at once (most of the workbook: ten regions of
+    5x, 7 s) while this one measures the explanations, then the why sheets once ``finish`` sends
+    them; the block's end waits for it. Otherwise ``before`` is written at once and ``finish``
+    writes the whole workbook here. The bytes are the same either way (:func:`open_plan_workbook`).
+    An error in the other process is raised here; a process that ends without a word (killed)
+    costs only time: its files are then written here.
     """
     rows = len(plan.assignments) + len(plan.roster) + len(plan.distribution) + len(plan.shortfalls)
     sent: list[tuple[Explanations, pd.DataFrame]] = []
     if rows < ASIDE_MIN_ROWS or not can_fork():
+        before()
         yield lambda explanations, why: sent.append((explanations, why))
         if sent:
             finish_plan_workbook(open_plan_workbook(plan, path, lang), lang, *sent[0])
@@ -372,6 +382,7 @@ def plan_workbook_aside(plan: Plan, path: Path, lang: str) -> Iterator[Callable[
 
     def child() -> None:
         try:
+            before()
             workbook = open_plan_workbook(plan, path, lang)
             explanations, why = why_in.recv()
             finish_plan_workbook(workbook, lang, explanations, why)
@@ -416,4 +427,5 @@ def plan_workbook_aside(plan: Plan, path: Path, lang: str) -> Iterator[Callable[
     if status == "lost" and sent:
         log.warning("the process writing plan.xlsx aside ended without it (exit code %s); written here",
                     process.exitcode)
+        before()
         finish_plan_workbook(open_plan_workbook(plan, path, lang), lang, *sent[0])
