@@ -18,7 +18,8 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -239,19 +240,20 @@ def _solve(args: argparse.Namespace, scenario: object) -> int:
     if refused is not None:
         return refused
     started = time.perf_counter()
-    try:
-        plan = _solve_scenario(scenario, args)
-    except (NoPlanError, SolverUnavailableError) as exc:
-        print(f"no plan: {exc}; nothing was written", file=sys.stderr)
-        return EXIT_NO_PLAN
-    seconds = time.perf_counter() - started
-    # Measured while the plan is written (plan.xlsx's plan sheets aside), and kept for the bottlenecks below.
-    explained = functools.cache(lambda: explain(plan, solver=args.solver))
-    try:
-        export_plan(plan, out, overwrite=args.force, lang=args.lang, explanations=explained)
-    except OSError as exc:  # FileExistsError too: the folder filled up while the solver ran
-        print(f"{out}: cannot write the plan ({exc.strerror or exc}); nothing was written", file=sys.stderr)
-        return EXIT_INVALID
+    with _engine(scenario) as client:
+        try:
+            plan = _solve_scenario(scenario, args, client)
+        except (NoPlanError, SolverUnavailableError) as exc:
+            print(f"no plan: {exc}; nothing was written", file=sys.stderr)
+            return EXIT_NO_PLAN
+        seconds = time.perf_counter() - started
+        # Measured while the plan is written (plan.xlsx's plan sheets aside), and kept for the bottlenecks below.
+        explained = functools.cache(lambda: explain(plan, solver=args.solver, client=client))
+        try:
+            export_plan(plan, out, overwrite=args.force, lang=args.lang, explanations=explained)
+        except OSError as exc:  # FileExistsError too: the folder filled up while the solver ran
+            print(f"{out}: cannot write the plan ({exc.strerror or exc}); nothing was written", file=sys.stderr)
+            return EXIT_INVALID
     print(_human_summary(plan, seconds, out))
     # The bottlenecks first of what a planner reads (why.csv; planner explain says more).
     print(f"  {label('bottlenecks', 'en').lower()} (planner explain {out} for why and what would fix it):")
@@ -260,16 +262,28 @@ def _solve(args: argparse.Namespace, scenario: object) -> int:
     return EXIT_OK
 
 
-def _solve_scenario(scenario: Any, args: argparse.Namespace) -> Any:
-    """One model, or for a large scenario of independent parts, the parts on a local Dask cluster."""
-    from planner.results.parts import solve_parts, worth_parts
+@contextmanager
+def _engine(scenario: Any) -> Iterator[Any]:
+    """A local Dask cluster for a large scenario of independent parts (its parts, then the explanations'
+    re-solves of them, run on its workers), else None: one model solves it here."""
+    from planner.results.parts import worth_parts
+
+    if not worth_parts(scenario):
+        yield None
+        return
+    from planner.cluster import dask_client
+
+    with dask_client() as client:
+        yield client
+
+
+def _solve_scenario(scenario: Any, args: argparse.Namespace, client: Any) -> Any:
+    """The parts on ``client``'s cluster (see _engine), or one model here."""
+    from planner.results.parts import solve_parts
     from planner.results.solving import solve
 
-    if worth_parts(scenario):
-        from planner.cluster import dask_client
-
-        with dask_client() as client:
-            return solve_parts(scenario, client=client, solver=args.solver, time_limit=args.time_limit)
+    if client is not None:
+        return solve_parts(scenario, client=client, solver=args.solver, time_limit=args.time_limit)
     return solve(scenario, solver=args.solver, time_limit=args.time_limit)
 
 

@@ -103,3 +103,37 @@ def test_scenario_parts_at_another_reach() -> None:
         p.points.tolist() for p in scenario_parts(scenario)]
     one = scenario_parts(scenario, reach_km=math.inf)
     assert len(one) == 1 and len(one[0].points) == len(scenario.points)
+
+
+def test_trials_on_a_cluster_give_the_outcomes_of_trials_here(tmp_path: Path) -> None:
+    """Blocks kept on the workers of a real local cluster (two processes): every outcome the same as here,
+    including a reach solved on several blocks side by side, and after the workers lost their blocks
+    (made again there and their earlier changes solved again first), and explain()'s table the same."""
+    from planner.cluster import dask_client
+    from planner.results.trials import _forget_blocks, _RemoteBlock
+
+    scenario = load_scenario(write_regions(1, 3, tmp_path / "regions", seed=0))
+    plan = solve(scenario)
+    changes = _changes(plan)
+    here = Trials(plan.scenario, plan.levers, changes, plan=plan)
+    with dask_client(workers=2) as client:
+        there = Trials(plan.scenario, plan.levers, changes, plan=plan, client=client)
+        for n, change in enumerate(changes):
+            if n == len(changes) // 2:  # as if a worker had restarted, or Dask had moved a block's task
+                client.run(_forget_blocks, [b.key for b in there._blocks.values() if isinstance(b, _RemoteBlock)])
+            assert there.outcome(change) == here.outcome(change), change
+        remote = [b for b in there._blocks.values() if isinstance(b, _RemoteBlock)]
+        assert len(remote) > 1 and len({b._worker for b in remote}) == 2  # on both workers
+        assert there.solves == here.solves
+        there.close()
+
+        def blocks_kept() -> int:  # on a worker
+            from planner.results import trials
+
+            return len(trials._WORKER_BLOCKS)
+
+        assert client.run(blocks_kept) == dict.fromkeys(client.scheduler_info()["workers"], 0)
+        on_cluster = explain(plan, client=client)
+    alone = explain(plan)
+    assert on_cluster.table.equals(alone.table) and on_cluster.fills == alone.fills
+    assert len(alone.table) > 0

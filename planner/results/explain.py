@@ -22,6 +22,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -192,7 +193,7 @@ def _most_useful(plan: Plan, change: Change, options: Options) -> int:
     return max(1, min(options.most, bound))
 
 
-def explain(plan: Plan, *, options: Options = Options(), solver: str = "highs") -> Explanations:
+def explain(plan: Plan, *, options: Options = Options(), solver: str = "highs", client: Any = None) -> Explanations:
     """Measure the changes that would help this plan (explanations.csv), ranked per kind.
 
     Volunteers for one session are tried where that matters: for a district and role whose
@@ -206,6 +207,9 @@ def explain(plan: Plan, *, options: Options = Options(), solver: str = "highs") 
         How many candidates to try.
     solver : str
         The solver of the re-solves.
+    client : dask.distributed.Client, optional
+        A cluster whose workers solve the parts' re-solves (planner.results.trials), as
+        ``planner solve`` has for a scenario solved by parts; the same explanations as without.
 
     Returns
     -------
@@ -224,7 +228,7 @@ def explain(plan: Plan, *, options: Options = Options(), solver: str = "highs") 
     named: list[dict[tuple[str, str, str], int]] = []
     solves = 0
     if changes:
-        trials = Trials(plan.scenario, plan.levers, changes, solver=solver, plan=plan)
+        trials = Trials(plan.scenario, plan.levers, changes, solver=solver, plan=plan, client=client)
         measured: list[tuple[Change, int, Outcome]] = []
         full_gain: dict[tuple[str, str], tuple[int, int]] = {}  # (district, role): gain, sessions each
         for change in changes:
@@ -264,6 +268,7 @@ def explain(plan: Plan, *, options: Options = Options(), solver: str = "highs") 
                 "fills": ";".join(f"{p} {s} {r}" for (p, s, r) in filled),
             })
         solves = trials.solves
+        trials.close()  # (after an error, the workers' blocks go with the cluster)
     table = pd.DataFrame(rows, columns=[c for c in EXPLANATION_COLUMNS if not c.startswith("text")] + EXTRA_COLUMNS)
     texts = [change_text(plan, row, places, most=options.most) for row, places in zip(rows, named, strict=True)]
     table.insert(10, "text_zh", [zh for zh, _ in texts])

@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
+from planner.cluster import keep_freed_memory
 from planner.geo import distance_km
 from planner.io.scenario import Scenario
 from planner.io.schema import HOME_POINT, NO_HOME
@@ -240,6 +242,75 @@ class _Block:
                                             strict=True), staffed.tolist(), strict=True)))
 
 
+@dataclass(frozen=True)
+class _BlockSpec:
+    """What a :class:`_Block` is made of (its arguments), to make it on a worker."""
+
+    scenario: Scenario
+    levers: Levers
+    changes: tuple[Change, ...]
+    solver: str
+    farthest_km: float | None
+
+    def block(self) -> _Block:
+        return _Block(self.scenario, self.levers, self.changes, solver=self.solver, farthest_km=self.farthest_km)
+
+
+# Workers keep the blocks of a Trials on a cluster, by key, with the changes each has solved.
+_WORKER_BLOCKS: dict[str, tuple[_Block, list[Change | None]]] = {}
+
+
+def _block_outcome(key: str, spec: _BlockSpec, history: tuple[Change | None, ...]) -> Outcome:
+    """On a worker: the outcome of the last change of ``history`` on block ``key``, every earlier one solved first.
+
+    A warm solve starts where the last one ended, and the LP is degenerate: which needs a change
+    fills depends on the solves before it. So a block solves the same changes in the same order
+    wherever it is: one kept here solves only those it has not solved yet, and a block new here
+    (its first task, or a task Dask moved from another worker) is made from ``spec`` and solves
+    them all. The outcomes are those of one :class:`_Block` in this process.
+    """
+    keep_freed_memory()
+    block, solved = _WORKER_BLOCKS.get(key, (None, []))
+    if block is None or list(history[:len(solved)]) != solved:
+        block, solved = spec.block(), []
+        _WORKER_BLOCKS[key] = (block, solved)
+    while len(solved) < len(history) - 1:
+        block.outcome(history[len(solved)])
+        solved.append(history[len(solved)])
+    outcome = block.outcome(history[-1])
+    solved.append(history[-1])
+    return outcome
+
+
+def _forget_blocks(keys: Sequence[str]) -> None:
+    """On a worker: drop the blocks of a Trials that is done."""
+    for key in keys:
+        _WORKER_BLOCKS.pop(key, None)
+
+
+class _RemoteBlock:
+    """A :class:`_Block` kept on a worker of a Dask cluster: the same outcomes, solved there (see _block_outcome)."""
+
+    def __init__(self, client: Any, spec: _BlockSpec, worker: str):
+        self.key = uuid.uuid4().hex
+        self._client, self._worker = client, worker
+        self._spec = client.scatter(spec, workers=[worker], hash=False)
+        self._history: list[Change | None] = []
+
+    @property
+    def solves(self) -> int:
+        return len(self._history)
+
+    def submit(self, change: Change | None) -> Any:
+        """The outcome of ``change`` as a Dask future (after every change submitted before it)."""
+        self._history.append(change)
+        return self._client.submit(_block_outcome, self.key, self._spec, tuple(self._history), pure=False,
+                                   workers=[self._worker], allow_other_workers=True)
+
+    def outcome(self, change: Change | None) -> Outcome:
+        return cast(Outcome, self.submit(change).result())
+
+
 def _farthest_km(scenario: Scenario, reach_km: float) -> float:
     """The farthest pair of ``scenario``'s model at ``reach_km`` (it scales the travel cost), without building it."""
     geography = SimpleNamespace(scenario=scenario, reach_km=reach_km)
@@ -272,6 +343,12 @@ class Trials:
     part's model is the whole trial model restricted to it. Without ``plan``, the whole scenario is
     one model (:class:`_Block`): what tests compare the parts with.
 
+    With ``client`` (a Dask client) and ``plan``, the parts' blocks are kept on the cluster's
+    workers (the largest first to the least loaded), and a reach's blocks are solved there side
+    by side; each block solves the same changes in the same order as here
+    (:func:`_block_outcome`), so the outcomes are the same. A supply item's model is solved here.
+    :meth:`close` drops the workers' blocks.
+
     Parameters
     ----------
     scenario : Scenario
@@ -281,14 +358,18 @@ class Trials:
         Every change that will be tried (any amount).
     solver : str
     plan : Plan, optional
+    client : dask.distributed.Client, optional
     """
 
     def __init__(self, scenario: Scenario, levers: Levers, changes: Sequence[Change], *, solver: str = "highs",
-                 plan: Plan | None = None):
+                 plan: Plan | None = None, client: Any = None):
         self.plan = plan
         self.scenario, self.levers, self.solver = scenario, levers, solver
         self.changes = list(changes)
-        self._blocks: dict[tuple[object, ...], _Block] = {}
+        self._blocks: dict[tuple[object, ...], _Block | _RemoteBlock] = {}
+        self._client = client if plan is not None else None
+        workers = sorted(client.scheduler_info()["workers"]) if self._client is not None else []
+        self._worker_load = dict.fromkeys(workers, 0)
         if plan is None:
             self._whole = _Block(scenario, levers, changes, solver=solver)
             return
@@ -326,7 +407,13 @@ class Trials:
             return self._whole.solves
         return sum(b.solves for b in self._blocks.values())
 
-    def _block(self, wide: bool, n: int) -> tuple[_Block, np.ndarray]:
+    def close(self) -> None:
+        """Drop the blocks kept on the cluster's workers (nothing to do without a cluster)."""
+        remote = [b.key for b in self._blocks.values() if isinstance(b, _RemoteBlock)]
+        if remote and self._client is not None:
+            self._client.run(_forget_blocks, remote)
+
+    def _block(self, wide: bool, n: int) -> tuple[_Block | _RemoteBlock, np.ndarray]:
         """The block of part ``n`` (at the plan's reach, or ``wide``: at the farthest tried) and its points.
 
         Its points, districts and own teams, with the trial teams of its districts; a wide
@@ -341,11 +428,16 @@ class Trials:
             mine = [c for c in self.changes if (c.kind == "capacity" and c.point_id in points)
                     or (c.kind == "volunteers" and self._key_team[c.team_key] in teams)
                     or (wide and c.kind == "reach")]
-            self._blocks[key] = _Block(sub, _levers_of(self.levers, sub), mine, solver=self.solver,
-                                       farthest_km=self._farthest)
+            spec = _BlockSpec(sub, _levers_of(self.levers, sub), tuple(mine), self.solver, self._farthest)
+            if self._worker_load:  # on the least loaded worker (a block's load: its team-point pairs)
+                worker = min(self._worker_load, key=self._worker_load.__getitem__)
+                self._worker_load[worker] += len(sub.teams) * len(sub.points)
+                self._blocks[key] = _RemoteBlock(self._client, spec, worker)
+            else:
+                self._blocks[key] = spec.block()
         return self._blocks[key], part.points
 
-    def _part_block(self, n: int) -> tuple[_Block, np.ndarray]:
+    def _part_block(self, n: int) -> tuple[_Block | _RemoteBlock, np.ndarray]:
         """For a change in part ``n``: its own block, or the wide block holding it when that is not much larger.
 
         A part that is most of its wide part shares that one warm model with the reaches tried.
@@ -355,7 +447,7 @@ class Trials:
         wide = 2 * len(part.points) >= len(self._wide[m].points)
         return self._block(wide, m if wide else n)
 
-    def _outcome_on(self, block: _Block, points: np.ndarray, change: Change | None) -> Outcome:
+    def _outcome_on(self, block: _Block | _RemoteBlock, points: np.ndarray, change: Change | None) -> Outcome:
         """The whole scenario's outcome: ``block`` solved with ``change``, the plan's own on all but ``points``."""
         solved = block.outcome(change)
         filled = int(self.plan.summary["assigned"]) if self.plan is not None else 0
@@ -386,6 +478,7 @@ class Trials:
             sc = self.scenario
             alone = sc.replace(teams=sc.teams.iloc[0:0].reset_index(drop=True),
                                availability=sc.availability.iloc[0:0].reset_index(drop=True),
+                               needs=sc.needs.iloc[0:0].reset_index(drop=True),
                                supplies=sc.supplies[sc.supplies["item_id"] == change.item_id].reset_index(drop=True),
                                volunteers=None if sc.volunteers is None else sc.volunteers.iloc[0:0],
                                pins=sc.pins.iloc[0:0])
@@ -404,13 +497,15 @@ class Trials:
         new[team_districts] = (self._km[team_districts] > self._reach) & (self._km[team_districts] <= reach)
         outcome = self.outcome(None)
         staffed, filled = outcome.staffed, outcome.filled
-        for n, part in enumerate(self._wide):
-            if not new[np.ix_(part.districts, part.points)].any():
-                continue  # the same model as at the plan's reach: the plan's own optimum stands
-            block, _ = self._block(True, n)
-            solved = block.outcome(change)
-            staffed.update(solved.staffed)
-            filled += solved.filled - round(float(self._assigned[part.points].sum()))
+        touched = [n for n, part in enumerate(self._wide) if new[np.ix_(part.districts, part.points)].any()]
+        # (elsewhere the same model as at the plan's reach: the plan's own optimum stands)
+        blocks = [self._block(True, n)[0] for n in touched]
+        # Blocks on the workers all sent before any is waited for: solved there side by side.
+        pending = [b.submit(change) if isinstance(b, _RemoteBlock) else b.outcome(change) for b in blocks]
+        solved = [p if isinstance(p, Outcome) else cast(Outcome, p.result()) for p in pending]
+        for n, one in zip(touched, solved, strict=True):
+            staffed.update(one.staffed)
+            filled += one.filled - round(float(self._assigned[self._wide[n].points].sum()))
         return Outcome(filled=filled, distributed=outcome.distributed, staffed=staffed)
 
     def staffed(self, outcome: Outcome) -> dict[tuple[str, str, str], int]:
