@@ -127,3 +127,30 @@ def test_a_part_solves_on_the_model_built_before_from_another_copy() -> None:
     farthest = build_part("copy-test", part)
     plan, solution = solve_part("copy-test", pickle.loads(pickle.dumps(part)), farthest, "highs", None)
     assert solution.status == "optimal" and plan.summary["needed"] == int(part.needs["volunteers"].sum())
+
+
+def _squeezed(folder: Path, factor: float) -> None:
+    """The region's centres and points drawn ``factor`` times closer around its first district's centre."""
+    centre = pd.read_csv(folder / "districts.csv").iloc[0]
+    for name in ("districts.csv", "points.csv"):
+        table = pd.read_csv(folder / name, dtype=str)
+        for column in ("lat", "lon"):
+            table[column] = [f"{centre[column] + (float(v) - centre[column]) * factor:.6f}" for v in table[column]]
+        table.to_csv(folder / name, index=False, lineterminator="\n")
+
+
+def test_a_part_without_teams_leaves_the_travel_scale_to_the_pairs(tmp_path: Path) -> None:
+    """Every pair within 1 km, and a part with points but no team: the parts' travel cost is scaled by the
+    farthest pair of the whole, as one solve's is (a model without pairs says 1 km, which is no pair)."""
+    a = _region(tmp_path / "a", "a-", 0.0)
+    _squeezed(a, 0.02)  # about 10 km apart become 0.2 km
+    b = _region(tmp_path / "b", "b-", SHIFT_LON)
+    (b / "teams.csv").write_text((b / "teams.csv").read_text(encoding="utf-8").split("\n", 1)[0] + "\n",
+                                 encoding="utf-8")
+    both = load_scenario(_both(tmp_path / "both", a, b))
+    parts = scenario_parts(both)
+    assert len(parts) >= 2 and any(len(p.teams) == 0 for p in parts)
+    single, joined = solve(both), solve_parts(both)
+    assert 0 < single.summary["average_travel_km"] < 1
+    assert joined.summary["objective"] == pytest.approx(single.summary["objective"], abs=1e-6)
+    assert joined.summary["assigned"] == single.summary["assigned"]

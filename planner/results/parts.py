@@ -121,12 +121,13 @@ _MODELS: dict[str, PlanModel] = {}
 
 
 def build_part(key: str, scenario: Scenario) -> float:
-    """Build a part's model (kept on this worker for :func:`solve_part`); its farthest pair, km."""
+    """Build a part's model (kept on this worker for :func:`solve_part`); its farthest pair, km (0 if it has none)."""
     keep_freed_memory()
     base = apply_levers(scenario)
     model = PlanModel(scenario, base.reach_km, base=base)
     _MODELS[key] = model
-    return float(model.farthest_km)
+    # A model without pairs says 1 km (formulation.define_columns), which is not a pair of the whole.
+    return float(model.farthest_km) if len(model.y) else 0.0
 
 
 def solve_part(key: str, scenario: Scenario, farthest_km: float, solver: str,
@@ -170,7 +171,7 @@ def solve_parts(scenario: Scenario, *, client: Any = None, solver: str = "highs"
     parts = [part_scenario(scenario, part) for part in scenario_parts(scenario)]
     keys = [uuid.uuid4().hex for _ in parts]
     if client is None:
-        farthest = max([build_part(k, p) for k, p in zip(keys, parts, strict=True)], default=1.0)
+        farthest = max([build_part(k, p) for k, p in zip(keys, parts, strict=True)], default=0.0) or 1.0
         solved = [solve_part(k, p, farthest, solver, time_limit) for k, p in zip(keys, parts, strict=True)]
         supplies_plan = _supplies_plan(scenario, solver, time_limit)
     else:
@@ -178,7 +179,7 @@ def solve_parts(scenario: Scenario, *, client: Any = None, solver: str = "highs"
         home = _placed(parts, sorted(client.scheduler_info()["workers"]))
         built = [client.submit(build_part, k, p, pure=False, workers=[w] if w else None, allow_other_workers=True)
                  for k, p, w in zip(keys, scattered, home, strict=True)]
-        farthest = max(client.gather(built), default=1.0)
+        farthest = max(client.gather(built), default=0.0) or 1.0  # as one model of the whole, 1 km without pairs
         where = client.who_has(built)
         solved_futures = [client.submit(solve_part, k, p, farthest, solver, time_limit, pure=False,
                                         workers=list(where.get(b.key, ())) or None, allow_other_workers=True)
