@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -84,10 +85,10 @@ def test_an_error_writing_aside_is_raised_here_and_nothing_is_written(beijing_pl
     parent = os.getpid()
     real = plan_workbook.open_plan_workbook
 
-    def full_disk_in_the_child(*args):
+    def full_disk_in_the_child(*args, **kwargs):
         if os.getpid() != parent:
             raise OSError(28, "No space left on device")
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(plan_workbook, "open_plan_workbook", full_disk_in_the_child)
     out = tmp_path / "plan"
@@ -103,7 +104,10 @@ def test_explanations_that_fail_stop_the_workbook_process(beijing_plan, tmp_path
         raise RuntimeError("the solver went away")
 
     out = tmp_path / "plan"
+    scratch = set(Path(tempfile.gettempdir()).glob("planner-xlsx-*"))
     with pytest.raises(RuntimeError, match="went away"):
         _export_aside(beijing_plan, out, monkeypatch, explanations=fails)
     assert not out.exists() and not list(tmp_path.iterdir())
     assert not multiprocessing.active_children()
+    # The stopped process's files of rows went with their folder.
+    assert set(Path(tempfile.gettempdir()).glob("planner-xlsx-*")) <= scratch

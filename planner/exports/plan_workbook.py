@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import tempfile
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -321,15 +322,16 @@ def write_plan_workbook(plan: Plan, path: Path, *, lang: str = "both",
     finish_plan_workbook(open_plan_workbook(plan, path, lang), lang, measured, why)
 
 
-def open_plan_workbook(plan: Plan, path: Path, lang: str) -> TablesWorkbook:
+def open_plan_workbook(plan: Plan, path: Path, lang: str, *, tmpdir: Path | None = None) -> TablesWorkbook:
     """plan.xlsx with the plan's own sheets written; the why and the explanations (:func:`why_tables`) are to come.
 
     Every plan.xlsx is written in this order, the why sheets last wherever they stand, so a
     workbook finished in another process (:func:`plan_workbook_aside`) has the same bytes.
+    ``tmpdir``: where XlsxWriter keeps each sheet's rows until the file is written (else the system's).
     """
     sheets = plan_tables(plan, lang)
     order = sheet_order([*sheets, *WHY_SHEETS])
-    workbook = TablesWorkbook(path, [sheet_title(key, lang) for key in order], lang)
+    workbook = TablesWorkbook(path, [sheet_title(key, lang) for key in order], lang, tmpdir=tmpdir)
     for key, sheet in sheets.items():
         workbook.write(sheet_title(key, lang), sheet)
     return workbook
@@ -376,14 +378,24 @@ def plan_workbook_aside(plan: Plan, path: Path, lang: str, *,
         if sent:
             finish_plan_workbook(open_plan_workbook(plan, path, lang), lang, *sent[0])
         return
+    # XlsxWriter's files of rows in a folder of their own, removed here whatever becomes of the other
+    # process (it is stopped when the block fails, which would leave them in the system's /tmp).
+    with tempfile.TemporaryDirectory(prefix="planner-xlsx-") as scratch:
+        yield from _aside(plan, path, lang, before, sent, Path(scratch))
+
+
+def _aside(plan: Plan, path: Path, lang: str, before: Callable[[], None],
+           sent: list[tuple[Explanations, pd.DataFrame]], scratch: Path) -> Iterator[Finish]:
+    """plan_workbook_aside in a forked process (see it), XlsxWriter's files of rows in ``scratch``."""
     context = multiprocessing.get_context("fork")
     why_in, why_out = context.Pipe(duplex=False)
     status_in, status_out = context.Pipe(duplex=False)
 
     def child() -> None:
+        why_out.close()  # this process's copy: the parent's alone keeps the pipe open
         try:
             before()
-            workbook = open_plan_workbook(plan, path, lang)
+            workbook = open_plan_workbook(plan, path, lang, tmpdir=scratch)
             explanations, why = why_in.recv()
             finish_plan_workbook(workbook, lang, explanations, why)
             status_out.send(("ok", None))
@@ -402,6 +414,7 @@ def plan_workbook_aside(plan: Plan, path: Path, lang: str, *,
         process.start()
     why_in.close()
     status_out.close()
+
     def finish(explanations: Explanations, why: pd.DataFrame) -> None:
         sent.append((explanations, why))
         # A process that has ended already (an error, or killed) says so at the block's end.

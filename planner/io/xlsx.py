@@ -149,12 +149,16 @@ class TablesWorkbook:
     same sheet in both orders (as in plan.xlsx, where the later sheets are text under the header).
     """
 
-    def __init__(self, path: Path, titles: Sequence[str], lang: str, *, rows_as_xml: bool = True):
+    def __init__(self, path: Path, titles: Sequence[str], lang: str, *, rows_as_xml: bool = True,
+                 tmpdir: Path | None = None):
         import xlsxwriter
 
-        self._workbook = xlsxwriter.Workbook(str(path), {
-            "constant_memory": CONSTANT_MEMORY, "strings_to_formulas": False, "strings_to_urls": False,
-            "strings_to_numbers": False, "nan_inf_to_errors": True})
+        options: dict[str, object] = {"constant_memory": CONSTANT_MEMORY, "strings_to_formulas": False,
+                                      "strings_to_urls": False, "strings_to_numbers": False,
+                                      "nan_inf_to_errors": True}
+        if tmpdir is not None:  # where its files of rows go while it is written (else the system's)
+            options["tmpdir"] = str(tmpdir)
+        self._workbook = xlsxwriter.Workbook(str(path), options)
         self._workbook.set_properties({"created": FIXED_TIME, "author": "planner"})
         self._styles = _XlsxStyles(self._workbook)
         self._sheets = {title: self._workbook.add_worksheet(title[:31]) for title in titles}
