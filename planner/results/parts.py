@@ -208,16 +208,21 @@ def _import_planner() -> None:
     parts' tasks run (about a second, which their first task would otherwise spend)."""
 
 
+def part_load(part: Scenario) -> int:
+    """What placing a part (or a trial block) on a worker counts as its work: its team-point pairs."""
+    return len(part.teams) * len(part.points)
+
+
 def _placed(parts: list[Scenario], workers: list[str]) -> list[str]:
-    """A worker for each part, the largest parts first to the least loaded (a part's load: its team-point pairs).
+    """A worker for each part, the largest parts first to the least loaded (:func:`part_load`).
 
     Dask would spread the tasks by count, not size: the ten regions' parts alternate a
-    region's 255 points with its 10 Qian'an points, and by count one worker got 6.6 s more
+    region's 255 points with its 10 Qian'an points, and by count one worker got 6.7 s more
     work than the other. Without workers known yet, no worker is asked for ("").
     """
     if not workers:
         return ["" for _ in parts]
-    load = [len(p.teams) * len(p.points) for p in parts]
+    load = [part_load(p) for p in parts]
     given, home = [0] * len(workers), [""] * len(parts)
     for n in sorted(range(len(parts)), key=lambda n: -load[n]):
         w = min(range(len(workers)), key=given.__getitem__)
@@ -278,4 +283,5 @@ def join(scenario: Scenario, plans: list[Plan], solutions: list[Solution], suppl
                 summary=summary, marginal_values=marginal, timings={})
 
 
-__all__ = ["PARTS_MIN_POINTS", "Part", "join", "part_scenario", "scenario_parts", "solve_parts", "worth_parts"]
+__all__ = ["PARTS_MIN_POINTS", "Part", "join", "part_load", "part_scenario", "scenario_parts", "solve_parts",
+           "worth_parts"]

@@ -40,7 +40,7 @@ from planner.model.families import Values
 from planner.model.formulation import Figures, Formulation, define_columns
 from planner.model.home import scenario_homes
 from planner.model.levers import Inputs, Levers, apply_levers
-from planner.results.parts import part_scenario, scenario_parts
+from planner.results.parts import part_load, part_scenario, scenario_parts
 from planner.results.plan import Plan
 
 KINDS = ("volunteers", "stock", "capacity", "reach")
@@ -344,8 +344,8 @@ class Trials:
     one model (:class:`_Block`): what tests compare the parts with.
 
     With ``client`` (a Dask client) and ``plan``, the parts' blocks are kept on the cluster's
-    workers (the largest first to the least loaded), and a reach's blocks are solved there side
-    by side; each block solves the same changes in the same order as here
+    workers (each, when first asked for, on the least loaded so far), and a reach's blocks are
+    solved there side by side; each block solves the same changes in the same order as here
     (:func:`_block_outcome`), so the outcomes are the same. A supply item's model is solved here.
     :meth:`close` drops the workers' blocks.
 
@@ -429,9 +429,9 @@ class Trials:
                     or (c.kind == "volunteers" and self._key_team[c.team_key] in teams)
                     or (wide and c.kind == "reach")]
             spec = _BlockSpec(sub, _levers_of(self.levers, sub), tuple(mine), self.solver, self._farthest)
-            if self._worker_load:  # on the least loaded worker (a block's load: its team-point pairs)
+            if self._worker_load:  # on the least loaded worker so far
                 worker = min(self._worker_load, key=self._worker_load.__getitem__)
-                self._worker_load[worker] += len(sub.teams) * len(sub.points)
+                self._worker_load[worker] += part_load(sub)
                 self._blocks[key] = _RemoteBlock(self._client, spec, worker)
             else:
                 self._blocks[key] = spec.block()
