@@ -376,7 +376,7 @@ def plan_workbook_aside(plan: Plan, path: Path, lang: str, *,
         before()
         yield lambda explanations, why: sent.append((explanations, why))
         if sent:
-            finish_plan_workbook(open_plan_workbook(plan, path, lang), lang, *sent[0])
+            write_plan_workbook(plan, path, lang=lang, explanations=sent[0][0], why=sent[0][1])
         return
     # XlsxWriter's files of rows in a folder of their own, removed here whatever becomes of the other
     # process (it is stopped when the block fails, which would leave them in the system's /tmp).
@@ -441,4 +441,4 @@ def _aside(plan: Plan, path: Path, lang: str, before: Callable[[], None],
         log.warning("the process writing plan.xlsx aside ended without it (exit code %s); written here",
                     process.exitcode)
         before()
-        finish_plan_workbook(open_plan_workbook(plan, path, lang), lang, *sent[0])
+        write_plan_workbook(plan, path, lang=lang, explanations=sent[0][0], why=sent[0][1])
