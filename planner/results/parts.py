@@ -36,8 +36,9 @@ from planner.io.scenario import Scenario
 from planner.io.settings import ROLES
 from planner.model import PlanModel, Solution
 from planner.model.levers import apply_levers
+from planner.model.warm_start import Basis
 from planner.results.plan import Plan, build_summary
-from planner.results.solving import extract_plan, solve_cold
+from planner.results.solving import extract_plan, solve_cold, with_basis
 
 log = logging.getLogger(__name__)
 WHOLE_RANK = {"lp": 0, "districts": 1, "integer": 2}
@@ -131,7 +132,7 @@ def build_part(key: str, scenario: Scenario) -> float:
 
 
 def solve_part(key: str, scenario: Scenario, farthest_km: float, solver: str,
-               time_limit: float | None) -> tuple[Plan, Solution]:
+               time_limit: float | None, keep_basis: bool = False) -> tuple[Plan, Solution]:
     """Solve a part with the whole scenario's farthest pair (its model built here before, or now)."""
     keep_freed_memory()
     model = _MODELS.pop(key, None)
@@ -144,7 +145,8 @@ def solve_part(key: str, scenario: Scenario, farthest_km: float, solver: str,
     model.through_pulp = solver != "highs"  # this model is dropped after its plan: no one asks for its problem
     model.set_inputs(base)
     solution = model.solve(solver=solver, time_limit=time_limit, warm=False)
-    return extract_plan(model, base, solution), solution
+    plan = extract_plan(model, base, solution)
+    return with_basis(plan, model) if keep_basis else plan, solution
 
 
 class _Geography:
@@ -157,10 +159,11 @@ class _Geography:
 
 
 def solve_parts(scenario: Scenario, *, client: Any = None, solver: str = "highs",
-                time_limit: float | None = None) -> Plan:
+                time_limit: float | None = None, keep_basis: bool = False) -> Plan:
     """The scenario's plan from its independent parts, solved apart (on ``client``'s cluster, else here) and joined.
 
-    No levers: the scenario as it is (``planner solve``).
+    No levers: the scenario as it is (``planner solve``). ``keep_basis``: as
+    :func:`planner.results.solving.solve`'s, the parts' bases joined.
 
     Raises
     ------
@@ -175,8 +178,8 @@ def solve_parts(scenario: Scenario, *, client: Any = None, solver: str = "highs"
     keys = [uuid.uuid4().hex for _ in parts]
     if client is None:
         farthest = max([build_part(k, p) for k, p in zip(keys, parts, strict=True)], default=0.0) or 1.0
-        solved = [solve_part(k, p, farthest, solver, time_limit) for k, p in zip(keys, parts, strict=True)]
-        supplies_plan = _supplies_plan(scenario, solver, time_limit)
+        solved = [solve_part(k, p, farthest, solver, time_limit, keep_basis) for k, p in zip(keys, parts, strict=True)]
+        supplies_plan = _supplies_plan(scenario, solver, time_limit, keep_basis)
     else:
         home = _placed(parts, workers)
         # Each worker's parts sent in one call (one round trip, not one a part: 1.5 s for ten regions),
@@ -191,11 +194,11 @@ def solve_parts(scenario: Scenario, *, client: Any = None, solver: str = "highs"
                  for k, p, w in zip(keys, scattered, home, strict=True)]
         farthest = max(client.gather(built), default=0.0) or 1.0  # as one model of the whole, 1 km without pairs
         where = client.who_has(built)
-        solved_futures = [client.submit(solve_part, k, p, farthest, solver, time_limit, pure=False,
+        solved_futures = [client.submit(solve_part, k, p, farthest, solver, time_limit, keep_basis, pure=False,
                                         workers=list(where.get(b.key, ())) or None, allow_other_workers=True)
                           for k, p, b in zip(keys, scattered, built, strict=True)]
         # The supplies here meanwhile: this process would only wait for the workers.
-        supplies_plan = _supplies_plan(scenario, solver, time_limit)
+        supplies_plan = _supplies_plan(scenario, solver, time_limit, keep_basis)
         solved = client.gather(solved_futures)
         client.gather(warming)
     plan = join(scenario, [p for p, _s in solved], [s for _p, s in solved], supplies_plan)
@@ -230,7 +233,7 @@ def _placed(parts: list[Scenario], workers: list[str]) -> list[str]:
     return home
 
 
-def _supplies_plan(scenario: Scenario, solver: str, time_limit: float | None) -> Plan:
+def _supplies_plan(scenario: Scenario, solver: str, time_limit: float | None, keep_basis: bool) -> Plan:
     """The supplies, shared in proportion over the whole scenario: its model without teams.
 
     Its optimum is unique (docs/model.md: every point gets the share min(1, stock / wanted) of
@@ -241,7 +244,7 @@ def _supplies_plan(scenario: Scenario, solver: str, time_limit: float | None) ->
     no_teams = scenario.replace(teams=scenario.teams.iloc[0:0].reset_index(drop=True),
                                 availability=scenario.availability.iloc[0:0].reset_index(drop=True))
     return solve_cold(apply_levers(no_teams), solver=solver, time_limit=time_limit,
-                      highs_options={"solver": "ipm"} if solver == "highs" else None)[1]
+                      highs_options={"solver": "ipm"} if solver == "highs" else None, keep_basis=keep_basis)[1]
 
 
 def join(scenario: Scenario, plans: list[Plan], solutions: list[Solution], supplies: Plan) -> Plan:
@@ -278,9 +281,11 @@ def join(scenario: Scenario, plans: list[Plan], solutions: list[Solution], suppl
     summary["parts"] = len(plans)
     volunteer_values = [p.marginal_values for p in plans if len(p.marginal_values)]
     marginal = pd.concat([*volunteer_values, supplies.marginal_values], ignore_index=True)
+    bases = [p.basis for p in [*plans, supplies]]
+    basis = Basis.join([b for b in bases if b is not None]) if all(b is not None for b in bases) else None
     return Plan(scenario=sc, levers=inputs.levers, weights=inputs.weights, status=solution.status,
                 assignments=assignments, shortfalls=shortfalls, distribution=supplies.distribution, roster=roster,
-                summary=summary, marginal_values=marginal, timings={})
+                summary=summary, marginal_values=marginal, timings={}, basis=basis)
 
 
 __all__ = ["PARTS_MIN_POINTS", "Part", "join", "part_load", "part_scenario", "scenario_parts", "solve_parts",

@@ -19,6 +19,7 @@ from planner.model.levers import Inputs, Levers
 
 if TYPE_CHECKING:
     from planner.model import PlanModel, Solution
+    from planner.model.warm_start import Basis
 
 # summary.json "whole_numbers_by": how staffing became whole volunteers (docs/model.md).
 WHOLE_NUMBERS_BY = {
@@ -54,6 +55,9 @@ class Plan:
         from the LP's duals; empty when the solver gave none.
     timings : dict
         Seconds spent building, solving and extracting.
+    basis : Basis, optional
+        The LP's optimal basis, when asked for (``solve(keep_basis=True)``): the explanations'
+        re-solves start from it (planner.model.warm_start).
     """
 
     scenario: Scenario
@@ -67,6 +71,7 @@ class Plan:
     summary: dict[str, Any]
     marginal_values: pd.DataFrame
     timings: Mapping[str, float] = field(default_factory=dict)
+    basis: Basis | None = field(default=None, repr=False, compare=False)
 
     def by_district(self) -> pd.DataFrame:
         """Needs and staffing per district of the points, with coverage per role."""
