@@ -273,7 +273,7 @@ def _engine(scenario: Any) -> Iterator[Any]:
         return
     from planner.cluster import dask_client
 
-    with dask_client() as client:
+    with dask_client(work_stealing=False) as client:  # (each part and trial block stays where it was put)
         yield client
 
 
@@ -283,8 +283,9 @@ def _solve_scenario(scenario: Any, args: argparse.Namespace, client: Any) -> Any
     from planner.results.solving import solve
 
     if client is not None:
-        return solve_parts(scenario, client=client, solver=args.solver, time_limit=args.time_limit)
-    return solve(scenario, solver=args.solver, time_limit=args.time_limit)
+        return solve_parts(scenario, client=client, solver=args.solver, time_limit=args.time_limit, keep_basis=True)
+    # (the basis: the explanations' re-solves start from it)
+    return solve(scenario, solver=args.solver, time_limit=args.time_limit, keep_basis=True)
 
 
 def _replan(args: argparse.Namespace, scenario: object) -> int:

@@ -24,9 +24,16 @@ def default_workers() -> int:
 
 
 @contextmanager
-def dask_client(*, workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
+def dask_client(*, workers: int | None = None, scheduler: str | None = None,
+                work_stealing: bool = True) -> Iterator[Any]:
     """A Dask client: of the scheduler at ``scheduler`` (``tcp://host:port``), else of a local
-    cluster of ``workers`` processes (default: the machine's cores), closed afterwards (by any thread)."""
+    cluster of ``workers`` processes (default: the machine's cores), closed afterwards (by any thread).
+
+    ``work_stealing=False``: the local scheduler leaves each task on the worker it was given to
+    (unless that worker is lost), for tasks that use what an earlier task left on that worker
+    (``planner solve``'s parts and trial blocks); a stolen one would build it all again.
+    """
+    import dask
     from dask.distributed import Client, LocalCluster
 
     # Not ``with Client(...)``: that sets a context variable that only the thread (the context)
@@ -44,8 +51,9 @@ def dask_client(*, workers: int | None = None, scheduler: str | None = None) -> 
     if not log.isEnabledFor(logging.INFO):  # Dask's own notes only with planner -v
         logging.getLogger("distributed").setLevel(logging.ERROR)
     try:
-        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                          dashboard_address=":0", silence_logs=logging.ERROR) as cluster:
+        with dask.config.set({"distributed.scheduler.work-stealing": work_stealing}), \
+                LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                             dashboard_address=":0", silence_logs=logging.ERROR) as cluster:
             client = Client(cluster)
             try:
                 yield client

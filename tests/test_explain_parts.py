@@ -92,7 +92,7 @@ def test_trials_by_parts_equal_the_whole_trial_model_on_beijing(beijing_plan) ->
 
 def test_explanations_by_parts_gain_what_solving_the_whole_scenario_again_gains(tmp_path: Path) -> None:
     scenario = load_scenario(write_regions(1, 2, tmp_path / "regions", seed=1))
-    plan = solve(scenario)
+    plan = solve(scenario, keep_basis=True)  # (the blocks start from its basis, as planner solve's)
     measured = explain(plan)
     assert check_gains(plan, measured, tmp_path) == len(measured.table) > 0
 
@@ -106,17 +106,19 @@ def test_scenario_parts_at_another_reach() -> None:
 
 
 def test_trials_on_a_cluster_give_the_outcomes_of_trials_here(tmp_path: Path) -> None:
-    """Blocks kept on the workers of a real local cluster (two processes): every outcome the same as here,
-    including a reach solved on several blocks side by side, and after the workers lost their blocks
-    (made again there and their earlier changes solved again first), and explain()'s table the same."""
+    """Blocks kept on the workers of a real local cluster (two processes), as planner solve has them
+    (the plan's basis their start, no work stealing): every outcome the same as here, including a
+    reach solved on several blocks side by side, after the workers lost their blocks (made again
+    there and their earlier changes solved again first), and with every change sent before any is
+    waited for; and explain()'s table the same."""
     from planner.cluster import dask_client
     from planner.results.trials import _forget_blocks, _RemoteBlock
 
     scenario = load_scenario(write_regions(1, 3, tmp_path / "regions", seed=0))
-    plan = solve(scenario)
+    plan = solve(scenario, keep_basis=True)
     changes = _changes(plan)
     here = Trials(plan.scenario, plan.levers, changes, plan=plan)
-    with dask_client(workers=2) as client:
+    with dask_client(workers=2, work_stealing=False) as client:
         there = Trials(plan.scenario, plan.levers, changes, plan=plan, client=client)
         for n, change in enumerate(changes):
             if n == len(changes) // 2:  # as if a worker had restarted, or Dask had moved a block's task
@@ -133,6 +135,11 @@ def test_trials_on_a_cluster_give_the_outcomes_of_trials_here(tmp_path: Path) ->
             return len(trials._WORKER_BLOCKS)
 
         assert client.run(blocks_kept) == dict.fromkeys(client.scheduler_info()["workers"], 0)
+        sent_together = Trials(plan.scenario, plan.levers, changes, plan=plan, client=client)
+        pending = [sent_together.submit(change) for change in changes]
+        again = Trials(plan.scenario, plan.levers, changes, plan=plan)
+        assert [outcome() for outcome in pending] == [again.outcome(change) for change in changes]
+        sent_together.close()
         on_cluster = explain(plan, client=client)
     alone = explain(plan)
     assert on_cluster.table.equals(alone.table) and on_cluster.fills == alone.fills

@@ -229,18 +229,22 @@ def explain(plan: Plan, *, options: Options = Options(), solver: str = "highs", 
     solves = 0
     if changes:
         trials = Trials(plan.scenario, plan.levers, changes, solver=solver, plan=plan, client=client)
-        measured: list[tuple[Change, int, Outcome]] = []
-        full_gain: dict[tuple[str, str], tuple[int, int]] = {}  # (district, role): gain, sessions each
-        for change in changes:
-            if change.kind == "volunteers" and change.session_id:
+        # Every change is sent before any is waited for (the cluster's workers solve them side by
+        # side, and the supply items' models are solved here meanwhile), but for the volunteers for
+        # one session: those are tried only where the usual person of their district and role is
+        # not used in full, which their first round says.
+        first = {n: trials.submit(c) for n, c in enumerate(changes) if not (c.kind == "volunteers" and c.session_id)}
+        results = {n: _measured(changes[n], pending(), plan) for n, pending in first.items()}
+        full_gain = {(c.district_id, c.role): (results[n][1], c.sessions) for n, c in enumerate(changes)
+                     if n in results and c.kind == "volunteers"}  # (district, role): gain, sessions each
+        second = {}
+        for n, change in enumerate(changes):
+            if n not in results:
                 parent = full_gain.get((change.district_id, change.role))
-                if parent is None or parent[0] >= parent[1]:
-                    continue  # the usual person is used in full: one session alone says nothing more
-            outcome = trials.outcome(change)
-            gain = _gain(change, outcome, plan)
-            if change.kind == "volunteers" and not change.session_id:
-                full_gain[(change.district_id, change.role)] = (gain, change.sessions)
-            measured.append((change, gain, outcome))
+                if parent is not None and parent[0] < parent[1]:
+                    second[n] = trials.submit(change)
+        results.update((n, _measured(changes[n], pending(), plan)) for n, pending in second.items())
+        measured = [results[n] for n in sorted(results)]
         measured = [m for m in measured if m[1] > 0]
         measured.sort(key=lambda m: (KIND_ORDER.index(m[0].kind), -m[1], m[0].amount, m[0].session_id != ""))
         done: dict[str, int] = {}
@@ -276,6 +280,10 @@ def explain(plan: Plan, *, options: Options = Options(), solver: str = "highs", 
     seconds = time.perf_counter() - started
     log.info("explanations for %s: %d rows from %d solves in %.3f s", plan.scenario.name, len(table), solves, seconds)
     return Explanations(table=table, fills=fills, solves=solves, seconds=seconds)
+
+
+def _measured(change: Change, outcome: Outcome, plan: Plan) -> tuple[Change, int, Outcome]:
+    return change, _gain(change, outcome, plan), outcome
 
 
 def _number(value: float) -> int | float:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, cast
@@ -40,6 +40,7 @@ from planner.model.families import Values
 from planner.model.formulation import Figures, Formulation, define_columns
 from planner.model.home import scenario_homes
 from planner.model.levers import Inputs, Levers, apply_levers
+from planner.model.warm_start import Basis
 from planner.results.parts import part_load, part_scenario, scenario_parts
 from planner.results.plan import Plan
 
@@ -165,10 +166,12 @@ class _Block:
     farthest_km : float, optional
         The farthest pair the travel cost is scaled by, when not the model's own (a part of a
         scenario is given the whole trial model's, as planner.results.parts does).
+    basis : Basis, optional
+        The plan's optimal basis: the first solve starts from it (planner.model.warm_start).
     """
 
     def __init__(self, scenario: Scenario, levers: Levers, changes: Sequence[Change], *, solver: str = "highs",
-                 farthest_km: float | None = None):
+                 farthest_km: float | None = None, basis: Basis | None = None):
         keys = sorted({c.team_key for c in changes if c.kind == "volunteers"})
         self.team_of = {key: len(scenario.teams) + n for n, key in enumerate(keys)}
         self.scenario = with_trial_teams(scenario, keys)
@@ -183,6 +186,7 @@ class _Block:
         model = self._model
         if farthest_km is not None:
             model.farthest_km = farthest_km
+        model.start_basis = basis
         model.trial_classes = np.nonzero(model.classes.team >= own)[0]
         kind = np.full(len(self.scenario.teams), NEITHER, dtype="int64")
         for (_, role, _, _), t in self.team_of.items():
@@ -251,13 +255,18 @@ class _BlockSpec:
     changes: tuple[Change, ...]
     solver: str
     farthest_km: float | None
+    basis: Basis | None
 
     def block(self) -> _Block:
-        return _Block(self.scenario, self.levers, self.changes, solver=self.solver, farthest_km=self.farthest_km)
+        return _Block(self.scenario, self.levers, self.changes, solver=self.solver, farthest_km=self.farthest_km,
+                      basis=self.basis)
 
 
-# Workers keep the blocks of a Trials on a cluster, by key, with the changes each has solved.
-_WORKER_BLOCKS: dict[str, tuple[_Block, list[Change | None]]] = {}
+# An outcome on its way (Trials.submit): called, it waits for the solves and gives the outcome.
+Pending = Callable[[], Outcome]
+
+# Workers keep the blocks of a Trials on a cluster, by key, with the changes each has solved and their outcomes.
+_WORKER_BLOCKS: dict[str, tuple[_Block, list[Change | None], list[Outcome]]] = {}
 
 
 def _block_outcome(key: str, spec: _BlockSpec, history: tuple[Change | None, ...]) -> Outcome:
@@ -265,21 +274,21 @@ def _block_outcome(key: str, spec: _BlockSpec, history: tuple[Change | None, ...
 
     A warm solve starts where the last one ended, and the LP is degenerate: which needs a change
     fills depends on the solves before it. So a block solves the same changes in the same order
-    wherever it is: one kept here solves only those it has not solved yet, and a block new here
-    (its first task, or a task Dask moved from another worker) is made from ``spec`` and solves
-    them all. The outcomes are those of one :class:`_Block` in this process.
+    wherever it is: one kept here solves only those it has not solved yet (and gives the outcome
+    of one it solved already, for a task that came after a later one), and a block new here (its
+    first task, or a task Dask moved from another worker) is made from ``spec`` and solves them
+    all. The outcomes are those of one :class:`_Block` in this process.
     """
     keep_freed_memory()
-    block, solved = _WORKER_BLOCKS.get(key, (None, []))
-    if block is None or list(history[:len(solved)]) != solved:
-        block, solved = spec.block(), []
-        _WORKER_BLOCKS[key] = (block, solved)
-    while len(solved) < len(history) - 1:
-        block.outcome(history[len(solved)])
+    block, solved, outcomes = _WORKER_BLOCKS.get(key, (None, [], []))
+    common = min(len(solved), len(history))
+    if block is None or solved[:common] != list(history[:common]):
+        block, solved, outcomes = spec.block(), [], []
+        _WORKER_BLOCKS[key] = (block, solved, outcomes)
+    while len(solved) < len(history):
+        outcomes.append(block.outcome(history[len(solved)]))
         solved.append(history[len(solved)])
-    outcome = block.outcome(history[-1])
-    solved.append(history[-1])
-    return outcome
+    return outcomes[len(history) - 1]
 
 
 def _forget_blocks(keys: Sequence[str]) -> None:
@@ -413,6 +422,10 @@ class Trials:
         if remote and self._client is not None:
             self._client.run(_forget_blocks, remote)
 
+    def _basis_within(self, part: Scenario) -> Basis | None:
+        """The plan's basis where a block of ``part`` starts (planner.model.warm_start), when the plan has one."""
+        return self.plan.basis.within(part) if self.plan is not None and self.plan.basis is not None else None
+
     def _block(self, wide: bool, n: int) -> tuple[_Block | _RemoteBlock, np.ndarray]:
         """The block of part ``n`` (at the plan's reach, or ``wide``: at the farthest tried) and its points.
 
@@ -428,7 +441,8 @@ class Trials:
             mine = [c for c in self.changes if (c.kind == "capacity" and c.point_id in points)
                     or (c.kind == "volunteers" and self._key_team[c.team_key] in teams)
                     or (wide and c.kind == "reach")]
-            spec = _BlockSpec(sub, _levers_of(self.levers, sub), tuple(mine), self.solver, self._farthest)
+            spec = _BlockSpec(sub, _levers_of(self.levers, sub), tuple(mine), self.solver, self._farthest,
+                              self._basis_within(sub))
             if self._worker_load:  # on the least loaded worker so far
                 worker = min(self._worker_load, key=self._worker_load.__getitem__)
                 self._worker_load[worker] += part_load(sub)
@@ -447,29 +461,48 @@ class Trials:
         wide = 2 * len(part.points) >= len(self._wide[m].points)
         return self._block(wide, m if wide else n)
 
-    def _outcome_on(self, block: _Block | _RemoteBlock, points: np.ndarray, change: Change | None) -> Outcome:
-        """The whole scenario's outcome: ``block`` solved with ``change``, the plan's own on all but ``points``."""
-        solved = block.outcome(change)
-        filled = int(self.plan.summary["assigned"]) if self.plan is not None else 0
-        filled += solved.filled - round(float(self._assigned[points].sum()))
-        return Outcome(filled=filled, distributed=dict(self._distributed), staffed=solved.staffed)
+    def _on_blocks(self, blocks: list[tuple[_Block | _RemoteBlock, np.ndarray]], change: Change | None) -> Pending:
+        """The whole scenario's outcome: each block (with its points) solved with ``change``, the plan's own
+        on all other points. Blocks on the workers are all sent before any is waited for (solved side by side)."""
+        sent = [b.submit(change) if isinstance(b, _RemoteBlock) else b.outcome(change) for b, _ in blocks]
+
+        def outcome() -> Outcome:
+            staffed: dict[tuple[str, str, str], int] = {}
+            filled = int(self.plan.summary["assigned"]) if self.plan is not None else 0
+            for (_, points), one in zip(blocks, sent, strict=True):
+                solved = one if isinstance(one, Outcome) else cast(Outcome, one.result())
+                staffed.update(solved.staffed)
+                filled += solved.filled - round(float(self._assigned[points].sum()))
+            return Outcome(filled=filled, distributed=dict(self._distributed), staffed=staffed)
+
+        return outcome
 
     def outcome(self, change: Change | None) -> Outcome:
         """Solve (warm after its block's first) with ``change`` alone (``None``: no change) and read what it gives."""
+        return self.submit(change)()
+
+    def submit(self, change: Change | None) -> Pending:
+        """:meth:`outcome`, sent: what gives the outcome once called, the solves on the cluster meanwhile.
+
+        A block solves its changes in the order they are submitted, here or on a worker, so the
+        outcomes do not depend on when each is waited for.
+        """
         if self.plan is None:
-            return self._whole.outcome(change)
+            solved = self._whole.outcome(change)
+            return lambda: solved
         if change is None:
-            return Outcome(filled=int(self.plan.summary["assigned"]), distributed=dict(self._distributed), staffed={})
+            return self._on_blocks([], None)
         if change.kind == "volunteers":
             n = int(self._part_of_team[self._key_team[change.team_key]])
             if not len(self._parts[n].points):
-                return self.outcome(None)  # a trial team that reaches no point: nothing changes
-            return self._outcome_on(*self._part_block(n), change)
+                return self._on_blocks([], None)  # a trial team that reaches no point: nothing changes
+            return self._on_blocks([self._part_block(n)], change)
         if change.kind == "capacity":
             n = int(self._part_of_point[pd.Index(self._point_ids).get_loc(change.point_id)])
-            return self._outcome_on(*self._part_block(n), change)
+            return self._on_blocks([self._part_block(n)], change)
         if change.kind == "stock":
-            return self._stock_outcome(change)
+            outcome = self._stock_outcome(change)
+            return lambda: outcome
         return self._reach_outcome(change)
 
     def _stock_outcome(self, change: Change) -> Outcome:
@@ -483,30 +516,21 @@ class Trials:
                                volunteers=None if sc.volunteers is None else sc.volunteers.iloc[0:0],
                                pins=sc.pins.iloc[0:0])
             self._blocks[key] = _Block(alone, _levers_of(self.levers, alone), [change], solver=self.solver,
-                                       farthest_km=self._farthest)
+                                       farthest_km=self._farthest)  # (from nothing: as fast as from the plan's basis)
         solved = self._blocks[key].outcome(change)
         distributed = {**self._distributed, change.item_id: solved.distributed[change.item_id]}
         assert self.plan is not None
         return Outcome(filled=int(self.plan.summary["assigned"]), distributed=distributed, staffed={})
 
-    def _reach_outcome(self, change: Change) -> Outcome:
+    def _reach_outcome(self, change: Change) -> Pending:
         """A reach: the parts at that reach with a pair of a district with teams and a point newly within it."""
         reach, sc = float(change.amount), self.scenario
         team_districts = np.unique(pd.Index(sc.districts["district_id"]).get_indexer(sc.teams["district_id"]))
         new = np.zeros_like(self._km, dtype=bool)
         new[team_districts] = (self._km[team_districts] > self._reach) & (self._km[team_districts] <= reach)
-        outcome = self.outcome(None)
-        staffed, filled = outcome.staffed, outcome.filled
         touched = [n for n, part in enumerate(self._wide) if new[np.ix_(part.districts, part.points)].any()]
         # (elsewhere the same model as at the plan's reach: the plan's own optimum stands)
-        blocks = [self._block(True, n)[0] for n in touched]
-        # Blocks on the workers all sent before any is waited for: solved there side by side.
-        pending = [b.submit(change) if isinstance(b, _RemoteBlock) else b.outcome(change) for b in blocks]
-        solved = [p if isinstance(p, Outcome) else cast(Outcome, p.result()) for p in pending]
-        for n, one in zip(touched, solved, strict=True):
-            staffed.update(one.staffed)
-            filled += one.filled - round(float(self._assigned[self._wide[n].points].sum()))
-        return Outcome(filled=filled, distributed=outcome.distributed, staffed=staffed)
+        return self._on_blocks([(self._block(True, n)[0], self._wide[n].points) for n in touched], change)
 
     def staffed(self, outcome: Outcome) -> dict[tuple[str, str, str], int]:
         """(point_id, session_id, role): volunteers there in that outcome, where any."""
