@@ -283,3 +283,25 @@ def test_room_and_reach_are_measured_too(scenario_dir, tmp_path):
     full = why[(why["level"] == "need") & (why["point_id"] == "p1")].iloc[0]
     assert "the point is full then (room for 2 at once)" in full["text_en"]
     assert "Room for 1 more at once at Point 1 fills 1 duty" in full["text_en"]
+
+
+def test_an_explanation_that_fails_drops_its_trial_blocks(monkeypatch: pytest.MonkeyPatch, beijing_plan: Plan) -> None:
+    """The blocks a Trials keeps on a cluster's workers are dropped whether measuring ends well or not,
+    and the error is the one raised, not the clean-up's."""
+    from planner.results import explain as explain_module
+    from planner.results.trials import Trials
+
+    closed: list[Trials] = []
+
+    def close(self: Trials) -> None:
+        closed.append(self)
+        raise ConnectionError("the cluster is gone too")
+
+    def fails(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a re-solve failed")
+
+    monkeypatch.setattr(Trials, "close", close)
+    monkeypatch.setattr(explain_module, "_saturation", fails)
+    with pytest.raises(RuntimeError, match="a re-solve failed"):
+        explain(beijing_plan)
+    assert len(closed) == 1

@@ -18,6 +18,7 @@ guide here, the model being degenerate.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import time
@@ -229,50 +230,56 @@ def explain(plan: Plan, *, options: Options = Options(), solver: str = "highs", 
     solves = 0
     if changes:
         trials = Trials(plan.scenario, plan.levers, changes, solver=solver, plan=plan, client=client)
-        # Every change is sent before any is waited for (the cluster's workers solve them side by
-        # side, and the supply items' models are solved here meanwhile), but for the volunteers for
-        # one session: those are tried only where the usual person of their district and role is
-        # not used in full, which their first round says.
-        first = {n: trials.submit(c) for n, c in enumerate(changes) if not (c.kind == "volunteers" and c.session_id)}
-        results = {n: _measured(changes[n], pending(), plan) for n, pending in first.items()}
-        full_gain = {(c.district_id, c.role): (results[n][1], c.sessions) for n, c in enumerate(changes)
-                     if n in results and c.kind == "volunteers"}  # (district, role): gain, sessions each
-        second = {}
-        for n, change in enumerate(changes):
-            if n not in results:
-                parent = full_gain.get((change.district_id, change.role))
-                if parent is not None and parent[0] < parent[1]:
-                    second[n] = trials.submit(change)
-        results.update((n, _measured(changes[n], pending(), plan)) for n, pending in second.items())
-        measured = [results[n] for n in sorted(results)]
-        measured = [m for m in measured if m[1] > 0]
-        measured.sort(key=lambda m: (KIND_ORDER.index(m[0].kind), -m[1], m[0].amount, m[0].session_id != ""))
-        done: dict[str, int] = {}
-        now, km_all = _assigned(plan), _km(plan)  # once for every row
-        saturated: set[tuple[str, str]] = set()
-        for change, gain, outcome in measured:
-            kind_rank = done[change.kind] = done.get(change.kind, 0) + 1
-            up_to = gain_up_to = None
-            group = (change.kind, change.role)
-            if change.kind == "stock":
-                up_to, gain_up_to = change.amount, gain  # all that every point wants: more cannot be handed out
-            elif change.kind != "reach" and group not in saturated and not change.session_id:
-                saturated.add(group)
-                up_to, gain_up_to = _saturation(trials, change, gain, plan, options)
-            filled = _filled(plan, trials.staffed(outcome), now) if change.kind != "stock" else {}
-            fills.append(filled)
-            named.append(_named(plan, change, filled, gain, km_all))
-            rows.append({
-                "rank": kind_rank, "kind": change.kind, "district_id": change.district_id,
-                "point_id": change.point_id, "session_id": change.session_id, "role": change.role,
-                "item_id": change.item_id, "amount": _number(change.amount),
-                "sessions": change.sessions if change.kind == "volunteers" else "", "gain": gain,
-                "helps_up_to": "" if up_to is None else _number(up_to),
-                "gain_up_to": "" if gain_up_to is None else gain_up_to,
-                "fills": ";".join(f"{p} {s} {r}" for (p, s, r) in filled),
-            })
-        solves = trials.solves
-        trials.close()  # (after an error, the workers' blocks go with the cluster)
+        try:
+            # Every change is sent before any is waited for (the cluster's workers solve them side by
+            # side, and the supply items' models are solved here meanwhile), but for the volunteers for
+            # one session: those are tried only where the usual person of their district and role is
+            # not used in full, which their first round says.
+            first = {n: trials.submit(c) for n, c in enumerate(changes)
+                     if not (c.kind == "volunteers" and c.session_id)}
+            results = {n: _measured(changes[n], pending(), plan) for n, pending in first.items()}
+            full_gain = {(c.district_id, c.role): (results[n][1], c.sessions) for n, c in enumerate(changes)
+                         if n in results and c.kind == "volunteers"}  # (district, role): gain, sessions each
+            second = {}
+            for n, change in enumerate(changes):
+                if n not in results:
+                    parent = full_gain.get((change.district_id, change.role))
+                    if parent is not None and parent[0] < parent[1]:
+                        second[n] = trials.submit(change)
+            results.update((n, _measured(changes[n], pending(), plan)) for n, pending in second.items())
+            measured = [results[n] for n in sorted(results)]
+            measured = [m for m in measured if m[1] > 0]
+            measured.sort(key=lambda m: (KIND_ORDER.index(m[0].kind), -m[1], m[0].amount, m[0].session_id != ""))
+            done: dict[str, int] = {}
+            now, km_all = _assigned(plan), _km(plan)  # once for every row
+            saturated: set[tuple[str, str]] = set()
+            for change, gain, outcome in measured:
+                kind_rank = done[change.kind] = done.get(change.kind, 0) + 1
+                up_to = gain_up_to = None
+                group = (change.kind, change.role)
+                if change.kind == "stock":
+                    up_to, gain_up_to = change.amount, gain  # all that every point wants: more cannot be handed out
+                elif change.kind != "reach" and group not in saturated and not change.session_id:
+                    saturated.add(group)
+                    up_to, gain_up_to = _saturation(trials, change, gain, plan, options)
+                filled = _filled(plan, trials.staffed(outcome), now) if change.kind != "stock" else {}
+                fills.append(filled)
+                named.append(_named(plan, change, filled, gain, km_all))
+                rows.append({
+                    "rank": kind_rank, "kind": change.kind, "district_id": change.district_id,
+                    "point_id": change.point_id, "session_id": change.session_id, "role": change.role,
+                    "item_id": change.item_id, "amount": _number(change.amount),
+                    "sessions": change.sessions if change.kind == "volunteers" else "", "gain": gain,
+                    "helps_up_to": "" if up_to is None else _number(up_to),
+                    "gain_up_to": "" if gain_up_to is None else gain_up_to,
+                    "fills": ";".join(f"{p} {s} {r}" for (p, s, r) in filled),
+                })
+            solves = trials.solves
+        except BaseException:
+            with contextlib.suppress(Exception):  # (the error is what to report, not a failed clean-up)
+                trials.close()
+            raise
+        trials.close()  # the workers' blocks (planner.results.trials)
     table = pd.DataFrame(rows, columns=[c for c in EXPLANATION_COLUMNS if not c.startswith("text")] + EXTRA_COLUMNS)
     texts = [change_text(plan, row, places, most=options.most) for row, places in zip(rows, named, strict=True)]
     table.insert(10, "text_zh", [zh for zh, _ in texts])
