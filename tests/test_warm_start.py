@@ -138,3 +138,18 @@ def test_a_blocks_start_has_one_basic_variable_a_row_and_every_basic_column_of_t
     assert basic == block._model.num_rows  # one basic variable per row, as a basis has
     assert np.count_nonzero(np.array(cols) == 1) == sum(
         int(np.count_nonzero(e.status == 1)) for e in plan.basis.columns.values())
+
+
+def test_a_start_basis_highs_refuses_costs_only_the_start(monkeypatch: pytest.MonkeyPatch,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    import highspy
+
+    scenario = load_scenario(BEIJING)
+    plan = solve(scenario, keep_basis=True)
+    change = next(c for c in candidates(plan) if c.kind == "volunteers")
+    expected = _Block(scenario, plan.levers, [change]).outcome(change)
+    monkeypatch.setattr(highspy.Highs, "setBasis", lambda self, basis: highspy.HighsStatus.kError)
+    refused = _Block(scenario, plan.levers, [change], basis=plan.basis)
+    with caplog.at_level("WARNING", logger="planner.model.plan_model"):
+        assert refused.outcome(change).filled == expected.filled
+    assert "HiGHS refused the start basis" in caplog.text

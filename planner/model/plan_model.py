@@ -161,7 +161,10 @@ class PlanModel(Formulation):
         if self.start_basis is None:
             h.run()
             return
-        h.setBasis(warm_start.highs_basis(self, self.start_basis))
+        if h.setBasis(warm_start.highs_basis(self, self.start_basis)) == highs.highspy.HighsStatus.kError:
+            log.warning("HiGHS refused the start basis; solving from nothing")
+            h.run()
+            return
         _, strategy = h.getOptionValue("simplex_strategy")
         h.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
         try:
