@@ -14,7 +14,7 @@ import io
 import logging
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -255,35 +255,50 @@ def points_map(plan: Plan, *, lang: str = "zh", large: bool = False) -> Figure:
     """
     _check_lang(lang)
     points = point_figures(plan)
-    middle_lat, middle_lon = float(points["lat"].median()), float(points["lon"].median())
-    points["far_km"] = distance_km(points["lat"].to_numpy(), points["lon"].to_numpy(), np.array(middle_lat),
-                                   np.array(middle_lon))
-    far = points["far_km"] > OUTLIER_KM
     names = district_names(plan, lang)
     with styled(large=large):
         fig = _fixed_figure(6.6, 5.6, large, left=0.75, right=0.55, top=0.45, bottom=0.55)
-        ax = fig.add_subplot()
-        dots = _draw_points(ax, points[~far], lang, large)
-        _label_districts(ax, plan, points[~far], names)
-        ax.set_aspect(1 / np.cos(np.radians(middle_lat)), adjustable="datalim")
-        ax.margins(0.05)
-        ax.set_xlabel(label("lon", lang))
-        ax.set_ylabel(label("lat", lang))
-        if far.any():
-            inset = ax.inset_axes((0.74, 0.02, 0.24, 0.2))
-            _draw_points(inset, points[far], lang, large)
-            inset.set_xticks([])
-            inset.set_yticks([])
-            inset.spines[:].set_visible(True)
-            inset.spines[:].set_color("#999999")
-            inset.margins(0.6)
-            first = points[far].iloc[0]
-            inset.set_title(f"{names.get(first['district_id'], '')} ~{first['far_km']:.0f} {label('km', lang)}",
-                            fontsize=mpl.rcParams["font.size"] - 2)
-        bar = fig.colorbar(dots, ax=ax, shrink=0.7, fraction=0.04, pad=0.02)
-        bar.ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(xmax=1.0, decimals=0))
+        ax, near = lon_lat_map(fig, points, lambda axes, shown: _draw_points(axes, shown, lang, large), lang,
+                               names=names)
+        _label_districts(ax, plan, points[near], names)
         ax.set_title(label("chart_map", lang), loc="left")
     return fig
+
+
+def lon_lat_map(fig: Figure, points: pd.DataFrame, draw: Callable[[Axes, pd.DataFrame], Any], lang: str, *,
+                names: pd.Series | None = None) -> tuple[Axes, np.ndarray]:
+    """``points`` (``lat``, ``lon``, ``district_id``) drawn by ``draw`` on a lon/lat map of ``fig``, and the
+    colour bar of what it coloured them by (a share, in percent).
+
+    Points more than OUTLIER_KM from the middle of the rest (Qian'an) go into an inset in the
+    corner, titled with their district (``names``) and distance, so the city's points keep the
+    room they need. Returns the map's axes and which points are on it (not in the inset).
+    """
+    middle_lat, middle_lon = float(points["lat"].median()), float(points["lon"].median())
+    far_km = distance_km(points["lat"].to_numpy(), points["lon"].to_numpy(), np.array(middle_lat),
+                         np.array(middle_lon))
+    far = far_km > OUTLIER_KM
+    ax = fig.add_subplot()
+    dots = draw(ax, points[~far])
+    ax.set_aspect(1 / np.cos(np.radians(middle_lat)), adjustable="datalim")
+    ax.margins(0.05)
+    ax.set_xlabel(label("lon", lang))
+    ax.set_ylabel(label("lat", lang))
+    if far.any():
+        inset = ax.inset_axes((0.74, 0.02, 0.24, 0.2))
+        draw(inset, points[far])
+        inset.set_xticks([])
+        inset.set_yticks([])
+        inset.spines[:].set_visible(True)
+        inset.spines[:].set_color("#999999")
+        inset.margins(0.6)
+        first = int(np.nonzero(far)[0][0])
+        district = names.get(points["district_id"].iloc[first], "") if names is not None else ""
+        inset.set_title(f"{district} ~{far_km[first]:.0f} {label('km', lang)}".strip(),
+                        fontsize=mpl.rcParams["font.size"] - 2)
+    bar = fig.colorbar(dots, ax=ax, shrink=0.7, fraction=0.04, pad=0.02)
+    bar.ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(xmax=1.0, decimals=0))
+    return ax, ~far
 
 
 def _draw_points(ax: Axes, points: pd.DataFrame, lang: str, large: bool) -> Any:
@@ -475,6 +490,6 @@ def extra_supply_by_district(before: Plan, after: Plan, item_id: str) -> pd.Seri
 
 __all__ = [
     "chart_style", "cjk_font", "cjk_font_file", "compare_coverage", "compare_heatmaps", "coverage_by_district",
-    "district_session_heatmap", "extra_supply_by_district", "point_figures", "points_map", "styled",
+    "district_session_heatmap", "extra_supply_by_district", "lon_lat_map", "point_figures", "points_map", "styled",
     "supplies_chart", "supply_difference", "to_png",
 ]

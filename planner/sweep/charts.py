@@ -14,14 +14,12 @@ import pandas as pd
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
-from planner.exports.charts import styled, to_png
-from planner.geo import distance_km
+from planner.exports.charts import district_names, lon_lat_map, styled, to_png
 from planner.labels import label
 from planner.sweep.risk import SweepResult
 
 RISK_MAP = "Reds"
 RISK_NORM = Normalize(vmin=0.0, vmax=1.0)
-OUTLIER_KM = 100.0  # points this far from the middle of the rest go into an inset (Qian'an)
 TOP_NEEDS = 15
 
 
@@ -60,25 +58,9 @@ def point_risk(result: SweepResult) -> pd.DataFrame:
 def risk_map(result: SweepResult, *, lang: str = "zh") -> Figure:
     """The points on a lon/lat map, coloured by their highest chance of a shortfall, sized by what is missing."""
     points = point_risk(result)
-    middle_lat, middle_lon = float(points["lat"].median()), float(points["lon"].median())
-    far = distance_km(points["lat"].to_numpy(), points["lon"].to_numpy(), np.array(middle_lat),
-                      np.array(middle_lon)) > OUTLIER_KM
     with styled():
         fig = Figure(figsize=(6.6, 5.6), layout="constrained")
-        ax = fig.add_subplot()
-        dots = _dots(ax, points[~far])
-        ax.set_aspect(1 / np.cos(np.radians(middle_lat)), adjustable="datalim")
-        ax.margins(0.05)
-        ax.set_xlabel(label("lon", lang))
-        ax.set_ylabel(label("lat", lang))
-        if far.any():
-            inset = ax.inset_axes((0.74, 0.02, 0.24, 0.2))
-            _dots(inset, points[far])
-            inset.set_xticks([])
-            inset.set_yticks([])
-            inset.margins(0.6)
-        bar = fig.colorbar(dots, ax=ax, shrink=0.7, fraction=0.04, pad=0.02)
-        bar.ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(xmax=1.0, decimals=0))
+        ax, _ = lon_lat_map(fig, points, _dots, lang, names=district_names(result.scenario, lang))
         ax.set_title(label("chart_sweep_map", lang), loc="left", fontsize=mpl.rcParams["font.size"] - 1)
     return fig
 
