@@ -262,7 +262,7 @@ def explain(plan: Plan, *, options: Options = Options(), solver: str = "highs", 
                 elif change.kind != "reach" and group not in saturated and not change.session_id:
                     saturated.add(group)
                     up_to, gain_up_to = _saturation(trials, change, gain, plan, options)
-                filled = _filled(plan, trials.staffed(outcome), now) if change.kind != "stock" else {}
+                filled = _filled(plan, outcome.staffed, now) if change.kind != "stock" else {}
                 fills.append(filled)
                 named.append(_named(plan, change, filled, gain, km_all))
                 rows.append({

@@ -532,9 +532,5 @@ class Trials:
         # (elsewhere the same model as at the plan's reach: the plan's own optimum stands)
         return self._on_blocks([(self._block(True, n)[0], self._wide[n].points) for n in touched], change)
 
-    def staffed(self, outcome: Outcome) -> dict[tuple[str, str, str], int]:
-        """(point_id, session_id, role): volunteers there in that outcome, where any."""
-        return outcome.staffed
-
 
 __all__ = ["KINDS", "Change", "Outcome", "Trials", "with_trial_teams"]
