@@ -231,23 +231,7 @@ def explain(plan: Plan, *, options: Options = Options(), solver: str = "highs", 
     if changes:
         trials = Trials(plan.scenario, plan.levers, changes, solver=solver, plan=plan, client=client)
         try:
-            # Every change is sent before any is waited for (the cluster's workers solve them side by
-            # side, and the supply items' models are solved here meanwhile), but for the volunteers for
-            # one session: those are tried only where the usual person of their district and role is
-            # not used in full, which their first round says.
-            first = {n: trials.submit(c) for n, c in enumerate(changes)
-                     if not (c.kind == "volunteers" and c.session_id)}
-            results = {n: _measured(changes[n], pending(), plan) for n, pending in first.items()}
-            full_gain = {(c.district_id, c.role): (results[n][1], c.sessions) for n, c in enumerate(changes)
-                         if n in results and c.kind == "volunteers"}  # (district, role): gain, sessions each
-            second = {}
-            for n, change in enumerate(changes):
-                if n not in results:
-                    parent = full_gain.get((change.district_id, change.role))
-                    if parent is not None and parent[0] < parent[1]:
-                        second[n] = trials.submit(change)
-            results.update((n, _measured(changes[n], pending(), plan)) for n, pending in second.items())
-            measured = [results[n] for n in sorted(results)]
+            measured = _measure(trials, changes, plan)
             measured = [m for m in measured if m[1] > 0]
             measured.sort(key=lambda m: (KIND_ORDER.index(m[0].kind), -m[1], m[0].amount, m[0].session_id != ""))
             done: dict[str, int] = {}
@@ -289,8 +273,28 @@ def explain(plan: Plan, *, options: Options = Options(), solver: str = "highs", 
     return Explanations(table=table, fills=fills, solves=solves, seconds=seconds)
 
 
-def _measured(change: Change, outcome: Outcome, plan: Plan) -> tuple[Change, int, Outcome]:
-    return change, _gain(change, outcome, plan), outcome
+def _measure(trials: Trials, changes: list[Change], plan: Plan) -> list[tuple[Change, int, Outcome]]:
+    """Each change tried, its gain and outcome, in the order of ``changes``.
+
+    Every change is sent before any is waited for (the cluster's workers solve them side by side,
+    and the supply items' models are solved here meanwhile), but for the volunteers for one
+    session: those are tried only where the usual person of their district and role is not used
+    in full, which the first round says.
+    """
+    def measured(n: int, outcome: Outcome) -> tuple[Change, int, Outcome]:
+        return changes[n], _gain(changes[n], outcome, plan), outcome
+
+    first = {n: trials.submit(c) for n, c in enumerate(changes) if not (c.kind == "volunteers" and c.session_id)}
+    results = {n: measured(n, pending()) for n, pending in first.items()}
+    full_gain = {(c.district_id, c.role): (results[n][1], c.sessions) for n, c in enumerate(changes)
+                 if n in results and c.kind == "volunteers"}  # (district, role): gain, sessions each
+    second = {}
+    for n, change in enumerate(changes):
+        parent = full_gain.get((change.district_id, change.role)) if n not in results else None
+        if parent is not None and parent[0] < parent[1]:
+            second[n] = trials.submit(change)
+    results.update((n, measured(n, pending())) for n, pending in second.items())
+    return [results[n] for n in sorted(results)]
 
 
 def _number(value: float) -> int | float:

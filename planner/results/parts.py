@@ -163,7 +163,8 @@ def solve_parts(scenario: Scenario, *, client: Any = None, solver: str = "highs"
     """The scenario's plan from its independent parts, solved apart (on ``client``'s cluster, else here) and joined.
 
     No levers: the scenario as it is (``planner solve``). ``keep_basis``: as
-    :func:`planner.results.solving.solve`'s, the parts' bases joined.
+    :func:`planner.results.solving.solve`'s, the parts' bases joined (the supplies' model's is not kept:
+    no explanation starts from it).
 
     Raises
     ------
@@ -179,7 +180,7 @@ def solve_parts(scenario: Scenario, *, client: Any = None, solver: str = "highs"
     if client is None:
         farthest = max([build_part(k, p) for k, p in zip(keys, parts, strict=True)], default=0.0) or 1.0
         solved = [solve_part(k, p, farthest, solver, time_limit, keep_basis) for k, p in zip(keys, parts, strict=True)]
-        supplies_plan = _supplies_plan(scenario, solver, time_limit, keep_basis)
+        supplies_plan = _supplies_plan(scenario, solver, time_limit)
     else:
         home = _placed(parts, workers)
         # Each worker's parts sent in one call (one round trip, not one a part: 1.5 s for ten regions),
@@ -198,7 +199,7 @@ def solve_parts(scenario: Scenario, *, client: Any = None, solver: str = "highs"
                                         workers=list(where.get(b.key, ())) or None, allow_other_workers=True)
                           for k, p, b in zip(keys, scattered, built, strict=True)]
         # The supplies here meanwhile: this process would only wait for the workers.
-        supplies_plan = _supplies_plan(scenario, solver, time_limit, keep_basis)
+        supplies_plan = _supplies_plan(scenario, solver, time_limit)
         solved = client.gather(solved_futures)
         client.gather(warming)
     plan = join(scenario, [p for p, _s in solved], [s for _p, s in solved], supplies_plan)
@@ -233,7 +234,7 @@ def _placed(parts: list[Scenario], workers: list[str]) -> list[str]:
     return home
 
 
-def _supplies_plan(scenario: Scenario, solver: str, time_limit: float | None, keep_basis: bool) -> Plan:
+def _supplies_plan(scenario: Scenario, solver: str, time_limit: float | None) -> Plan:
     """The supplies, shared in proportion over the whole scenario: its model without teams.
 
     Its optimum is unique (docs/model.md: every point gets the share min(1, stock / wanted) of
@@ -244,7 +245,7 @@ def _supplies_plan(scenario: Scenario, solver: str, time_limit: float | None, ke
     no_teams = scenario.replace(teams=scenario.teams.iloc[0:0].reset_index(drop=True),
                                 availability=scenario.availability.iloc[0:0].reset_index(drop=True))
     return solve_cold(apply_levers(no_teams), solver=solver, time_limit=time_limit,
-                      highs_options={"solver": "ipm"} if solver == "highs" else None, keep_basis=keep_basis)[1]
+                      highs_options={"solver": "ipm"} if solver == "highs" else None)[1]
 
 
 def join(scenario: Scenario, plans: list[Plan], solutions: list[Solution], supplies: Plan) -> Plan:
@@ -281,8 +282,9 @@ def join(scenario: Scenario, plans: list[Plan], solutions: list[Solution], suppl
     summary["parts"] = len(plans)
     volunteer_values = [p.marginal_values for p in plans if len(p.marginal_values)]
     marginal = pd.concat([*volunteer_values, supplies.marginal_values], ignore_index=True)
-    bases = [p.basis for p in [*plans, supplies]]
-    basis = Basis.join([b for b in bases if b is not None]) if all(b is not None for b in bases) else None
+    # The parts' bases, where the explanations' blocks start (a supply item's model starts from nothing).
+    bases = [p.basis for p in plans]
+    basis = Basis.join([b for b in bases if b is not None]) if bases and all(b is not None for b in bases) else None
     return Plan(scenario=sc, levers=inputs.levers, weights=inputs.weights, status=solution.status,
                 assignments=assignments, shortfalls=shortfalls, distribution=supplies.distribution, roster=roster,
                 summary=summary, marginal_values=marginal, timings={}, basis=basis)
