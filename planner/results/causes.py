@@ -67,13 +67,14 @@ def on_duty_able(inputs: Inputs, roster: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def in_reach(inputs: Inputs) -> np.ndarray:
-    """Whether each team is within reach of each point: teams x points."""
+def district_reach(inputs: Inputs) -> tuple[np.ndarray, np.ndarray]:
+    """Each team's district (its position), and whether each district's centre is within reach of each
+    point (districts x points): a team's reach is its district's, and teams x points is large at scale
+    (15,000 x 5,100 at ten regions of 5x)."""
     sc = inputs.scenario
     km = distance_km(sc.districts["lat"].to_numpy()[:, None], sc.districts["lon"].to_numpy()[:, None],
                      sc.points["lat"].to_numpy()[None, :], sc.points["lon"].to_numpy()[None, :])
-    district = pd.Index(sc.districts["district_id"]).get_indexer(sc.teams["district_id"])
-    return km[district] <= inputs.reach_km
+    return pd.Index(sc.districts["district_id"]).get_indexer(sc.teams["district_id"]), km <= inputs.reach_km
 
 
 def need_causes(inputs: Inputs, shortfalls: pd.DataFrame, roster: pd.DataFrame) -> np.ndarray:
@@ -106,13 +107,18 @@ def need_causes(inputs: Inputs, shortfalls: pd.DataFrame, roster: pd.DataFrame) 
     full = load[p, s] >= inputs.capacity[p]
     able = free_able(inputs)
     idle = able - on_duty_able(inputs, roster)
-    reach = in_reach(inputs)  # teams x points
-    # Per short need: whether some team in reach has a free able member, and an idle one.
-    anyone = (reach[:, p] & (able[:, s, r] > 0)).any(axis=0)
-    someone_idle = (reach[:, p] & (idle[:, s, r] > 0)).any(axis=0)
+    # Per short need: whether some team in reach has a free able member, and an idle one. A team's
+    # reach is its district's, so per district: how many of its teams have such a member.
+    team_district, reach = district_reach(inputs)  # districts x points
+    able_teams = np.zeros((len(sc.districts), *able.shape[1:]), dtype="int64")
+    idle_teams = np.zeros_like(able_teams)
+    np.add.at(able_teams, team_district, able > 0)
+    np.add.at(idle_teams, team_district, idle > 0)
+    anyone = (reach[:, p] & (able_teams[:, s, r] > 0)).any(axis=0)
+    someone_idle = (reach[:, p] & (idle_teams[:, s, r] > 0)).any(axis=0)
     causes[short] = np.where(full, "point_full", np.where(~anyone, "no_one_in_reach",
                                                            np.where(~someone_idle, "all_on_duty", "sessions_used")))
     return causes
 
 
-__all__ = ["CAUSES", "free_able", "in_reach", "need_causes", "on_duty_able"]
+__all__ = ["CAUSES", "district_reach", "free_able", "need_causes", "on_duty_able"]

@@ -15,10 +15,9 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from planner.geo import distance_km
 from planner.labels import say
 from planner.model.levers import apply_levers, role_totals
-from planner.results.causes import free_able, in_reach
+from planner.results.causes import district_reach, free_able
 from planner.results.plan import Plan
 
 
@@ -61,7 +60,7 @@ class _Facts:
         self.sessions = {s: (date.fromisoformat(str(d)), str(start) < "12:00") for s, d, start in
                          zip(sc.sessions["session_id"], sc.sessions["date"], sc.sessions["start"], strict=True)}
         self.inputs = apply_levers(sc, plan.levers)
-        self.reach = in_reach(self.inputs)
+        self.team_district, self.district_reach = district_reach(self.inputs)
         self.able = free_able(self.inputs)
         self.by_district = plan.by_district().set_index("district_id")
         self.point_index = pd.Index(sc.points["point_id"])
@@ -80,9 +79,7 @@ class _Facts:
                 by_cause = self.short_causes.setdefault(str(district_of[point_id]), {})
                 by_cause[cause] = by_cause.get(cause, 0) + missing
         district_ids = sc.districts["district_id"].to_numpy()
-        km = distance_km(sc.districts["lat"].to_numpy()[:, None], sc.districts["lon"].to_numpy()[:, None],
-                         sc.points["lat"].to_numpy()[None, :], sc.points["lon"].to_numpy()[None, :])
-        self._near = [list(district_ids[km[:, p] <= self.inputs.reach_km]) for p in range(len(sc.points))]
+        self._near = [list(district_ids[self.district_reach[:, p]]) for p in range(len(sc.points))]
         # Per need, the numbers its cause's words say (the same in every language): made when first asked.
         self.cause_numbers: dict[tuple[str, str, str], int] = {}
 
@@ -237,7 +234,7 @@ def _cause_number(facts: _Facts, point_id: str, session_id: str, role: str, caus
         return int(inputs.capacity[p])
     if cause == "no_one_in_reach":
         return 0
-    reach = facts.reach[:, p]
+    reach = facts.district_reach[facts.team_district, p]
     able = facts.able[:, s, r]
     if cause == "all_on_duty":
         return int(able[reach].sum())
@@ -360,11 +357,12 @@ def bottlenecks(plan: Plan, explanations: Explanations) -> pd.DataFrame:
         rows.append((missing, {"kind": "role", "district_id": "", "point_id": "", "role": role, "item_id": "",
                                "text_zh": texts[0], "text_en": texts[1]}))
     by_district = plan.by_district()
-    reach = in_reach(inputs)
+    team_district, reach = district_reach(inputs)
     for _, d in by_district[by_district["missing"] > 0].sort_values(["coverage", "district_id"]).head(2).iterrows():
         district_id = str(d["district_id"])
         points = plan.scenario.points["district_id"].to_numpy() == district_id
-        teams = int((reach[:, points].any(axis=1)).sum()) if points.any() else 0
+        near = np.asarray(reach[:, points].any(axis=1))  # districts whose centre is within reach of one of them
+        teams = int(near[team_district].sum()) if points.any() else 0
         texts = []
         for lang in LANGS:
             text = say("bottleneck_district", lang, district=district_name(plan, district_id, lang),
