@@ -146,24 +146,38 @@ def with_sizes(structure: MemberClasses, inputs: Inputs) -> MemberClasses:
                              size=size, first=np.zeros(len(structure), dtype="int64"), persons=structure.persons)
     kind_start, kind_end = kind_runs(inputs.volunteers, inputs.first_aid, inputs.counsellors)
     available = _scenario_available(inputs)
-    thresholds = _levels(available)
-    size = np.zeros(len(structure), dtype="int64")
-    first = np.zeros(len(structure), dtype="int64")
-    for c in range(len(structure)):
-        t, k, ell = int(structure.team[c]), int(structure.kind[c]), int(structure.level[c])
-        levels = thresholds[t]
+    team, kind, level = structure.team, structure.kind, structure.level
+    # A'(a) at a class's threshold and at the one below it (A'(a_0) = 0): the free count now in the
+    # first session where the scenario gives the team that many free (every class at once: this
+    # runs at every lever change, and a region of 5x has 25,000 classes).
+    thresholds = _level_table(available)
+    now = np.asarray(inputs.available)
 
-        def free_now(threshold: int, t: int = t) -> int:
-            # A'(a): the free count now in a session the scenario gives a free members.
-            return int(inputs.available[t][np.argmax(available[t] == threshold)])
+    def free_now(ell: np.ndarray) -> np.ndarray:
+        if not len(ell):
+            return np.zeros(0, dtype="int64")
+        threshold = thresholds[team, np.maximum(ell, 0)]
+        first_session = np.argmax(available[team] == threshold[:, None], axis=1)
+        return np.where(ell >= 0, now[team, first_session], 0)
 
-        upper = free_now(int(levels[ell]))
-        lower = free_now(int(levels[ell - 1])) if ell > 0 else 0
-        start, end = max(lower, int(kind_start[t, k])), min(upper, int(kind_end[t, k]))
-        if end > start:
-            size[c], first[c] = end - start, start
-    return MemberClasses(team=structure.team, kind=structure.kind, level=structure.level, free=structure.free,
-                         size=size, first=first)
+    upper, lower = free_now(level), free_now(level - 1)
+    start = np.maximum(lower, kind_start[team, kind])
+    end = np.minimum(upper, kind_end[team, kind])
+    some = end > start
+    return MemberClasses(team=team, kind=kind, level=level, free=structure.free,
+                         size=np.where(some, end - start, 0).astype("int64"),
+                         first=np.where(some, start, 0).astype("int64"))
+
+
+def _level_table(available: np.ndarray) -> np.ndarray:
+    """:func:`_levels` as a table, teams x sessions: row t holds team t's thresholds, ascending, then -1."""
+    sorted_values = np.sort(np.where(available > 0, available, 0), axis=1)
+    distinct = sorted_values > 0
+    distinct[:, 1:] &= sorted_values[:, 1:] != sorted_values[:, :-1]
+    table = np.full(available.shape, -1, dtype="int64")
+    rows, columns = np.nonzero(distinct)
+    table[rows, (np.cumsum(distinct, axis=1) - 1)[rows, columns]] = sorted_values[rows, columns]
+    return table
 
 
 __all__ = ["BOTH", "COUNSELLOR", "FIRST_AID", "KINDS", "KIND_ROLES", "NEITHER", "MemberClasses", "class_structure",
