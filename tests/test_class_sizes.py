@@ -46,36 +46,28 @@ def _one_by_one(structure, inputs) -> tuple[np.ndarray, np.ndarray]:  # type: ig
 LEVERS = [Levers(), Levers(availability=0.5), Levers(availability=0.83), Levers(availability=1.7)]
 
 
+def _check(scenario, levers_list: list[Levers]) -> None:  # type: ignore[no-untyped-def]
+    structure = class_structure(apply_levers(scenario))
+    for levers in levers_list:
+        inputs = apply_levers(scenario, levers)
+        classes = with_sizes(structure, inputs)
+        size, first = _one_by_one(structure, inputs)
+        assert np.array_equal(classes.size, size) and np.array_equal(classes.first, first), levers
+
+
 @pytest.mark.parametrize("folder", [BEIJING, DEMO])
 def test_class_sizes_are_those_member_by_member(folder: Path) -> None:
     scenario = load_scenario(folder)
-    structure = class_structure(apply_levers(scenario))
-    assert len(structure) > 0
+    assert len(class_structure(apply_levers(scenario))) > 0
     largest = str(scenario.teams["district_id"].value_counts().idxmax())
-    for levers in [*LEVERS, Levers(district_availability={largest: 0.4})]:
-        inputs = apply_levers(scenario, levers)
-        classes = with_sizes(structure, inputs)
-        size, first = _one_by_one(structure, inputs)
-        assert np.array_equal(classes.size, size) and np.array_equal(classes.first, first), levers
+    _check(scenario, [*LEVERS, Levers(district_availability={largest: 0.4})])
 
 
 def test_class_sizes_of_a_generated_scenario() -> None:
-    scenario = generate_scenario(1, seed=3)
-    structure = class_structure(apply_levers(scenario))
-    for levers in LEVERS:
-        inputs = apply_levers(scenario, levers)
-        size, first = _one_by_one(structure, inputs)
-        classes = with_sizes(structure, inputs)
-        assert np.array_equal(classes.size, size) and np.array_equal(classes.first, first), levers
+    _check(generate_scenario(1, seed=3), LEVERS)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=scenarios())
 def test_class_sizes_of_random_scenarios(data, tmp_path_factory: pytest.TempPathFactory) -> None:  # type: ignore[no-untyped-def]
-    scenario = load_scenario(data.write(tmp_path_factory.mktemp("s") / "scenario"))
-    structure = class_structure(apply_levers(scenario))
-    for levers in LEVERS:
-        inputs = apply_levers(scenario, levers)
-        size, first = _one_by_one(structure, inputs)
-        classes = with_sizes(structure, inputs)
-        assert np.array_equal(classes.size, size) and np.array_equal(classes.first, first), levers
+    _check(load_scenario(data.write(tmp_path_factory.mktemp("s") / "scenario")), LEVERS)
