@@ -73,8 +73,9 @@ def _scenario_available(inputs: Inputs) -> np.ndarray:
 
 
 def _levels(available: np.ndarray) -> list[np.ndarray]:
-    """Per team, the distinct positive availability values, ascending (the levels' thresholds)."""
-    return [np.unique(row[row > 0]) for row in available]
+    """Per team, the distinct positive availability values, ascending (the levels' thresholds):
+    :func:`_level_table`'s rows, so the classes made and the sizes worked out read the same levels."""
+    return [row[row > 0] for row in _level_table(available)]
 
 
 def class_structure(base: Inputs) -> MemberClasses:
@@ -170,7 +171,7 @@ def with_sizes(structure: MemberClasses, inputs: Inputs) -> MemberClasses:
 
 
 def _level_table(available: np.ndarray) -> np.ndarray:
-    """:func:`_levels` as a table, teams x sessions: row t holds team t's thresholds, ascending, then -1."""
+    """Per team (rows), the distinct positive availability values, ascending (the levels' thresholds), then -1."""
     sorted_values = np.sort(np.where(available > 0, available, 0), axis=1)
     distinct = sorted_values > 0
     distinct[:, 1:] &= sorted_values[:, 1:] != sorted_values[:, :-1]
