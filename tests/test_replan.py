@@ -164,6 +164,29 @@ def test_a_plan_of_another_scenario_is_invalid(scenario_dir, tmp_path):
     assert not out.exists()
 
 
+def test_a_team_and_a_point_gone_from_the_sessions_replanned(scenario_dir, tmp_path):
+    """The published plan names, in the session re-planned only, a team removed from teams.csv (t1)
+    and a point removed from points.csv (p9): not invalid (no session held names them), and their
+    rows are changes no re-plan can avoid.
+
+    Minimum: t1's 3 and t2's 3 at p9 in s2 go (6); p1 and p2 need 3 each in s2, which only t2 and
+    t3 can give, each having served once of its two sessions (6 more): 12 changes, every need filled.
+    """
+    folder = scenario_dir(points_csv=POINTS, sessions_csv=SESSIONS, teams_csv=TEAMS.replace("t1,T1,U,a,3,0,0,2\n", ""),
+                          needs_csv=NEEDS)
+    previous = write_plan(tmp_path / "published", [("t3", "p1", "s1", "general", 3), ("t1", "p1", "s2", "general", 3),
+                                                    ("t2", "p2", "s1", "general", 3), ("t2", "p9", "s2", "general", 3)])
+    out = tmp_path / "re"
+    code, _, err = run_cli("replan", str(folder), "--previous", str(previous), "--from", "s2", "--out", str(out))
+    assert code == 0, err
+    changes = {(r["team_id"], r["point_id"], r["session_id"], r["before"], r["after"]) for r in changes_of(out)}
+    assert changes == {("t1", "p1", "s2", "3", "0"), ("t2", "p9", "s2", "3", "0"),
+                       ("t2", "p2", "s2", "0", "3"), ("t3", "p1", "s2", "0", "3")}
+    summary = (out / "summary.json").read_text(encoding="utf-8")
+    assert '"changed": 12' in summary and '"unmet": 0' in summary
+    assert run_cli("verify", str(folder), str(out))[0] == 0
+
+
 def test_exit_codes_and_nothing_half_written(scenario_dir, tmp_path):
     folder = scenario_dir(points_csv=POINTS, sessions_csv=SESSIONS, teams_csv=TEAMS, needs_csv=NEEDS)
     previous = write_plan(tmp_path / "published", PUBLISHED)

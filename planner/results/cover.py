@@ -20,6 +20,7 @@ import pandas as pd
 
 from planner.geo import distance_km
 from planner.io.scenario import Scenario
+from planner.io.settings import ROLES
 from planner.model.classes import KIND_ROLES
 from planner.model.levers import Inputs, Levers, apply_levers
 from planner.model.replan import scenario_members
@@ -166,7 +167,9 @@ def open_duties(inputs: Inputs, assignments: pd.DataFrame, start: str) -> list[t
     """The published duties from ``start`` on whose team dropped out: ``(team_id, duty)``.
 
     A team with fewer members free in a session than it had on duty then loses its duties there
-    (a point closed or a need down leaves nothing to cover).
+    (a point closed or a need down leaves nothing to cover); a team the scenario no longer has
+    loses them all. A duty at a point or in a role the scenario does not have is not open: no
+    one can cover it.
     """
     sc = inputs.scenario
     sessions = sc.sessions["session_id"].tolist()
@@ -179,7 +182,8 @@ def open_duties(inputs: Inputs, assignments: pd.DataFrame, start: str) -> list[t
     free = np.where(known, inputs.available[np.maximum(team_pos, 0), np.maximum(session_pos, 0)], 0)
     on_duty = later.groupby(["team_id", "session_id"])["volunteers"].transform("sum").to_numpy()
     lost = free < on_duty
-    open_rows = later[lost]
+    coverable = later["point_id"].isin(sc.points["point_id"]).to_numpy() & later["role"].isin(ROLES).to_numpy()
+    open_rows = later[lost & coverable]
     return [(str(t), Duty(str(p), str(s), str(r), int(v))) for t, p, s, r, v in zip(
         open_rows["team_id"], open_rows["point_id"], open_rows["session_id"], open_rows["role"],
         open_rows["volunteers"].astype("int64"), strict=True)]

@@ -99,7 +99,7 @@ def replan(scenario: Scenario, previous: PreviousPlan, *, start: str | None = No
                                                            f"(sessions: {', '.join(sessions)})")])
     first = sessions.index(start)
     members = scenario_members(inputs)
-    frozen, later, held_roster = _split(previous, sc, first, members)
+    frozen, later, gone, held_roster = _split(previous, sc, first, members)
     used = _sessions_served(held_roster, members, sc)
     team_ids, point_ids, session_ids = (sc.teams["team_id"], sc.points["point_id"], sc.sessions["session_id"])
     pins = sc.pins[sc.pins["session_id"].isin(sessions[first:])]
@@ -124,8 +124,10 @@ def replan(scenario: Scenario, previous: PreviousPlan, *, start: str | None = No
     distribution = _distribution(previous, inputs)
     changes = plan_changes(previous.assignments, assignments, sc)
     changed = int((changes["after"] - changes["before"]).abs().sum())
-    if changed != repair.changed:
-        raise AssertionError(f"the re-plan model counted {repair.changed} changes, the plans differ by {changed}")
+    # (the rows of a team or point the scenario no longer has are changes the model never sees)
+    if changed != repair.changed + gone:
+        raise AssertionError(f"the re-plan model counted {repair.changed} changes and {gone} rows gone, "
+                             f"the plans differ by {changed}")
     solution = Solution(status=repair.status, values=np.zeros(0), duals=None, objective=repair.stages["needs"],
                         solver="highs", used_integers=repair.used_mip, seconds=repair.seconds,
                         whole_by="integer" if repair.used_mip else "lp")
@@ -157,9 +159,11 @@ def _km(sc: Scenario) -> np.ndarray:
 
 
 def _split(previous: PreviousPlan, sc: Scenario, first: int,
-           members: Members) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+           members: Members) -> tuple[pd.DataFrame, pd.DataFrame, int, pd.DataFrame]:
     """The previous plan's rows of the sessions held (checked against the scenario), its later rows
-    with ids the scenario knows, and the roster of the sessions held.
+    with ids the scenario knows, the volunteers of its later rows naming a team, point or role it
+    does not know (a team removed from teams.csv: lost whatever the re-plan does), and the roster
+    of the sessions held.
 
     Raises
     ------
@@ -207,9 +211,9 @@ def _split(previous: PreviousPlan, sc: Scenario, first: int,
                                     "session kept as held: the plan belongs to another scenario"))
     if problems:
         raise ScenarioError(sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.column or "")))
-    later = a[~held & a["team_id"].isin(known["team_id"]) & a["point_id"].isin(known["point_id"])
-              & a["role"].isin(known["role"])]
-    return a[held], later, held_roster
+    kept = a["team_id"].isin(known["team_id"]) & a["point_id"].isin(known["point_id"]) & a["role"].isin(known["role"])
+    gone = int(a.loc[~held & ~kept, "volunteers"].sum())
+    return a[held], a[~held & kept], gone, held_roster
 
 
 def _person_index(members: Members, sc: Scenario) -> dict[str, int]:
