@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 BEIJING = SCENARIOS / "beijing-2023"
 DEMO = SCENARIOS / "demo-small"
+DEMO_NAMED = SCENARIOS / "demo-named"  # demo-small with fictitious names, leaders and addresses
 
 # The default profile, ``ci``, is derandomized and keeps no example database, so every run
 # (locally and in CI) tries the same examples and a failure reproduces exactly. For a wider,

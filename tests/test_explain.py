@@ -25,7 +25,7 @@ from planner.results.explain import EXPLANATION_COLUMNS, Explanations, explain
 from planner.results.sentences import bottlenecks, why_table
 from planner.verify import verify_plan
 
-from .conftest import DEMO
+from .conftest import DEMO, DEMO_NAMED
 from .helpers import read_rows, run_cli
 from .strategies import scenarios
 
@@ -65,6 +65,12 @@ def changed_plan(plan: Plan, row: dict[str, object], folder: Path, amount: float
         _append(folder / "availability.csv", ["team_id", "session_id", "volunteers"], [
             {"team_id": "zz-tried", "session_id": s, "volunteers": n if not row["session_id"] or s == row["session_id"]
              else 0} for s in plan.scenario.sessions["session_id"]])
+        if (folder / "volunteers.csv").is_file():  # every member of every team listed (contract v2)
+            header = next(csv.reader((folder / "volunteers.csv").open(encoding="utf-8-sig")))
+            _append(folder / "volunteers.csv", header, [{
+                "person_id": f"zz-tried-{k}", "name": f"Tried {k}", "team_id": "zz-tried",
+                "first_aid": int(row["role"] == "first_aid"), "counsellor": int(row["role"] == "counsellor"),
+                "free_sessions": row["session_id"]} for k in range(n)])
     elif kind == "stock":
         _set(folder / "supplies.csv", "item_id", str(row["item_id"]), "stock", int(amount))
     elif kind == "capacity":
@@ -103,6 +109,17 @@ def test_demo_suggestions_gain_what_solving_again_gains(tmp_path):
     measured = explain(plan)
     assert set(measured.table["kind"]) == {"volunteers", "stock"}
     assert check_gains(plan, measured, tmp_path) == len(measured.table) > 0
+
+
+def test_named_volunteers_suggestions_gain_what_solving_again_gains(tmp_path):
+    """With volunteers.csv one more team is one of listed persons: its suggestions gain as without names."""
+    plan = solve(load_scenario(DEMO_NAMED))
+    measured = explain(plan)
+    assert "volunteers" in set(measured.table["kind"])
+    assert check_gains(plan, measured, tmp_path) == len(measured.table)
+    unnamed = explain(solve(load_scenario(DEMO)))  # the same teams and members, without names
+    columns = ["kind", "district_id", "session_id", "role", "item_id", "amount", "sessions", "gain"]
+    assert measured.table[columns].equals(unnamed.table[columns])
 
 
 @pytest.mark.slow

@@ -207,4 +207,21 @@ def named_availability(teams: pd.DataFrame, sessions: pd.DataFrame, people: pd.D
                          "volunteers": grid})
 
 
-__all__ = ["NO_SESSION", "check_people", "free_matrix", "free_session_ids", "named_availability", "person_table"]
+def with_new_team(people: pd.DataFrame, team_id: str, n: int, role: str, session_id: str = "") -> pd.DataFrame:
+    """``people`` (volunteers.csv as read) and ``n`` persons of a team added to the scenario: person_id
+    ``<team_id>/<k>``, no name, all trained for ``role`` (general: untrained), free only in
+    ``session_id`` when given, else in every session. A team added to a scenario with volunteers.csv
+    is one of listed persons, as every team there is (a suggestion's "one more team", its trial)."""
+    if "free_sessions" not in people.columns:  # (blank: every session, as for the persons listed)
+        people = people.assign(free_sessions="")
+    added = pd.DataFrame({column: [""] * n for column in people.columns})
+    added["person_id"] = [f"{team_id}/{k}" for k in range(1, n + 1)]
+    added["team_id"] = team_id
+    added["first_aid"] = int(role == "first_aid")
+    added["counsellor"] = int(role == "counsellor")
+    added["free_sessions"] = session_id
+    return pd.concat([people, added.astype(people.dtypes.to_dict())], ignore_index=True)
+
+
+__all__ = ["NO_SESSION", "check_people", "free_matrix", "free_session_ids", "named_availability", "person_table",
+           "with_new_team"]

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from planner.io.people import with_new_team
 from planner.io.scenario import Scenario
 from planner.model.levers import Levers, apply_levers
 from planner.results.trials import Change
@@ -79,7 +80,9 @@ def with_change(scenario: Scenario, levers: Levers, change: Change) -> tuple[Sce
     rank = {s: i for i, s in enumerate(sessions)}
     availability = availability.assign(_t=availability["team_id"].map(order), _s=availability["session_id"].map(rank))
     availability = availability.sort_values(["_t", "_s"], kind="stable").drop(columns=["_t", "_s"])
-    return scenario.replace(teams=added, availability=availability.reset_index(drop=True)), levers
+    people = None if scenario.volunteers is None else with_new_team(scenario.volunteers, team_id, n, change.role,
+                                                                     change.session_id)
+    return scenario.replace(teams=added, availability=availability.reset_index(drop=True), volunteers=people), levers
 
 
 __all__ = ["change_of", "extra_team_id", "with_change"]

@@ -31,6 +31,7 @@ import pandas as pd
 
 from planner.cluster import keep_freed_memory
 from planner.geo import distance_km
+from planner.io.people import with_new_team
 from planner.io.scenario import Scenario
 from planner.io.schema import HOME_POINT, NO_HOME
 from planner.io.settings import ROLES
@@ -148,7 +149,12 @@ def with_trial_teams(scenario: Scenario, teams: Sequence[tuple[str, str, int, st
     added = pd.DataFrame(rows, columns=own.columns).astype(own.dtypes.to_dict()) if rows else own.iloc[:0]
     availability = pd.concat([scenario.availability, pd.DataFrame(free, columns=scenario.availability.columns)
                               .astype(scenario.availability.dtypes.to_dict())], ignore_index=True)
-    return scenario.replace(teams=pd.concat([own, added], ignore_index=True), availability=availability)
+    people = scenario.volunteers
+    if people is not None:  # with volunteers.csv a team's members are persons listed there, trial teams' too
+        for n, (_, role, _, session_id) in enumerate(teams):
+            people = with_new_team(people, f"{TRIAL_PREFIX}{n}", TRIAL_TEAM_SIZE, role, session_id)
+    return scenario.replace(teams=pd.concat([own, added], ignore_index=True), availability=availability,
+                            volunteers=people)
 
 
 class _Block:
