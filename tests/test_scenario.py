@@ -95,6 +95,15 @@ def test_yaml_problems_name_the_key_and_line(scenario_dir):
     assert any(p.startswith("scenario.yaml, line 5, column weights.fairness:") for p in found)
 
 
+def test_a_key_of_the_projects_own_may_hold_what_looks_like_a_date(scenario_dir):
+    """Keys and files may be added freely: YAML would read ``2023-02-30`` as a date that does not
+    exist, which made the whole file unreadable; dates are read as the text written."""
+    folder = scenario_dir(scenario_yaml="name: x\nextra_date: 2023-02-30\nsettings:\n  max_travel_km: 35\n")
+    scenario = load_scenario(folder)
+    assert scenario.config.model_extra == {"extra_date": "2023-02-30"}
+    assert scenario.max_travel_km == 35
+
+
 def test_malformed_yaml(scenario_dir):
     folder = scenario_dir(scenario_yaml="name: [unclosed\n")
     assert any(p.startswith("scenario.yaml, line") and "not valid YAML" in p for p in problems_of(folder))

@@ -137,6 +137,16 @@ def test_bad_uncertainty_is_named_with_its_line(tmp_path: Path, scenario_dir: Ca
     assert "line 5, column uncertainty.team_show_up.nobody: is not a team of teams.csv" in err
 
 
+def test_a_weather_day_that_is_no_calendar_day_is_named_with_its_line(tmp_path: Path,
+                                                                      scenario_dir: Callable[..., Path]) -> None:
+    folder = scenario_dir(teams_csv=THEORY_TEAM, scenario_yaml=(
+        "name: bad\nuncertainty:\n  weather:\n    2023-13-07: {rain: 0.2}\n"))
+    out = tmp_path / "never"
+    code, _out, err = run_cli("sweep", str(folder), "--samples", "5", "--seed", "1", "--out", str(out))
+    assert code == 2 and not out.exists()
+    assert "scenario.yaml, line 4, column uncertainty.weather.2023-13-07: is not an exam day of sessions.csv" in err
+
+
 def _uncertain_demo(tmp_path: Path) -> Path:
     folder = tmp_path / "demo"
     folder.mkdir()

@@ -1,8 +1,9 @@
 """``scenario.yaml``: the scenario's name, settings, needs rules and objective weights.
 
-Documented for staff in ``docs/scenario-format.md``. Read with ``yaml.safe_load`` only, so
-no content is ever run as code, and checked with pydantic so each mistake is reported with
-its key and line. :func:`config_yaml` writes a config back as scenario.yaml.
+Documented for staff in ``docs/scenario-format.md``. Read with PyYAML's safe loader only, so
+no content is ever run as code (dates kept as the text written: :func:`load_yaml`), and checked
+with pydantic so each mistake is reported with its key and line. :func:`config_yaml` writes a
+config back as scenario.yaml.
 """
 
 from __future__ import annotations
@@ -135,6 +136,24 @@ def _key_lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...]
 MAX_YAML_DEPTH = 64
 # A plain number longer than this is no setting (Python refuses to read ints of 4,300 digits).
 MAX_NUMBER_CHARACTERS = 100
+class _TextDatesLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with dates (``2023-06-09``) kept as the text written: a key the planner does
+    not read may hold anything that looks like a date (``2023-02-30`` made the whole file unreadable),
+    and the keys that are dates (uncertainty's weather days) are checked as text, each by its line."""
+
+
+def _date_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    return str(loader.construct_scalar(node)) if isinstance(node, yaml.ScalarNode) else ""
+
+
+_TextDatesLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_text)
+
+
+def load_yaml(text: str) -> Any:
+    """``text`` read as YAML data by the safe loader, dates as text (see _TextDatesLoader)."""
+    return yaml.load(text, Loader=_TextDatesLoader)  # (a SafeLoader: plain data only)
+
+
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
@@ -184,7 +203,7 @@ def parse_config(text: str, file: str = "scenario.yaml") -> tuple[ScenarioConfig
             mark, message = unsafe
             return None, [Problem(file, mark.line + 1 if mark else None, str(mark.column + 1) if mark else None,
                                   message)]
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
         document = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

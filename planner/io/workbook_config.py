@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.errors import Problem
-from planner.io.settings import ROLES, NeedRule, ScenarioConfig, Weights, config_from_data, unsafe_yaml
+from planner.io.settings import ROLES, NeedRule, ScenarioConfig, Weights, config_from_data, load_yaml, unsafe_yaml
 from planner.io.textfiles import from_full_width
 from planner.io.workbook_cells import TEXT_FORMAT, cell_text, style_header
 from planner.labels import label
@@ -153,7 +153,7 @@ def _yaml_value(text: str) -> Any:
     unsafe = unsafe_yaml(text)
     if unsafe is not None:
         raise ValueError("aliases (*name) are not read" if "alias" in unsafe[1] else unsafe[1])
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> bool:

@@ -32,6 +32,18 @@ from planner.verify.reading import (
     scenario_int,
 )
 
+
+class _DatesAsText(yaml.SafeLoader):
+    """The safe loader with dates kept as text: a key the checker does not read may hold something
+    that looks like a date but is none (``2023-02-30``), which must not make the file unreadable."""
+
+
+def _date_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    return str(loader.construct_scalar(node)) if isinstance(node, yaml.ScalarNode) else ""
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _date_text)
+
 ROLES = ("general", "first_aid", "counsellor")
 BASES = {"parent": "parents", "staff": "frontline_staff", "point": None}
 CATEGORIES = ("basic", "emergency", "leisure", "emotional", "pack")
@@ -182,7 +194,7 @@ def read_scenario(folder: Path) -> ScenarioFacts:
             problems.extend(exc.violations)
     config: dict[str, Any] = {}
     try:
-        loaded = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8-sig"))
+        loaded = yaml.load((folder / "scenario.yaml").read_text(encoding="utf-8-sig"), Loader=_DatesAsText)
         if not isinstance(loaded, dict):
             raise ValueError("it does not hold a mapping of keys")
         config = loaded
