@@ -426,6 +426,7 @@ EXPLAIN_TEXT: dict[str, tuple[str, str]] = {
     "gain": ("可补上", "Gain"),
     "helps_up_to": ("增加到此为止有用", "Helps up to"),
     "gain_up_to": ("最多可补上", "Gain at most"),
+    "sessions": ("每人场次", "Sessions each"),
     "point_full": ("点位已满员", "Point full"),
     "no_one_in_reach": ("范围内无人可派", "No one in reach"),
     "all_on_duty": ("可派的人都已在岗", "All on duty"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
 import openpyxl
 import pandas as pd
@@ -50,6 +51,9 @@ def test_workbook_has_every_view_with_bilingual_frozen_headers(exported):
     duty = workbook["值班表 Duty"]
     headers = [c.value for c in duty[1]]
     assert headers[:3] == ["点位编号\nPoint ID", "服务点位\nService point", "区\nDistrict"]
+    for sheet in workbook.worksheets:  # every header in both languages (the contract's plan.xlsx)
+        for header in (c.value for c in sheet[1]):
+            assert re.search(r"[\u4e00-\u9fff]", header) and re.search(r"[A-Za-z]", header), (sheet.title, header)
     assert duty.column_dimensions["B"].width > 20  # fitted to the Chinese point names
 
 

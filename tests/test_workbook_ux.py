@@ -218,7 +218,7 @@ def test_excel_cells_say_what_they_are(beijing_plan, tmp_path):
         assert cells and all(c.number_format == "0.0%" and 0 <= c.value <= 1 for c in cells), title
     overview = book["排班总览 Overview"]
     headers = [c.value for c in overview[1]][3:]
-    assert all(h.endswith("(已安排/需要)") for h in headers)
+    assert all(h.endswith("(已安排/需要 assigned/needed)") for h in headers)
     cell = overview.cell(2, 4).value
     assert re.fullmatch(r"\d+ / \d+", cell)
     summary = {row[0].value: row[1].value for row in book["概况 Summary"].iter_rows(min_row=2)}

@@ -194,7 +194,7 @@ def plan_tables(plan: Plan, lang: str = "both", *, why: pd.DataFrame | None = No
     grid["cell"] = grid["assigned"].astype(str) + " / " + grid["needed"].astype(str)
     overview = grid.pivot(index="point_id", columns="session_id", values="cell")
     overview = overview.reindex(columns=[c for c in sessions.index if c in overview.columns])
-    counts = label("assigned_of_needed", "zh" if lang == "both" else lang)
+    counts = label("assigned_of_needed", lang).replace("\n", " ")  # (one line: the session is the header's first)
     overview.columns = [f"{sessions[c]} ({counts})" for c in overview.columns]
     overview.insert(0, "point", points["name"].reindex(overview.index))
     overview.insert(1, "district", district_name.reindex(points["district_id"].reindex(overview.index)).to_numpy())
