@@ -21,7 +21,9 @@ from hypothesis import HealthCheck, given, settings
 
 from planner import Plan, export_plan, load_scenario, solve
 from planner.io import save_scenario
+from planner.io.previous_plan import read_previous_plan
 from planner.results.explain import EXPLANATION_COLUMNS, Explanations, explain
+from planner.results.replan import replan
 from planner.results.sentences import bottlenecks, why_table
 from planner.verify import verify_plan
 
@@ -210,6 +212,29 @@ def test_the_why_of_unmet_first_aid_in_beijing(beijing_plan):
         zh, en = names[row["point_id"]].split(" ", 1)
         assert row["text_zh"].startswith(f"{zh}6月") and "35公里内" in row["text_zh"]
         assert row["text_en"].startswith(f"{en} is short of 1 first-aider on ") and "within 35 km" in row["text_en"]
+
+
+def test_pinned_and_replanned_plans_get_the_supplies_suggestions(tmp_path):
+    """A plan repaired to keep its pins, and a re-plan, keep what the trial model does not have, so
+    they get no staffing suggestion; their supplies are shared as any plan's, so more stock gains
+    over them what it gains over the plan without pins (checked by solving again)."""
+    plain = solve(load_scenario(DEMO))
+    stock = explain(plain).table.query("kind == 'stock'").reset_index(drop=True)
+    assert len(stock) > 0
+    folder = tmp_path / "pinned"
+    save_scenario(load_scenario(DEMO), folder)
+    (folder / "pins.csv").write_text("team_id,point_id,session_id,role,volunteers\nhd-union,dc-2,d1-am,general,2\n",
+                                     encoding="utf-8")
+    pinned = solve(load_scenario(folder))
+    assert pinned.summary["pins_repaired"] > 0
+    columns = ["rank", "kind", "item_id", "amount", "gain"]
+    measured = explain(pinned)
+    assert measured.table[columns].equals(stock[columns])
+    assert check_gains(pinned, measured, tmp_path / "gains") == len(stock)
+    export_plan(plain, tmp_path / "published")
+    again = replan(load_scenario(DEMO), read_previous_plan(tmp_path / "published", load_scenario(DEMO)),
+                   start=str(plain.scenario.sessions["session_id"].iloc[-1]))
+    assert explain(again.plan).table[columns].equals(stock[columns])
 
 
 def test_plan_folder_holds_explanations_and_verify_reads_them(tmp_path):

@@ -219,11 +219,14 @@ def explain(plan: Plan, *, options: Options = Options(), solver: str = "highs", 
     """
     started = time.perf_counter()
     # Gains are measured over the plan: over a plan not proven optimal (a time limit) they would
-    # count what the plan missed, not what the change brings, so such a plan gets none. Nor does a
-    # re-plan or a plan repaired to keep its pins: what it keeps (sessions held, pins) is not in the
-    # trial model, so a trial's gain over it would count what keeping costs, not what the change brings.
-    measurable = plan.status == "optimal" and not {"replanned_from", "pins_repaired"} & plan.summary.keys()
-    changes = candidates(plan, options) if measurable else []
+    # count what the plan missed, not what the change brings, so such a plan gets none. A re-plan or
+    # a plan repaired to keep its pins gets no staffing ones: what it keeps (sessions held, pins) is
+    # not in the trial model, so a trial's gain over it would count what keeping costs. Its supplies
+    # are shared apart from the staffing, as any plan's (min(stock, wanted) of each item, whatever
+    # the volunteers do), so more stock gains over it what it gains over any plan.
+    keeps = bool({"replanned_from", "pins_repaired"} & plan.summary.keys())
+    changes = [change for change in candidates(plan, options) if not keeps or change.kind == "stock"] \
+        if plan.status == "optimal" else []
     rows: list[dict[str, object]] = []
     fills: list[dict[tuple[str, str, str], int]] = []
     named: list[dict[tuple[str, str, str], int]] = []
