@@ -60,6 +60,14 @@ def test_a_pin_breaking_a_rule_is_invalid(scenario_dir, tmp_path, pin, column, w
     assert not (tmp_path / "plan").exists()
 
 
+def test_a_pin_of_none_breaks_no_rule(scenario_dir, tmp_path):
+    """"Keeps at least 0" asks for nothing: not invalid, even at a point beyond the team's reach."""
+    folder = pinned(scenario_dir, "t1,far,s1,general,0")
+    code, _, err = run_cli("solve", str(folder), "--out", str(tmp_path / "plan"))
+    assert code == 0, err
+    assert run_cli("verify", str(folder), str(tmp_path / "plan"))[0] == 0
+
+
 def test_a_pin_of_a_team_spread_over_sessions_beyond_max_sessions(scenario_dir):
     """t2's 3 members serve one session each: 3 pinned in s1 and 1 more in s2 is 4 of 3 volunteer-sessions."""
     folder = scenario_dir(

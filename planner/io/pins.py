@@ -110,7 +110,8 @@ def pin_problems(scenario: Scenario, typed: pd.DataFrame, file: str) -> list[Pro
             points["lon"].reindex(pins["point_id"]).to_numpy(dtype=float))
         pins["_km"] = np.round(km, 1)
         pins["_reach"] = reach
-        flag(km > reach, "point_id",
+        # (a pin of 0 asks for nothing, so it breaks no rule however far the point is)
+        flag((km > reach) & (pins["volunteers"].to_numpy() > 0), "point_id",
              "point {point_id} is {_km} km from team {team_id}'s district, beyond max_travel_km {_reach}")
     return problems
 
