@@ -7,7 +7,7 @@ import pytest
 from planner.workbook import why_view
 from planner.workbook.explorer import Explorer
 
-from .conftest import DEMO
+from .conftest import DEMO, DEMO_NAMED
 from .test_explain import room_and_reach
 
 
@@ -50,8 +50,11 @@ def test_the_panel_shows_the_bottlenecks_and_a_needs_why(explorer):
     assert [f["gain"] for f in view.fixes] == sorted((f["gain"] for f in view.fixes), reverse=True)
 
 
+@pytest.mark.parametrize("named", [False, True], ids=["numbered", "volunteers.csv"])
 @pytest.mark.parametrize("kind", ["volunteers", "stock"])
-def test_applying_a_fix_replans_and_gains_what_was_measured(explorer, kind):
+def test_applying_a_fix_replans_and_gains_what_was_measured(kind, named):
+    # (with volunteers.csv the team a fix adds is one of persons listed: planner.io.people.with_new_team)
+    explorer = Explorer(DEMO_NAMED if named else DEMO, debounce=0, lang="en")
     _open(explorer)
     view = explorer.why_view
     before, teams_before = explorer.plan.summary, len(explorer.scenario.teams)
