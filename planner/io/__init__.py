@@ -18,17 +18,20 @@ the path. Below them, one module per concern:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.errors import Problem, ScenarioError
-from planner.io.checks import check_scenario
-from planner.io.folder import read_folder, write_folder
-from planner.io.raw import not_a_scenario
-from planner.io.scenario import Scenario, scenario_tables
-from planner.io.settings import config_yaml
-from planner.io.workbook_read import read_workbook
-from planner.io.workbook_write import save_workbook_scenario
+from planner.lazy import first_use
+
+if TYPE_CHECKING:
+    from planner.io.scenario import Scenario
+
+# The modules below are imported by the two functions that use them, not here: a light module of
+# this package (textfiles, which the ``planner`` command and ``planner verify`` read) then loads
+# neither pandas nor pydantic, and a folder is read without openpyxl (workbooks only).
 
 __all__ = ["Scenario", "load_scenario", "save_scenario"]
+__getattr__ = first_use(__name__, {"Scenario": "planner.io.scenario"}, globals())
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -49,8 +52,14 @@ def load_scenario(path: str | Path) -> Scenario:
     ScenarioError
         Listing every problem found, each with file (or sheet), line (or row) and column.
     """
+    from planner.io.checks import check_scenario
+    from planner.io.folder import read_folder
+    from planner.io.raw import not_a_scenario
+
     path = Path(path)
     if path.is_file() and path.suffix.lower() == ".xlsx":
+        from planner.io.workbook_read import read_workbook
+
         raw = read_workbook(path)
     elif path.is_dir():
         raw = read_folder(path)
@@ -81,8 +90,14 @@ def save_scenario(scenario: Scenario, path: str | Path, *, overwrite: bool = Fal
     FileExistsError
         ``path`` already holds files (or exists) and ``overwrite`` is false.
     """
+    from planner.io.folder import write_folder
+    from planner.io.scenario import scenario_tables
+    from planner.io.settings import config_yaml
+
     tables = scenario_tables(scenario)
     if Path(path).suffix.lower() == ".xlsx":
+        from planner.io.workbook_write import save_workbook_scenario
+
         return save_workbook_scenario(scenario.config, tables, path, overwrite=overwrite,
                                       yaml_text=config_yaml(scenario.config))
     return write_folder(path, config_yaml(scenario.config), tables, overwrite=overwrite)

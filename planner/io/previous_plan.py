@@ -24,7 +24,6 @@ from planner.io.plan_tables import (
     previous_from_tables,
     table_frame,
 )
-from planner.io.previous_workbook import read_plan_workbook
 from planner.io.textfiles import read_csv_text
 
 if TYPE_CHECKING:
@@ -46,6 +45,8 @@ def read_previous_plan(path: str | Path, scenario: Scenario | None = None) -> Pr
     if path.is_file() and path.suffix.lower() == ".xlsx":
         if scenario is None:
             raise ValueError("reading a plan.xlsx needs the scenario (its sessions' ids)")
+        from planner.io.previous_workbook import read_plan_workbook  # (openpyxl: only for a workbook)
+
         return read_plan_workbook(path, scenario)
     if not path.is_dir():
         raise ScenarioError([Problem(str(path), None, None, "is not a plan folder (with assignments.csv) nor a "

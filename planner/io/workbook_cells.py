@@ -15,6 +15,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.io.schema import OPTIONAL, REQUIRED
+from planner.io.xlsx import HEADER_COLOUR
 
 CONFIG_SHEET = "scenario"
 # A hidden sheet holding a folder's scenario.yaml as written (comments and all), so that a
@@ -24,7 +25,7 @@ TABLE_SHEETS = REQUIRED + OPTIONAL
 TEXT_KINDS = ("id", "text", "choice", "date", "time")
 NUMBER_KINDS = ("int", "float", "decimal")
 TEXT_FORMAT = "@"
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEADER_FILL = PatternFill("solid", fgColor=HEADER_COLOUR)  # (the plan sheets' header colour)
 _INTEGER = re.compile(r"^-?[1-9][0-9]*$|^0$")
 _NUMBER = re.compile(r"^-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 # Excel's day 0, as openpyxl gives a time typed into a date cell.

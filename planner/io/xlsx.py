@@ -16,15 +16,15 @@ import unicodedata
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.labels import label
+
+if TYPE_CHECKING:  # (openpyxl is imported where its sheets are written: plan.xlsx needs XlsxWriter alone)
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
 PERCENT_FORMAT = "0.0%"
@@ -32,18 +32,21 @@ PERCENT_FORMAT = "0.0%"
 
 class Percent(float):
     """A share shown as a percentage in the workbook (and as a plain number to any reader)."""
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-SHORT_FILL = PatternFill("solid", fgColor="FCE4D6")
+HEADER_COLOUR = "DDEBF7"  # the header row's fill
+SHORT_COLOUR = "FCE4D6"  # a positive "missing" cell's fill
 
 
 def write_sheet(ws: Worksheet, table: pd.DataFrame, lang: str) -> None:
     """A table as a sheet: labelled header row, frozen, filtered, widths fitted."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     headers = [label(c, lang) if isinstance(c, str) and not c[:1].isdigit() else str(c) for c in table.columns]
     ws.append(headers)
     for cell in ws[1]:
         cell.data_type = "s"  # a header may be user text too (an option's name): never a formula
         cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
+        cell.fill = PatternFill("solid", fgColor=HEADER_COLOUR)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in table.itertuples(index=False):
         ws.append([_cell_value(v) for v in row])
@@ -58,7 +61,7 @@ def write_sheet(ws: Worksheet, table: pd.DataFrame, lang: str) -> None:
         col = list(table.columns).index("missing") + 1
         for row in ws.iter_rows(min_row=2, min_col=col, max_col=col):
             if isinstance(row[0].value, int | float) and row[0].value > 0:
-                row[0].fill = SHORT_FILL
+                row[0].fill = PatternFill("solid", fgColor=SHORT_COLOUR)
     ws.freeze_panes = "A2"
     if len(table):
         ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(table) + 1}"
@@ -185,8 +188,7 @@ class _XlsxStyles:
     """The formats of write_sheet, made once per workbook."""
 
     def __init__(self, workbook: Any):
-        header_colour = "#" + str(HEADER_FILL.fgColor.rgb)[-6:]
-        short_colour = "#" + str(SHORT_FILL.fgColor.rgb)[-6:]
+        header_colour, short_colour = "#" + HEADER_COLOUR, "#" + SHORT_COLOUR
         self.header = workbook.add_format({"bold": True, "bg_color": header_colour, "text_wrap": True,
                                            "valign": "top"})
         self.percent = workbook.add_format({"num_format": PERCENT_FORMAT})
