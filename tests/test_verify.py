@@ -284,6 +284,21 @@ def test_needs_come_from_needs_csv_when_present(plan: Path, scenario: Path) -> N
     assert any(m.startswith("needed is 24 but the scenario needs 25") for m in messages(found, "summary"))
 
 
+def test_a_role_with_nothing_after_it_takes_its_default_rule(tmp_path: Path) -> None:
+    # "general:" with nothing after it is the same as no key, for the planner and the checker alike.
+    scenario = tmp_path / "scenario"
+    shutil.copytree(DEMO, scenario)
+    text = (scenario / "scenario.yaml").read_text(encoding="utf-8")
+    config = yaml.safe_load(text)
+    config.pop("needs", None)
+    (scenario / "scenario.yaml").write_text(yaml.safe_dump(config, allow_unicode=True) + "needs:\n  general:\n",
+                                            encoding="utf-8")
+    solve_to(scenario, tmp_path / "plan")
+    assert verify_plan(scenario, tmp_path / "plan") == []
+    general = [r for r in read_rows(tmp_path / "plan" / "shortfalls.csv") if r["role"] == "general"]
+    assert general and all(int(r["needed"]) >= 2 for r in general)  # the default rule's minimum of 2
+
+
 # --- Supplies ----------------------------------------------------------------------------------
 
 def test_more_than_a_point_wants(plan: Path) -> None:

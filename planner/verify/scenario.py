@@ -334,7 +334,7 @@ def _needs_from_rules(s: ScenarioFacts, rules: Any) -> dict[tuple[str, str, str]
 
     ``needed = max(minimum, per_point + ceil(parents / parents_per_volunteer))``; a key that
     is absent counts as 0 (no parents term). A role absent from ``needs:`` (or ``needs:``
-    absent altogether) takes the documented default rule for that role: general
+    absent altogether, or a role with nothing after it) takes the documented default rule for that role: general
     ``{parents_per_volunteer: 80, minimum: 2}``, first_aid ``{per_point: 1}``, counsellor none.
     A role's rule, when given, replaces its default whole (``general: {minimum: 1}`` has no
     parents term).
@@ -348,8 +348,10 @@ def _needs_from_rules(s: ScenarioFacts, rules: Any) -> dict[tuple[str, str, str]
         raise ValueError(f"scenario.yaml: needs names unknown role(s) {', '.join(map(str, unknown))}")
     needs: dict[tuple[str, str, str], int] = {}
     for role in ROLES:
-        rule = rules[role] if role in rules else DEFAULT_NEEDS_RULES.get(role, {})
-        rule = rule or {}
+        # (a role with nothing after it, ``general:``, is the same as no key: its default rule)
+        rule = rules.get(role)
+        if rule is None:
+            rule = DEFAULT_NEEDS_RULES.get(role, {})
         if not isinstance(rule, Mapping):
             raise ValueError(f"scenario.yaml: needs.{role} must be a mapping of keys")
         per_point = exact(rule.get("per_point", 0), f"scenario.yaml, needs.{role}.per_point")
