@@ -87,6 +87,25 @@ def test_teams_whole_at_one_point_throughout_when_possible(scenario_dir, tmp_pat
     assert pieces[["general", "first_aid"]].values.tolist() == [[3, 1]] * 6
 
 
+@pytest.mark.parametrize("first", ["tA", "tB"])
+def test_a_team_stays_where_it_is_needed_again(scenario_dir, tmp_path, first):
+    """p1 and p2 need 3 general each in s1, and p1 needs 3 again in s2; tA (3 members, 1 session
+    each) and tB (3 members, 2 sessions each), of a district without points (no home point), can
+    cover either. Only tB can serve s2, so tB at p1
+    in both sessions and tA at p2 keeps each team at one point, with the same need filled and the
+    same fairness and travel (found by review: tB was put at p2 in s1, then moved to p1). The
+    teams listed in either order."""
+    teams = {"tA": "tA,TA,U,b,3,0,0,1", "tB": "tB,TB,U,b,3,0,0,2"}  # (district b has no point: no home)
+    rows = [teams[first], *(row for team, row in teams.items() if team != first)]
+    folder = scenario_dir(sessions_csv=THREE_SESSIONS, points_csv=TWO_POINTS, teams_csv="\n".join([TEAM_HEADER, *rows]),
+                          needs_csv="\n".join([NEEDS_HEADER, "p1,s1,general,3", "p2,s1,general,3", "p1,s2,general,3"]))
+    plan = checked(folder, tmp_path)
+    assert plan.summary["unmet"] == 0
+    where = {(r.team_id, r.session_id): r.point_id for r in plan.assignments.itertuples()}
+    assert where == {("tB", "s1"): "p1", ("tB", "s2"): "p1", ("tA", "s1"): "p2"}
+    assert (plan.summary["team_points"], plan.summary["same_point_share"]) == (2, 1.0)
+
+
 def test_a_named_home_point_is_where_the_team_serves(scenario_dir, tmp_path):
     """teams.csv may say the point a team takes on (home_point_id): the plan keeps it there.
 

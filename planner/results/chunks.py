@@ -98,6 +98,14 @@ class DistrictSharing:
             for team, members in self.members_of.items()
         }
         self._graph = FeasibilityGraph(self.can, free, size, n_sessions)
+        # Per team, the sessions some member of it is free in (bit s: session s); per session, the
+        # bits of the sessions after it: whether a team could still serve a point later (_ranked_chunk).
+        self._team_free = dict.fromkeys(self.teams_list, 0)
+        for c, row in enumerate(free.tolist()):
+            self._team_free[int(team[c])] |= sum(1 << k for k, is_free in enumerate(row) if is_free)
+        self._later = [((1 << n_sessions) - 1) ^ ((1 << (k + 1)) - 1) for k in range(n_sessions)]
+        self._point_sessions: dict[int, int] = {}
+        self._team_budget: dict[int, int] = {}
         self.can_list, self.free_list, self.size_list = self.can.tolist(), free.tolist(), size.tolist()
         self.team_of = team.tolist()  # each class position's team
         self._witness_rows: _WitnessNow | None = None
@@ -128,6 +136,9 @@ class DistrictSharing:
               out: list[PieceRow]) -> None:
         demand = np.zeros((self.n_sessions, N_ROLES), dtype="int64")  # what is left to fill, per session and role
         np.add.at(demand, (s, r), amount)
+        # The sessions the district sends volunteers to each point in (bit s: session s).
+        for point, session in zip(p.tolist(), s.tolist(), strict=True):
+            self._point_sessions[point] = self._point_sessions.get(point, 0) | (1 << session)
         # The LP's own class loads are a way to fill the district's flows: the first witness.
         self._next_witness: np.ndarray | None = None
         # A repair's witness in this session where it differs (class position -> loads per role).
@@ -145,6 +156,8 @@ class DistrictSharing:
                        out: list[PieceRow]) -> None:
         """The session's chunks, the best first, each taken only if the rest stays fillable."""
         used = np.zeros(len(self.classes), dtype="int64")  # members of each class on duty now
+        # Volunteer-sessions each team may still give over the exam (kept as chunks are taken).
+        self._team_budget = {team: int(self.budget[members].sum()) for team, members in self.members_of.items()}
         on_duty_at: dict[int, set[int]] = {}  # team -> points it serves this session
         serving: set[int] = set()  # the points some team serves this session
         self._flows_left = FLOWS_PER_SESSION
@@ -224,7 +237,9 @@ class DistrictSharing:
 
         Largest first; then one that fills the point; one at the team's last point; a team not on
         duty elsewhere this session; the smallest team (best fit: ``free_members``, its members
-        free now); the lowest ids.
+        free now); among teams as large, one that could serve the point again later (members free
+        in a later session that sends volunteers there, and sessions left to give after this
+        chunk), so that it need not move then; the lowest ids.
         """
         if free_members == 0:
             return []
@@ -237,11 +252,13 @@ class DistrictSharing:
         needed = need[0] + need[1] + need[2]
         elsewhere = int(any(served != point for served in on_duty_at.get(team, ())))
         away = int(self.last_point.get(team) != point)
+        later_here = self._team_free[team] & self._point_sessions.get(point, 0) & self._later[now.session]
         options: list[RankedChunk] = []
         for n, take in enumerate(takes):
             amount = sum(take.values())
-            options.append(((-amount, int(amount < needed), away, elsewhere, free_members, team, index), n, team, index,
-                            take))
+            no_later = int(not later_here or self._team_budget[team] <= amount)
+            options.append(((-amount, int(amount < needed), away, elsewhere, free_members, no_later, team, index), n,
+                            team, index, take))
         return options
 
     def _capacity(self, session: int, used: np.ndarray, c: int) -> int:
@@ -443,6 +460,7 @@ class DistrictSharing:
         for (c, role), amount in sorted(take.items()):
             used[c] += amount
             self.budget[c] -= amount
+            self._team_budget[self.team_of[c]] -= amount
             demand[session, role] -= amount
             need_row[role] -= amount
             out.append((int(self.classes[c]), point, session, role, amount))
@@ -463,6 +481,7 @@ class DistrictSharing:
                     left -= give
                     used[c] += give
                     self.budget[c] -= give
+                    self._team_budget[self.team_of[c]] -= give
                     demand[session, role] -= give
                     out.append((int(self.classes[c]), int(points[index]), session, role, give))
                     if left == 0:

@@ -13,7 +13,9 @@ the point it served last:
   as a second option, as much as the current *witness* has the team give then;
 * the chunk taken next is the largest; among equal ones, the one that fills the point, then the
   one at the point the team served last, then a team not on duty elsewhere in the session, then
-  the smallest team (best fit), then the lowest ids;
+  the smallest team (best fit), then a team that could serve the point again in a later session
+  (it need not move then: two teams of three for two points, one of them free for the second
+  session too, which the other point needs again), then the lowest ids;
 * a chunk is taken only if the rest of the district's flows can still be filled. The *witness*,
   a way to fill what is left (at first the LP's own class loads), answers at once for a chunk
   within it; a chunk beyond it is taken when simple swaps between two classes make the witness
