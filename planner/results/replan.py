@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
@@ -30,6 +29,7 @@ from planner.results.causes import need_causes
 from planner.results.cover import cover_preferences
 from planner.results.plan import Plan, build_summary
 from planner.results.roster import ROSTER_COLUMNS, Member, build_roster, numbered
+from planner.results.shares import proportional
 
 if TYPE_CHECKING:
     from planner.model import PlanModel
@@ -328,26 +328,13 @@ def _distribution(previous: PreviousPlan, inputs: Inputs) -> pd.DataFrame:
         total = min(int(stock[item_id]), int(want.sum()))
         quantity = kept.reindex(pd.MultiIndex.from_arrays([rows["item_id"], rows["point_id"]])).to_numpy()
         if np.isnan(quantity.astype(float)).any() or (quantity > want).any() or int(quantity.sum()) != total:
-            quantity = _proportional(want, total)
+            quantity = np.array(proportional(want.tolist(), total), dtype="int64")
         parts.append(rows.assign(quantity=quantity.astype("int64")))
     if not parts:
         return pd.DataFrame({"item_id": pd.Series(dtype=object), "point_id": pd.Series(dtype=object),
                              "quantity": pd.Series(dtype="int64"), "wanted": pd.Series(dtype="int64")})
     out = pd.concat(parts, ignore_index=True)
     return out[["item_id", "point_id", "quantity", "wanted"]]
-
-
-def _proportional(want: np.ndarray, total: int) -> np.ndarray:
-    """``total`` units shared in proportion to ``want``: floors, then the largest remainders (ties in order)."""
-    whole = int(want.sum())
-    if whole == 0:
-        return np.zeros(len(want), dtype="int64")
-    share = [Fraction(int(w) * total, whole) for w in want]
-    quantity = np.array([int(s) for s in share], dtype="int64")
-    order = sorted(range(len(want)), key=lambda i: (-(share[i] - int(share[i])), i))
-    for i in order[:total - int(quantity.sum())]:
-        quantity[i] += 1
-    return quantity
 
 
 def plan_changes(before: pd.DataFrame, after: pd.DataFrame, sc: Scenario) -> pd.DataFrame:

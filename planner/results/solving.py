@@ -7,8 +7,9 @@ From the model's optimum to whole volunteers and items:
   its points are then shared among its teams in whole pieces, a team kept at one point with
   its own first-aider where it can be (results/teams.py: teams of one district travel alike,
   so any sharing costs the same), and rostered person by person (results/roster.py).
-* Supplies are shared in proportion to what points want; the fractional shares are rounded
-  by largest remainder, which hands out exactly min(stock, total wanted): nothing is lost.
+* Supplies are shared in proportion to what points want: each item's min(stock, total wanted),
+  floors then the largest remainders, worked out in whole numbers (results/shares.py: the LP's
+  one optimum, exactly): nothing is lost.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from planner.results.causes import need_causes
 from planner.results.pinned import keep_pins
 from planner.results.plan import Plan, build_summary
 from planner.results.roster import build_roster, class_members
+from planner.results.shares import proportional
 from planner.results.teams import Sharings, share_flows
 
 log = logging.getLogger(__name__)
@@ -282,7 +284,7 @@ def _extract_plan(model: PlanModel, inputs: Inputs, solution: Solution, shared: 
         classes, class_members(classes, inputs), sc.teams["team_id"].to_numpy(), sc.sessions["session_id"].tolist(),
         inputs.max_sessions[classes.team])
     shortfalls["cause"] = need_causes(inputs, shortfalls, roster)  # contract v2: why a need is unmet
-    distribution = _round_supplies(model, inputs, values)
+    distribution = _round_supplies(inputs)
     marginal = _marginal_values(model, solution)
     summary = build_summary(inputs, solution, assignments, shortfalls, distribution, model)
     return Plan(
@@ -297,39 +299,17 @@ def _codes(ids: pd.Series, values: pd.Series) -> np.ndarray:
     return pd.Index(ids).get_indexer(values).astype("int64")
 
 
-def _round_supplies(model: PlanModel, inputs: Inputs, values: np.ndarray) -> pd.DataFrame:
-    """Whole units per point: floors, then the rest by largest remainder (ties in point order)."""
-    wanted = inputs.wanted.copy()
-    want = wanted["wanted"].to_numpy()
+def _round_supplies(inputs: Inputs) -> pd.DataFrame:
+    """Whole units per point: each item's min(stock, wanted) in proportion to what points want
+    (planner.results.shares: the LP's one optimum, worked out exactly)."""
+    wanted = inputs.wanted[inputs.wanted["wanted"] > 0].reset_index(drop=True)
+    stock = dict(zip(inputs.scenario.supplies["item_id"], inputs.stock.tolist(), strict=True))
     quantity = np.zeros(len(wanted), dtype="int64")
-    remainder = np.zeros(len(wanted))
-    share = np.clip(values[model.q0:model.share0], 0, None)
-    rows = model.q["wanted_row"]
-    quantity[rows] = np.floor(share + 1e-9).astype("int64")
-    quantity = np.minimum(quantity, want)
-    # Rounded to a millionth of a unit: equal shares are equal remainders whatever the solver's
-    # float noise (1e-11 differs between simplex and interior point), so ties go in point order.
-    remainder[rows] = np.round(share - np.floor(share + 1e-9), 6)
-    n_items = len(inputs.scenario.supplies)
-    item = _codes(inputs.scenario.supplies["item_id"], wanted["item_id"])
-    left = np.minimum(inputs.stock, np.bincount(item, weights=want, minlength=n_items).astype("int64"))
-    left -= np.bincount(item, weights=quantity, minlength=n_items).astype("int64")
-    position = np.arange(len(wanted))
-    while (left > 0).any():
-        # One more unit each to the points with room and the largest remainders, item by item;
-        # a second round (rare: float noise) goes in point order.
-        order = np.lexsort((position, -remainder, item))
-        order = order[(want[order] > quantity[order]) & (left[item[order]] > 0)]
-        if len(order) == 0:
-            break
-        items_in_order = item[order]
-        rank = position[:len(order)] - np.searchsorted(items_in_order, items_in_order, side="left")
-        given = order[rank < left[items_in_order]]
-        quantity[given] += 1
-        left -= np.bincount(item[given], minlength=n_items)
-        remainder[:] = 0.0
+    for item_id, rows in wanted.groupby("item_id", sort=False).indices.items():
+        want = wanted["wanted"].to_numpy()[rows].tolist()
+        quantity[rows] = proportional(want, min(int(stock[item_id]), sum(int(w) for w in want)))
     wanted["quantity"] = quantity
-    return wanted[want > 0][["item_id", "point_id", "quantity", "wanted"]].reset_index(drop=True)
+    return wanted[["item_id", "point_id", "quantity", "wanted"]]
 
 
 def _marginal_values(model: PlanModel, solution: Solution) -> pd.DataFrame:
