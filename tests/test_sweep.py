@@ -120,6 +120,15 @@ def test_every_sample_can_be_rostered_person_by_person() -> None:
                 assert load[c, sessions].sum() <= np.minimum(here, budget).sum() + 1e-9, (index, c, sessions)
 
 
+def _refused_sweep(scenario_dir: Callable[..., Path], tmp_path: Path, scenario_yaml: str) -> str:
+    """``planner sweep`` of the theory team with ``scenario_yaml``: refused (exit 2, nothing written); its stderr."""
+    folder = scenario_dir(teams_csv=THEORY_TEAM, scenario_yaml=scenario_yaml)
+    out = tmp_path / "never"
+    code, _out, err = run_cli("sweep", str(folder), "--samples", "5", "--seed", "1", "--out", str(out))
+    assert code == 2 and not out.exists()
+    return err
+
+
 def test_bad_uncertainty_is_named_with_its_line(tmp_path: Path, scenario_dir: Callable[..., Path]) -> None:
     folder = scenario_dir(teams_csv=THEORY_TEAM, scenario_yaml=(
         "name: bad\nuncertainty:\n  show_up: 1.5\n  weather:\n    2023-06-07: {heat: 0.7, rain: 0.6}\n"))
@@ -127,11 +136,8 @@ def test_bad_uncertainty_is_named_with_its_line(tmp_path: Path, scenario_dir: Ca
     assert code == 2
     assert "scenario.yaml, line 3, column uncertainty.show_up: expected a probability from 0 to 1" in err
     assert "line 5, column uncertainty.weather.2023-06-07: the probabilities add up to 1.3" in err
-    folder = scenario_dir(teams_csv=THEORY_TEAM, scenario_yaml=(
+    err = _refused_sweep(scenario_dir, tmp_path, (
         "name: bad\nuncertainty:\n  weather:\n    2023-06-09: {hail: 0.1}\n  team_show_up: {nobody: 0.5}\n"))
-    out = tmp_path / "never"
-    code, _out, err = run_cli("sweep", str(folder), "--samples", "5", "--seed", "1", "--out", str(out))
-    assert code == 2 and not out.exists()
     assert "line 4, column uncertainty.weather.2023-06-09: is not an exam day of sessions.csv" in err
     assert "column uncertainty.weather.2023-06-09.hail: is not a weather preset (heat, rain)" in err
     assert "line 5, column uncertainty.team_show_up.nobody: is not a team of teams.csv" in err
@@ -139,11 +145,7 @@ def test_bad_uncertainty_is_named_with_its_line(tmp_path: Path, scenario_dir: Ca
 
 def test_a_weather_day_that_is_no_calendar_day_is_named_with_its_line(tmp_path: Path,
                                                                       scenario_dir: Callable[..., Path]) -> None:
-    folder = scenario_dir(teams_csv=THEORY_TEAM, scenario_yaml=(
-        "name: bad\nuncertainty:\n  weather:\n    2023-13-07: {rain: 0.2}\n"))
-    out = tmp_path / "never"
-    code, _out, err = run_cli("sweep", str(folder), "--samples", "5", "--seed", "1", "--out", str(out))
-    assert code == 2 and not out.exists()
+    err = _refused_sweep(scenario_dir, tmp_path, "name: bad\nuncertainty:\n  weather:\n    2023-13-07: {rain: 0.2}\n")
     assert "scenario.yaml, line 4, column uncertainty.weather.2023-13-07: is not an exam day of sessions.csv" in err
 
 

@@ -136,6 +136,8 @@ def _key_lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...]
 MAX_YAML_DEPTH = 64
 # A plain number longer than this is no setting (Python refuses to read ints of 4,300 digits).
 MAX_NUMBER_CHARACTERS = 100
+
+
 class _TextDatesLoader(yaml.SafeLoader):
     """PyYAML's safe loader with dates (``2023-06-09``) kept as the text written: a key the planner does
     not read may hold anything that looks like a date (``2023-02-30`` made the whole file unreadable),

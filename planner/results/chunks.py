@@ -136,9 +136,11 @@ class DistrictSharing:
               out: list[PieceRow]) -> None:
         demand = np.zeros((self.n_sessions, N_ROLES), dtype="int64")  # what is left to fill, per session and role
         np.add.at(demand, (s, r), amount)
-        # The sessions the district sends volunteers to each point in (bit s: session s).
+        # The sessions the district sends volunteers to each point in (bit s: session s), and the
+        # volunteer-sessions each team may still give over the exam (kept as chunks are taken).
         for point, session in zip(p.tolist(), s.tolist(), strict=True):
             self._point_sessions[point] = self._point_sessions.get(point, 0) | (1 << session)
+        self._team_budget = {team: int(self.budget[members].sum()) for team, members in self.members_of.items()}
         # The LP's own class loads are a way to fill the district's flows: the first witness.
         self._next_witness: np.ndarray | None = None
         # A repair's witness in this session where it differs (class position -> loads per role).
@@ -156,8 +158,6 @@ class DistrictSharing:
                        out: list[PieceRow]) -> None:
         """The session's chunks, the best first, each taken only if the rest stays fillable."""
         used = np.zeros(len(self.classes), dtype="int64")  # members of each class on duty now
-        # Volunteer-sessions each team may still give over the exam (kept as chunks are taken).
-        self._team_budget = {team: int(self.budget[members].sum()) for team, members in self.members_of.items()}
         on_duty_at: dict[int, set[int]] = {}  # team -> points it serves this session
         serving: set[int] = set()  # the points some team serves this session
         self._flows_left = FLOWS_PER_SESSION
