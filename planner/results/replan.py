@@ -29,7 +29,7 @@ from planner.results.causes import need_causes
 from planner.results.cover import cover_preferences
 from planner.results.plan import Plan, build_summary
 from planner.results.roster import ROSTER_COLUMNS, Member, build_roster, numbered
-from planner.results.shares import proportional
+from planner.results.shares import supply_shares
 
 if TYPE_CHECKING:
     from planner.model import PlanModel
@@ -317,24 +317,18 @@ def _distribution(previous: PreviousPlan, inputs: Inputs) -> pd.DataFrame:
     exactly min(stock, wanted) without exceeding any point's want; otherwise that item is shared in
     proportion to what points want (largest remainder), as ``planner solve`` shares it.
     """
-    wanted = inputs.wanted[inputs.wanted["wanted"] > 0].reset_index(drop=True)
-    stock = dict(zip(inputs.scenario.supplies["item_id"], inputs.stock.tolist(), strict=True))
+    shares = supply_shares(inputs)
     old = previous.distribution
     kept = (old.set_index(["item_id", "point_id"])["quantity"] if old is not None and len(old) else
             pd.Series(dtype="int64"))
-    parts = []
-    for item_id, rows in wanted.groupby("item_id", sort=False):
-        want = rows["wanted"].to_numpy(dtype="int64")
-        total = min(int(stock[item_id]), int(want.sum()))
-        quantity = kept.reindex(pd.MultiIndex.from_arrays([rows["item_id"], rows["point_id"]])).to_numpy()
-        if np.isnan(quantity.astype(float)).any() or (quantity > want).any() or int(quantity.sum()) != total:
-            quantity = np.array(proportional(want.tolist(), total), dtype="int64")
-        parts.append(rows.assign(quantity=quantity.astype("int64")))
-    if not parts:
-        return pd.DataFrame({"item_id": pd.Series(dtype=object), "point_id": pd.Series(dtype=object),
-                             "quantity": pd.Series(dtype="int64"), "wanted": pd.Series(dtype="int64")})
-    out = pd.concat(parts, ignore_index=True)
-    return out[["item_id", "point_id", "quantity", "wanted"]]
+    published = kept.reindex(pd.MultiIndex.from_frame(shares[["item_id", "point_id"]])).to_numpy(dtype=float)
+    for _, rows in shares.groupby("item_id", sort=False).indices.items():
+        quantity, want = published[rows], shares["wanted"].to_numpy()[rows]
+        # (the new shares hand out min(stock, wanted): the published ones must too)
+        if not (np.isnan(quantity).any() or (quantity > want).any()
+                or int(quantity.sum()) != int(shares["quantity"].to_numpy()[rows].sum())):
+            shares.loc[rows, "quantity"] = quantity.astype("int64")
+    return shares
 
 
 def plan_changes(before: pd.DataFrame, after: pd.DataFrame, sc: Scenario) -> pd.DataFrame:

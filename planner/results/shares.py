@@ -13,6 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+import pandas as pd
+
+from planner.model.levers import Inputs
+
 
 def proportional(want: Sequence[int], total: int) -> list[int]:
     """``total`` units (at most what all want) shared in proportion to ``want``: floors, then the
@@ -28,4 +33,17 @@ def proportional(want: Sequence[int], total: int) -> list[int]:
     return quantity
 
 
-__all__ = ["proportional"]
+def supply_shares(inputs: Inputs) -> pd.DataFrame:
+    """``item_id, point_id, quantity, wanted`` for every point wanting an item (wanted's order):
+    each item's min(stock, wanted) split by :func:`proportional`."""
+    wanted = inputs.wanted[inputs.wanted["wanted"] > 0].reset_index(drop=True)
+    stock = dict(zip(inputs.scenario.supplies["item_id"], inputs.stock.tolist(), strict=True))
+    quantity = np.zeros(len(wanted), dtype="int64")
+    for item_id, rows in wanted.groupby("item_id", sort=False).indices.items():
+        want = wanted["wanted"].to_numpy()[rows].tolist()
+        quantity[rows] = proportional(want, min(int(stock[item_id]), sum(int(w) for w in want)))
+    wanted["quantity"] = quantity
+    return wanted[["item_id", "point_id", "quantity", "wanted"]]
+
+
+__all__ = ["proportional", "supply_shares"]

@@ -37,7 +37,7 @@ from planner.results.causes import need_causes
 from planner.results.pinned import keep_pins
 from planner.results.plan import Plan, build_summary
 from planner.results.roster import build_roster, class_members
-from planner.results.shares import proportional
+from planner.results.shares import supply_shares
 from planner.results.teams import Sharings, share_flows
 
 log = logging.getLogger(__name__)
@@ -284,7 +284,7 @@ def _extract_plan(model: PlanModel, inputs: Inputs, solution: Solution, shared: 
         classes, class_members(classes, inputs), sc.teams["team_id"].to_numpy(), sc.sessions["session_id"].tolist(),
         inputs.max_sessions[classes.team])
     shortfalls["cause"] = need_causes(inputs, shortfalls, roster)  # contract v2: why a need is unmet
-    distribution = _round_supplies(inputs)
+    distribution = supply_shares(inputs)
     marginal = _marginal_values(model, solution)
     summary = build_summary(inputs, solution, assignments, shortfalls, distribution, model)
     return Plan(
@@ -297,19 +297,6 @@ def _extract_plan(model: PlanModel, inputs: Inputs, solution: Solution, shared: 
 def _codes(ids: pd.Series, values: pd.Series) -> np.ndarray:
     """Positions of ``values`` among ``ids`` (all known: the scenario was checked)."""
     return pd.Index(ids).get_indexer(values).astype("int64")
-
-
-def _round_supplies(inputs: Inputs) -> pd.DataFrame:
-    """Whole units per point: each item's min(stock, wanted) in proportion to what points want
-    (planner.results.shares: the LP's one optimum, worked out exactly)."""
-    wanted = inputs.wanted[inputs.wanted["wanted"] > 0].reset_index(drop=True)
-    stock = dict(zip(inputs.scenario.supplies["item_id"], inputs.stock.tolist(), strict=True))
-    quantity = np.zeros(len(wanted), dtype="int64")
-    for item_id, rows in wanted.groupby("item_id", sort=False).indices.items():
-        want = wanted["wanted"].to_numpy()[rows].tolist()
-        quantity[rows] = proportional(want, min(int(stock[item_id]), sum(int(w) for w in want)))
-    wanted["quantity"] = quantity
-    return wanted[["item_id", "point_id", "quantity", "wanted"]]
 
 
 def _marginal_values(model: PlanModel, solution: Solution) -> pd.DataFrame:
